@@ -1,0 +1,37 @@
+# stpmodel — every target creates .venv and installs what it needs on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+SCENARIO ?= scenarios/iapt-25-percent.yaml
+
+.DEFAULT_GOAL := help
+.PHONY: help install run test lint docs clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP) ## create .venv and install stpmodel with its dev tools
+
+run: $(STAMP) ## run a shipped scenario (SCENARIO=...) and print the table
+	$(BIN)/stpmodel run $(SCENARIO)
+
+test: $(STAMP) ## run the test suite
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP) ## ruff and mypy
+	$(BIN)/ruff check stpmodel tests
+	$(BIN)/mypy
+
+docs: $(STAMP) ## regenerate docs/cli.md from --help and the metric table in docs/model.md
+	$(BIN)/python -m stpmodel.docgen
+
+clean: ## remove the virtual environment and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

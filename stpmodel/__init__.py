@@ -1,0 +1,13 @@
+"""stpmodel: scenario modeller for mental health transformation in England's STP/ICS footprints.
+
+Data flows one way::
+
+    YAML → source (values with line numbers) → scenario (validated) → timeline (monthly grid)
+         → inputs (arrays[draw, footprint, month]) → kernel (numba) → results (tidy polars)
+         → output (table | csv | parquet | json)
+
+The public entry points are :func:`stpmodel.scenario.load_scenario` and
+:func:`stpmodel.model.run`.
+"""
+
+__version__ = "0.1.0"

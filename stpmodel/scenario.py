@@ -1,0 +1,272 @@
+"""The scenario: a validated, typed description of one footprint's plan.
+
+:func:`load_scenario` reads a YAML file and returns a :class:`Scenario`, or raises
+:class:`~stpmodel.errors.ScenarioError` listing *every* problem as ``file:line:col: key.path:
+message``. Each field declares its unit, its range and, where there is one, a default with its
+published source; those declarations also feed ``stpmodel schema`` and docs/scenario-format.md.
+"""
+
+from __future__ import annotations
+
+import difflib
+import types
+import typing
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+
+from .errors import Problem, ScenarioError
+from .source import Source, parse_yaml
+from .values import (
+    DATED_TAG,
+    FRACTION,
+    SCALAR_TAG,
+    Month,
+    Quantity,
+    Trajectory,
+    fail,
+    month_label,
+    number,
+    series,
+)
+
+PERSONS = Quantity("persons", 0.0)
+REFERRALS = Quantity("referrals/year", 0.0)
+WTE = Quantity("WTE", 0.0)
+MONEY_PER_COURSE = Quantity("£/course", 0.0)
+MAX_MONTHS = 600  # 50 years
+
+
+def spec(description: str, unit: str, *, source: str = "", default: Any = ...,
+         interp: str = "") -> Any:
+    """A field declaration: description, unit, and for a default, where it comes from."""
+    extra: dict[str, Any] = {"unit": unit}
+    if source:
+        extra["source"] = source
+    if interp:
+        extra["interpolation"] = interp
+    return Field(default, description=description, json_schema_extra=extra)
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+class Footprint(Section):
+    code: Annotated[str, Field(pattern=r"^E\d{8}$")] = spec(
+        "ONS code of the STP/ICS footprint, e.g. E54000017", "ONS code")
+    name: Annotated[str, Field(min_length=1)] = spec("footprint name", "text")
+
+
+class Population(Section):
+    adults: number(Quantity("persons", 0.0, above_lo=True)) = spec(  # type: ignore[valid-type]
+        "adult population (aged 16 and over) in the start month", "persons")
+    growth: series(Quantity("fraction/year", -0.2, 0.2, percent_hint=True),  # type: ignore[valid-type]
+                   "step") = spec("annual growth of the adult population; compounds monthly",
+                                  "fraction/year", interp="step")
+
+
+class IaptWorkforce(Section):
+    wte: number(WTE) = spec(  # type: ignore[valid-type]
+        "IAPT therapists in post in the start month", "WTE")
+    sessions_per_wte: number(Quantity("sessions/WTE/year", 0.0, above_lo=True)) = spec(  # type: ignore[valid-type]
+        "treatment sessions one whole-time therapist delivers in a year", "sessions/WTE/year")
+    recruitment: series(Quantity("WTE/year", 0.0), "step") = spec(  # type: ignore[valid-type]
+        "the most by which therapist WTE can grow in a year (net of leavers)", "WTE/year",
+        interp="step")
+
+
+class Iapt(Section):
+    prevalence: series(FRACTION, "linear") = spec(  # type: ignore[valid-type]
+        "share of adults with a common mental disorder who could benefit (IAPT need)",
+        "fraction of adults", default=Trajectory.constant(0.17, "linear"), interp="linear",
+        source="APMS 2014: one adult (16+) in six, 17.0%, has a common mental disorder")
+    access: series(FRACTION, "linear") = spec(  # type: ignore[valid-type]
+        "planned access: courses entered per year as a share of need. National standard: "
+        "22% by March 2020, 25% in 2020/21", "fraction of need/year", interp="linear")
+    referrals: series(REFERRALS, "linear") = spec(  # type: ignore[valid-type]
+        "referrals received", "referrals/year", interp="linear")
+    entry_rate: series(FRACTION, "step") = spec(  # type: ignore[valid-type]
+        "share of referrals that go on to enter treatment (the rest leave before treatment)",
+        "fraction of referrals", default=Trajectory.constant(0.68), interp="step",
+        source="NHS Digital, IAPT annual report 2018-19: 1.09m referrals entered treatment "
+               "of 1,603,643 received (0.68)")
+    completion_rate: series(FRACTION, "step") = spec(  # type: ignore[valid-type]
+        "share of courses entered that finish (two or more treatment sessions)",
+        "fraction of entered", default=Trajectory.constant(0.534), interp="step",
+        source="NHS Digital annual measures 2018-19: 582,556 finished a course ÷ 1.09m "
+               "entered treatment (0.534)")
+    caseness_rate: series(FRACTION, "step") = spec(  # type: ignore[valid-type]
+        "share of finished courses that started at caseness (the recovery denominator)",
+        "fraction of finished", default=Trajectory.constant(0.937), interp="step",
+        source="NHS Digital annual measures 2018-19: 546,105 at caseness ÷ 582,556 finished "
+               "(0.937)")
+    recovery_rate: series(FRACTION, "step") = spec(  # type: ignore[valid-type]
+        "share of finished courses at caseness that move to recovery", "fraction",
+        default=Trajectory.constant(0.522), interp="step",
+        source="NHS Digital annual measures 2018-19: 284,810 recovered ÷ 546,105 at caseness "
+               "(0.522); standard ≥ 0.50")
+    waiting_list: number(PERSONS) = spec(  # type: ignore[valid-type]
+        "people waiting to enter treatment at the start", "persons")
+    course_weeks: number(Quantity("weeks", 1.0, 104.0)) = spec(  # type: ignore[valid-type]
+        "time from entering treatment to finishing a course", "weeks")
+    sessions_per_course: number(Quantity("sessions/course", 0.0, above_lo=True)) = spec(  # type: ignore[valid-type]
+        "treatment sessions per course entered", "sessions/course", default=6.9,
+        source="NHS Digital, IAPT annual report 2018-19: 6.9 sessions on average per finished "
+               "course")
+    cost_per_course: series(MONEY_PER_COURSE, "step") = spec(  # type: ignore[valid-type]
+        "cost of one course, spread evenly over its weeks", "£/course",
+        default=Trajectory.constant(877.0), interp="step",
+        source="Radhakrishnan et al., Behav Res Ther 2013: £877 per course overall "
+               "(£493 low intensity, £1,416 high intensity)")
+    workforce: IaptWorkforce = spec("IAPT therapists", "")
+
+
+class Scenario(Section):
+    """One footprint's plan. Months are integer indexes (see :mod:`stpmodel.values`)."""
+
+    name: Annotated[str, Field(min_length=1)] = spec("scenario name, shown in every output row",
+                                                     "text")
+    description: str = spec("free text", "text", default="")
+    footprint: Footprint = spec("the STP/ICS footprint", "")
+    start: Month = spec("first month modelled (NHS financial years run April–March)", "YYYY-MM")
+    end: Month = spec("last month modelled, inclusive", "YYYY-MM")
+    draws: number(Quantity("draws", 1.0, 100_000.0, integer=True)) = spec(  # type: ignore[valid-type]
+        "Monte Carlo draws; 1 gives the central estimate", "draws", default=1)
+    seed: number(Quantity("seed", 0.0, 2.0**63 - 1, integer=True)) = spec(  # type: ignore[valid-type]
+        "master random seed", "integer", default=0)
+    population: Population = spec("the footprint's adult population", "")
+    iapt: Iapt = spec("IAPT (NHS Talking Therapies)", "")
+
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: int, info: ValidationInfo) -> int:
+        start = info.data.get("start")
+        if start is not None and end < start:
+            raise fail(f"end ({month_label(end)}) is before start ({month_label(start)})",
+                       "end is the last month modelled, inclusive")
+        if start is not None and end - start + 1 > MAX_MONTHS:
+            raise fail(f"the scenario spans {end - start + 1} months; at most {MAX_MONTHS} "
+                       "are allowed")
+        return end
+
+    @property
+    def n_draws(self) -> int:
+        return int(self.draws)
+
+    def with_overrides(self, *, draws: int | None = None, seed: int | None = None) -> Scenario:
+        update: dict[str, Any] = {}
+        if draws is not None:
+            update["draws"] = draws
+        if seed is not None:
+            update["seed"] = seed
+        return self.model_copy(update=update) if update else self
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Read and validate a scenario file; raise :class:`ScenarioError` with every problem."""
+    path = Path(path)
+    file = str(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ScenarioError([Problem(file, 1, 1, "", "no such file")]) from None
+    except IsADirectoryError:
+        raise ScenarioError([Problem(file, 1, 1, "", "is a directory, not a scenario file")]) \
+            from None
+    except UnicodeDecodeError as exc:
+        raise ScenarioError([Problem(file, 1, 1, "", f"not UTF-8 text ({exc.reason})")]) from None
+    except OSError as exc:
+        raise ScenarioError([Problem(file, 1, 1, "", f"cannot read: {exc.strerror}")]) from None
+    return parse_scenario(text, file)
+
+
+def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
+    src = parse_yaml(text, file)
+    try:
+        return Scenario.model_validate(src.data)
+    except ValidationError as exc:
+        raise ScenarioError([_problem(err, src) for err in exc.errors(include_url=False)]) \
+            from None
+
+
+def _problem(err: Any, src: Source) -> Problem:
+    loc = [part for part in err["loc"] if part not in (SCALAR_TAG, DATED_TAG)]
+    on_key = bool(loc) and loc[-1] == "[key]"
+    if on_key:
+        loc.pop()
+    kind, ctx, got = err["type"], err.get("ctx") or {}, err.get("input")
+    hint = ""
+    if kind == "stpmodel":
+        message, hint = ctx["message"], ctx.get("hint", "")
+        if ctx.get("key"):
+            loc.append(ctx["key"])
+            on_key = True
+    elif kind == "extra_forbidden":
+        on_key = True
+        valid = _keys_at(tuple(loc[:-1]))
+        message = f"unknown key '{loc[-1]}'"
+        close = difflib.get_close_matches(str(loc[-1]), valid, n=1, cutoff=0.6)
+        hint = f"did you mean '{close[0]}'?" if close else f"valid keys here: {', '.join(valid)}"
+    elif kind == "missing":
+        info = _field_at(tuple(loc))
+        message = f"missing required key '{loc[-1]}'"
+        if info is not None:
+            unit = (info.json_schema_extra or {}).get("unit", "")  # type: ignore[union-attr]
+            hint = f"{info.description}" + (f" [{unit}]" if unit else "")
+        return src.problem(tuple(loc[:-1]), message, hint=hint)
+    elif kind in ("model_type", "model_attributes_type", "dict_type"):
+        message = f"expected a mapping of keys to values, got {_show(got)}"
+    elif kind in ("string_type",):
+        message = f"expected text, got {_show(got)}"
+    elif kind == "string_pattern_mismatch" and loc[-1:] == ["code"]:
+        message = f"expected an ONS area code like E54000017, got {_show(got)}"
+    elif kind == "string_too_short":
+        message = "must not be empty"
+    else:
+        text = err["msg"]
+        message = text[:1].lower() + text[1:]
+    return src.problem(tuple(loc), message, hint=hint, key=on_key)
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is not None:
+        for arg in typing.get_args(annotation):
+            found = _model_in(arg)
+            if found is not None:
+                return found
+    return None
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
+    model: type[BaseModel] | None = Scenario
+    for part in loc:
+        if model is None or part not in model.model_fields:
+            return None
+        model = _model_in(model.model_fields[part].annotation)
+    return model
+
+
+def _keys_at(loc: tuple[Any, ...]) -> list[str]:
+    model = _model_at(loc)
+    return list(model.model_fields) if model is not None else []
+
+
+def _field_at(loc: tuple[Any, ...]) -> Any:
+    model = _model_at(loc[:-1])
+    return model.model_fields.get(loc[-1]) if model is not None else None
