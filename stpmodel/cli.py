@@ -89,7 +89,7 @@ def run(
     loaded = _load(scenario).with_overrides(draws=draws, seed=seed)
 
     from .model import run as run_model
-    from .output import render_table, to_csv, to_json, write_frame
+    from .output import render_tables, to_csv, to_json, write_frame
     from .results import shortfalls, tabulate
 
     projection = run_model(loaded)
@@ -110,7 +110,9 @@ def run(
 
         fp = loaded.footprint
         title = f"{loaded.name} · {fp.name} ({fp.code}) · by {by.value}"
-        Console().print(render_table(frame, title))
+        console = Console()
+        for table in render_tables(frame, title, console):
+            console.print(table)
     for note in shortfalls(projection, by.value):
         typer.echo(f"note: {note}", err=True)
 

@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import Literal
 
 import polars as pl
+from rich import box
+from rich.console import Console
+from rich.measure import Measurement
 from rich.table import Table
 
 from .errors import OutputError
@@ -100,6 +103,8 @@ def format_for(path: Path) -> str | None:
 # --- the table for people -------------------------------------------------------------------
 
 _ORDER = {m.name: i for i, m in enumerate(METRICS)}
+# Fractions are shown as percentages in the table, so their unit column says so.
+_SHORT_UNITS = {"fraction": "%", "fraction of need/year": "% of need/yr"}
 
 
 def _human(value: float | None, unit: str) -> str:
@@ -108,27 +113,52 @@ def _human(value: float | None, unit: str) -> str:
     if unit.startswith("fraction"):
         return f"{value:.1%}"
     if unit == "£":
-        return f"£{value:,.0f}"
+        return f"£{value / 1e6:,.2f}m" if abs(value) >= 1e6 else f"£{value:,.0f}"
     if unit == "WTE":
         return f"{value:,.1f}"
     return f"{value:,.0f}"
 
 
-def render_table(frame: pl.DataFrame, title: str) -> Table:
-    """One row per metric (in registry order), one column per period."""
+def render_tables(frame: pl.DataFrame, title: str, console: Console) -> list[Table]:
+    """One row per metric (in registry order), one column per period. Periods that do not fit in
+    the console's width go into further tables below, never truncated. With several draws the
+    table shows the mean."""
     column = "value" if "value" in frame.columns else "mean"
     periods = list(dict.fromkeys(frame.sort("period")["period"].to_list()))
-    table = Table(title=title, title_justify="left", header_style="bold")
-    table.add_column("metric", no_wrap=True)
-    table.add_column("unit", style="dim", no_wrap=True)
-    for period in periods:
-        table.add_column(period, justify="right", no_wrap=True)
     multi = frame["footprint_code"].n_unique() > 1
-    for (code, name, metric, unit), rows in sorted(
+    groups = sorted(
         frame.group_by(["footprint_code", "footprint", "metric", "unit"], maintain_order=True),
-        key=lambda g: (g[0][0], _ORDER.get(str(g[0][2]), 999)),
-    ):
-        by_period = dict(zip(rows["period"].to_list(), rows[column].to_list()))
+        key=lambda g: (str(g[0][0]), _ORDER.get(str(g[0][2]), 999)),
+    )
+    rows: list[tuple[str, str, list[str]]] = []
+    for (_, name, metric, unit), part in groups:
+        by_period = dict(zip(part["period"].to_list(), part[column].to_list()))
         label = f"{name}: {metric}" if multi else str(metric)
-        table.add_row(label, str(unit), *(_human(by_period.get(p), str(unit)) for p in periods))
-    return table
+        rows.append((label, _SHORT_UNITS.get(str(unit), str(unit)),
+                     [_human(by_period.get(p), str(unit)) for p in periods]))
+
+    def make(chunk: list[int], part_title: str) -> Table:
+        table = Table(title=part_title, title_justify="left", header_style="bold",
+                      box=box.SIMPLE_HEAD)
+        table.add_column("metric", no_wrap=True)
+        table.add_column("unit", style="dim", no_wrap=True)
+        for i in chunk:
+            table.add_column(periods[i], justify="right", no_wrap=True)
+        for label, unit, cells in rows:
+            table.add_row(label, unit, *(cells[i] for i in chunk))
+        return table
+
+    def fits(chunk: list[int]) -> bool:
+        wide = console.options.update_width(10**6)
+        return Measurement.get(console, wide, make(chunk, "")).maximum <= console.width
+
+    chunks: list[list[int]] = [[]]
+    for i in range(len(periods)):
+        if chunks[-1] and not fits([*chunks[-1], i]):
+            chunks.append([])
+        chunks[-1].append(i)
+    tables = []
+    for n, chunk in enumerate(chunks):
+        tables.append(make(chunk, title if len(chunks) == 1
+                           else f"{title} ({n + 1}/{len(chunks)})"))
+    return tables

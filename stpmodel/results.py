@@ -51,32 +51,24 @@ def tabulate(projection: Projection, by: By) -> pl.DataFrame:
     single draw or ``mean, p05, p50, p95`` over draws.
     """
     codes, labels = projection.timeline.periods(by)
-    values = aggregate(projection.out, codes)
-    n_draws, n_fp, n_metrics, n_periods = values.shape
-    keys = {
-        "scenario": [], "footprint_code": [], "footprint": [], "period": [], "metric": [],
-        "unit": [],
-    }  # type: dict[str, list[str]]
-    for f, (code, name) in enumerate(projection.footprints):
-        for metric in METRICS:
-            for label in labels:
-                keys["scenario"].append(projection.scenario.name)
-                keys["footprint_code"].append(code)
-                keys["footprint"].append(name)
-                keys["period"].append(label)
-                keys["metric"].append(metric.name)
-                keys["unit"].append(metric.unit)
-    stats = {}  # column → values in the same (footprint, metric, period) order
-    if n_draws == 1:
-        stats["value"] = values[0].reshape(-1)
+    values = aggregate(projection.out, codes)  # [draw, footprint, metric, period]
+    rows = [(code, name, metric, label)
+            for code, name in projection.footprints for metric in METRICS for label in labels]
+    frame = pl.DataFrame({
+        "scenario": [projection.scenario.name] * len(rows),
+        "footprint_code": [r[0] for r in rows],
+        "footprint": [r[1] for r in rows],
+        "period": [r[3] for r in rows],
+        "metric": [r[2].name for r in rows],
+        "unit": [r[2].unit for r in rows],
+    })
+    if values.shape[0] == 1:
+        stats = {"value": values[0].reshape(-1)}
     else:
-        with np.errstate(invalid="ignore"):
-            stats["mean"] = values.mean(axis=0).reshape(-1)
-            for p in PERCENTILES:
-                stats[f"p{p:02d}"] = np.percentile(values, p, axis=0).reshape(-1)
-    frame = pl.DataFrame({**keys, **{c: pl.Series(c, v).fill_nan(None)
-                                     for c, v in stats.items()}})
-    del n_fp, n_metrics, n_periods
+        stats = {"mean": values.mean(axis=0).reshape(-1)}
+        for p in PERCENTILES:
+            stats[f"p{p:02d}"] = np.percentile(values, p, axis=0).reshape(-1)
+    frame = frame.with_columns(pl.Series(c, v).fill_nan(None) for c, v in stats.items())
     return frame.sort(["footprint_code", "metric", "period"])
 
 
@@ -98,11 +90,13 @@ def shortfalls(projection: Projection, by: By, tolerance: float = 0.0005) -> lis
             target = o[k.O_PLANNED, months].sum() / need
             if achieved >= target - tolerance:
                 continue
-            last = months[-1]
-            staff_short = bool(np.any(o[k.O_CAPACITY, months] < o[k.O_PLANNED, months] - 1e-9))
-            if staff_short:
-                why = (f"therapists are short: {o[k.O_WTE_AVAILABLE, last]:,.1f} WTE in post "
-                       f"against {o[k.O_WTE_REQUIRED, last]:,.1f} WTE required")
+            short = o[k.O_CAPACITY, months] < o[k.O_PLANNED, months] * (1 - 1e-9)
+            if short.any():
+                worst = months[short][np.argmax((o[k.O_WTE_REQUIRED] - o[k.O_WTE_AVAILABLE])
+                                                [months[short]])]
+                why = (f"therapists were short in {short.sum()} of {len(months)} months (at "
+                       f"worst {o[k.O_WTE_AVAILABLE, worst]:,.1f} WTE in post against "
+                       f"{o[k.O_WTE_REQUIRED, worst]:,.1f} required)")
             else:
                 why = (f"too few referrals to fill the plan: "
                        f"{o[k.O_JOINED, months].sum():,.0f} joined the waiting list against "
