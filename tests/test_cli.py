@@ -1,0 +1,136 @@
+"""End-to-end: the real command line on the shipped scenarios."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from stpmodel.cli import app
+
+from .conftest import ROOT, SCENARIOS
+
+runner = CliRunner()
+PLAN = str(SCENARIOS / "iapt-25-percent.yaml")
+SHORT = str(SCENARIOS / "iapt-workforce-short.yaml")
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args))
+
+
+def test_run_prints_a_table_by_financial_year():
+    result = invoke("run", PLAN)
+    assert result.exit_code == 0, result.output
+    assert "IAPT to 25% access · Birmingham and Solihull (E54000017) · by year" in result.stdout
+    for text in ("iapt_access_rate", "2019/20", "2023/24", "25.0%"):
+        assert text in result.stdout
+
+
+def test_csv_is_tidy_sorted_and_identical_run_to_run():
+    first = invoke("run", PLAN, "--format", "csv", "--by", "quarter")
+    second = invoke("run", PLAN, "--format", "csv", "--by", "quarter")
+    assert first.exit_code == 0
+    assert first.stdout == second.stdout
+    lines = first.stdout.splitlines()
+    assert lines[0] == "scenario,footprint_code,footprint,period,metric,unit,value"
+    keys = [tuple(line.split(",")[1:5]) for line in lines[1:]]
+    assert keys == sorted(keys, key=lambda r: (r[0], r[3], r[2]))
+    assert len(lines) - 1 == 14 * 20  # 14 metrics × 20 quarters
+
+
+def test_monthly_csv_has_every_month_and_stable_numbers(tmp_path):
+    out = tmp_path / "plan.csv"
+    result = invoke("run", PLAN, "--by", "month", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    frame = pl.read_csv(out)
+    assert frame.height == 14 * 60
+    assert frame["period"].unique().sort().to_list()[:2] == ["2019-04", "2019-05"]
+    text = out.read_text()
+    assert "e+" not in text and "e-" not in text  # fixed decimals, never exponents
+    assert ",0.25\n" in text  # 25% access formatted as 0.25, not 0.250000
+
+
+def test_csv_parquet_and_json_hold_the_same_numbers(tmp_path):
+    for fmt in ("csv", "parquet", "json"):
+        result = invoke("run", PLAN, "-o", str(tmp_path / f"plan.{fmt}"))
+        assert result.exit_code == 0, result.output
+    from_csv = pl.read_csv(tmp_path / "plan.csv")
+    from_parquet = pl.read_parquet(tmp_path / "plan.parquet")
+    from_json = pl.DataFrame(json.loads((tmp_path / "plan.json").read_text()))
+    assert from_csv.columns == from_parquet.columns == from_json.columns
+    for other in (from_parquet, from_json):
+        assert other["value"].to_list() == pytest.approx(from_csv["value"].to_list(), abs=1e-6)
+
+
+def test_workforce_short_says_so_on_stderr():
+    result = invoke("run", SHORT, "-f", "csv")
+    assert result.exit_code == 0
+    assert "note: Birmingham and Solihull 2020/21: IAPT access 18.3% is below the planned " \
+           "23.6%; therapists were short" in result.stderr
+    assert "note:" not in result.stdout
+
+
+def test_draws_and_seed_overrides():
+    result = invoke("run", PLAN, "-f", "csv", "--draws", "2", "--seed", "7")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0].endswith("unit,mean,p05,p50,p95")
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["-o", "plan.txt"], "cannot tell the format of plan.txt from its suffix"),
+    (["-f", "table", "-o", "plan.csv"], "the table is for the terminal"),
+    (["-f", "parquet"], "parquet is binary; give a file with -o"),
+    (["-o", "no/such/folder/plan.csv"], "folder no/such/folder does not exist"),
+])
+def test_output_usage_errors_exit_2(args, message, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("run", PLAN, *args)
+    assert result.exit_code == 2
+    assert message in result.stderr
+    assert list(tmp_path.iterdir()) == []  # nothing written, not even a temporary file
+
+
+def test_unknown_option_is_a_usage_error():
+    result = invoke("run", PLAN, "--by", "decade")
+    assert result.exit_code == 2
+
+
+def test_schema_is_json_schema_with_units():
+    result = invoke("schema")
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    assert doc["title"] == "stpmodel scenario"
+    assert {"name", "footprint", "start", "end", "population", "iapt"} <= set(doc["properties"])
+    access = doc["$defs"]["Iapt"]["properties"]["access"]
+    assert access["unit"] == "fraction of need/year"
+    assert access["x-interpolation"] == "linear"
+    assert doc["$defs"]["Iapt"]["additionalProperties"] is False
+
+
+@pytest.mark.parametrize("command", ["run", "validate", "schema"])
+def test_every_command_has_help(command):
+    result = invoke(command, "--help")
+    assert result.exit_code == 0
+    assert "Usage:" in result.stdout and len(result.stdout.splitlines()) > 3
+
+
+def test_installed_console_script_end_to_end(tmp_path):
+    """The real entry point, in a fresh process: exit codes as documented."""
+    exe = [sys.executable, "-m", "stpmodel"]
+    ok = subprocess.run([*exe, "run", SHORT, "-o", str(tmp_path / "o.csv")],
+                        capture_output=True, text=True, cwd=ROOT)
+    assert ok.returncode == 0, ok.stderr
+    assert (tmp_path / "o.csv").exists()
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: [unclosed\n")
+    failed = subprocess.run([*exe, "run", str(bad)], capture_output=True, text=True)
+    assert failed.returncode == 1
+    assert "Traceback" not in failed.stderr
+    assert failed.stderr.startswith(f"{bad}:")
+    usage = subprocess.run([*exe, "run"], capture_output=True, text=True)
+    assert usage.returncode == 2

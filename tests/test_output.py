@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from stpmodel.output import format_number, write_atomic
+
+
+@pytest.mark.parametrize(("value", "text"), [
+    (0.25, "0.25"), (1_500_000.0, "1500000"), (1 / 3, "0.333333"), (-0.0, "0"),
+    (-1e-9, "0"), (2.5e-7, "0"), (123.4567891, "123.456789"), (math.nan, ""), (None, ""),
+    (-12.5, "-12.5"),
+])
+def test_numbers_are_formatted_stably(value, text):
+    assert format_number(value) == text
+
+
+def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
+    target = tmp_path / "out.csv"
+    target.write_text("good\n")
+
+    def half_then_fail(tmp):
+        tmp.write_text("half")
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError):
+        write_atomic(target, half_then_fail)
+    assert target.read_text() == "good\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_a_good_write_replaces_the_file(tmp_path):
+    target = tmp_path / "out.csv"
+    target.write_text("old\n")
+    write_atomic(target, lambda tmp: tmp.write_text("new\n"))
+    assert target.read_text() == "new\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
