@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -32,13 +32,13 @@ app = typer.Typer(
 _state = {"debug": False}
 
 
-class By(str, Enum):
+class By(StrEnum):
     month = "month"
     quarter = "quarter"
     year = "year"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     csv = "csv"
     parquet = "parquet"

@@ -66,7 +66,7 @@ def _json_number(value: float | None) -> float | None:
     return 0.0 if rounded == 0 else rounded
 
 
-def write_atomic(path: Path, write: Callable[[Path], None]) -> None:
+def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
     """Call ``write(tmp)`` then rename ``tmp`` over ``path``; on any failure remove ``tmp``."""
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
