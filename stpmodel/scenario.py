@@ -191,8 +191,22 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
     try:
         return Scenario.model_validate(src.data)
     except ValidationError as exc:
-        raise ScenarioError([_problem(err, src) for err in exc.errors(include_url=False)]) \
+        errors = exc.errors(include_url=False)
+        # a misspelt key is reported once, as unknown with its "did you mean", not also as missing
+        meant = {(*err["loc"][:-1], _closest(tuple(err["loc"]))) for err in errors
+                 if err["type"] in UNKNOWN_KEY}
+        raise ScenarioError([_problem(err, src) for err in errors
+                             if not (err["type"] == "missing" and tuple(err["loc"]) in meant)]) \
             from None
+
+
+UNKNOWN_KEY = ("extra_forbidden", "invalid_key")  # invalid_key: a key that is not text (2020:)
+
+
+def _closest(loc: tuple[Any, ...]) -> str | None:
+    """The valid key nearest in spelling to the unknown key at ``loc``, if any is close."""
+    close = difflib.get_close_matches(str(loc[-1]), _keys_at(loc[:-1]), n=1, cutoff=0.6)
+    return close[0] if close else None
 
 
 def _problem(err: Any, src: Source) -> Problem:
@@ -200,6 +214,7 @@ def _problem(err: Any, src: Source) -> Problem:
     on_key = bool(loc) and loc[-1] == "[key]"
     if on_key:
         loc.pop()
+    loc = list(src.locate(tuple(loc)))
     kind, ctx, got = err["type"], err.get("ctx") or {}, err.get("input")
     hint = ""
     if kind == "stpmodel":
@@ -207,19 +222,20 @@ def _problem(err: Any, src: Source) -> Problem:
         if ctx.get("key"):
             loc.append(ctx["key"])
             on_key = True
-    elif kind == "extra_forbidden":
+    elif kind in UNKNOWN_KEY:
         on_key = True
-        valid = _keys_at(tuple(loc[:-1]))
         message = f"unknown key '{loc[-1]}'"
-        close = difflib.get_close_matches(str(loc[-1]), valid, n=1, cutoff=0.6)
-        hint = f"did you mean '{close[0]}'?" if close else f"valid keys here: {', '.join(valid)}"
+        close = _closest(tuple(loc))
+        hint = (f"did you mean '{close}'?" if close
+                else f"valid keys here: {', '.join(_keys_at(tuple(loc[:-1])))}")
     elif kind == "missing":
         info = _field_at(tuple(loc))
         message = f"missing required key '{loc[-1]}'"
         if info is not None:
             unit = (info.json_schema_extra or {}).get("unit", "")  # type: ignore[union-attr]
             hint = f"{info.description}" + (f" [{unit}]" if unit else "")
-        return src.problem(tuple(loc[:-1]), message, hint=hint)
+        # point at the key of the mapping that lacks it ('iapt:'), not at its first entry
+        return src.problem(tuple(loc[:-1]), message, hint=hint, key=True)
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
         message = f"expected a mapping of keys to values, got {_show(got)}"
     elif kind in ("string_type",):

@@ -25,6 +25,7 @@ from pydantic_core import PydanticCustomError
 Interp = Literal["step", "linear"]
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 MONTH_PATTERN = MONTH_RE.pattern
+DAY_RE = re.compile(r"^(\d{4}-\d{2})-\d{2}$")
 SCALAR_TAG, DATED_TAG = "scalar", "dated"
 
 
@@ -58,6 +59,9 @@ def parse_month(value: Any) -> int:
     hint = "write the year and month as YYYY-MM, for example 2019-04"
     if hasattr(value, "year") and hasattr(value, "month"):
         hint = f"write {value.year:04d}-{value.month:02d} (months, not days)"
+    elif isinstance(value, str) and (day := DAY_RE.match(value.strip())) \
+            and MONTH_RE.match(day.group(1)):  # a day that is not a date, such as 2020-02-30
+        hint = f"write {day.group(1)} (months, not days)"
     raise fail(f"expected a month like 2019-04, got {shown!r}", hint)
 
 
@@ -113,7 +117,10 @@ class Quantity:
                 value = float(text)
             except ValueError:
                 raise fail(f"{want}, got {value!r}") from None
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # a whole number too long for a float
+            raise fail(f"{want}, got a {len(str(value))}-digit number") from None
         if not math.isfinite(number):
             raise fail(f"{want}, got {value!r}")
         too_low = self.lo is not None and (number <= self.lo if self.above_lo else number < self.lo)

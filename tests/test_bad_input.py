@@ -1,0 +1,160 @@
+"""Bad input: one file per failure mode in tests/bad/, and the exact messages the CLI prints.
+
+Each file in tests/bad/ is one minimal valid scenario with exactly one thing broken (its first
+line says what). The messages are public API, so each test pins the whole of stderr: every
+``file:line:col: key.path: message`` line and its ``hint:`` line. Line and column numbers were
+counted by hand against the files; line 1 of each file is the comment.
+"""
+# ruff: noqa: E501  (a message is pinned whole, on one line, as a person sees it)
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from stpmodel.cli import app
+
+ROOT = Path(__file__).resolve().parent.parent
+BAD = sorted(path.stem for path in (ROOT / "tests" / "bad").glob("*.yaml"))
+SHIPPED = sorted(f"scenarios/{path.name}" for path in (ROOT / "scenarios").glob("*.yaml"))
+
+EXPECTED = {
+    # YAML that does not parse: one problem, at the place to look.
+    "malformed-yaml": """\
+tests/bad/malformed-yaml.yaml:16:3: invalid YAML: could not find expected ':' while scanning a simple key
+  hint: check indentation and that every 'key: value' has a space after ':'""",
+    "tab-indentation": """\
+tests/bad/tab-indentation.yaml:19:1: invalid YAML: found character '\\t' that cannot start any token
+  hint: indent with spaces; YAML does not allow tabs""",
+    "unclosed-brace": """\
+tests/bad/unclosed-brace.yaml:13:12: invalid YAML: expected ',' or '}', but got ':' in the flow mapping that starts on line 12
+  hint: check that every '{' has its '}' and every '[' its ']'""",
+    "unquoted-colon": """\
+tests/bad/unquoted-colon.yaml:2:11: invalid YAML: mapping values are not allowed here
+  hint: put text that contains ': ' in quotes, and check indentation""",
+    "duplicate-key": """\
+tests/bad/duplicate-key.yaml:18:3: iapt.course_weeks: duplicate key; it was already given on line 17
+  hint: keep one of the two""",
+    "unsupported-tag": """\
+tests/bad/unsupported-tag.yaml:2:7: name: unsupported YAML tag '!upper'
+  hint: remove the tag; a scenario needs only plain numbers, text and mappings""",
+    "empty-file": """\
+tests/bad/empty-file.yaml:1:1: the file is empty; expected a scenario""",
+    # Structure: what is where.
+    "not-a-mapping": """\
+tests/bad/not-a-mapping.yaml:2:1: expected a mapping of keys to values, got a list""",
+    "section-not-mapping": """\
+tests/bad/section-not-mapping.yaml:11:7: iapt: expected a mapping of keys to values, got 5""",
+    "unknown-key": """\
+tests/bad/unknown-key.yaml:12:3: iapt.acess: unknown key 'acess'
+  hint: did you mean 'access'?""",
+    "unknown-top-level-key": """\
+tests/bad/unknown-top-level-key.yaml:8:1: draw: unknown key 'draw'
+  hint: did you mean 'draws'?""",
+    "missing-required": """\
+tests/bad/missing-required.yaml:11:1: iapt: missing required key 'waiting_list'
+  hint: people waiting to enter treatment at the start [persons]""",
+    # Values: numbers and their ranges.
+    "percent-not-fraction": """\
+tests/bad/percent-not-fraction.yaml:14:14: iapt.access.2020-03: expected a fraction between 0 and 1 [fraction], got 25
+  hint: write 0.25 (25%)""",
+    "percent-string": """\
+tests/bad/percent-string.yaml:14:14: iapt.access.2020-03: expected a fraction between 0 and 1 [fraction], got '25%'
+  hint: write 0.25 (25%)""",
+    "wrong-type": """\
+tests/bad/wrong-type.yaml:17:17: iapt.course_weeks: expected a number between 1 and 104 [weeks], got 'seven'""",
+    "null-value": """\
+tests/bad/null-value.yaml:16:16: iapt.waiting_list: expected a number of at least 0 [persons], got nothing""",
+    "negative-value": """\
+tests/bad/negative-value.yaml:19:10: iapt.workforce.wte: expected a number of at least 0 [WTE], got -165""",
+    "huge-number": """\
+tests/bad/huge-number.yaml:9:11: population.adults: expected a number greater than 0 [persons], got a 310-digit number""",
+    "bad-footprint-code": """\
+tests/bad/bad-footprint-code.yaml:4:9: footprint.code: expected an ONS area code like E54000017, got 'E5400017'""",
+    # Months and trajectories.
+    "bad-month": """\
+tests/bad/bad-month.yaml:14:5: iapt.access.2019-13: expected a month like 2019-04, got '2019-13'
+  hint: write the year and month as YYYY-MM, for example 2019-04""",
+    "month-with-day": """\
+tests/bad/month-with-day.yaml:6:8: start: expected a month like 2019-04, got '2019-04-01'
+  hint: write 2019-04 (months, not days)""",
+    "impossible-date": """\
+tests/bad/impossible-date.yaml:7:6: end: expected a month like 2019-04, got '2020-02-30'
+  hint: write 2020-02 (months, not days)""",
+    "year-as-key": """\
+tests/bad/year-as-key.yaml:14:5: iapt.access.2020: expected a month like 2019-04, got 2020
+  hint: write the year and month as YYYY-MM, for example 2019-04""",
+    "dates-out-of-order": """\
+tests/bad/dates-out-of-order.yaml:14:5: iapt.access.2019-04: dates out of order: 2019-04 comes after 2020-03
+  hint: list the months in ascending order""",
+    "empty-trajectory": """\
+tests/bad/empty-trajectory.yaml:12:11: iapt.access: a trajectory needs at least one {YYYY-MM: value} entry""",
+    "end-before-start": """\
+tests/bad/end-before-start.yaml:7:6: end: end (2018-03) is before start (2019-04)
+  hint: end is the last month modelled, inclusive""",
+    # All problems at once, sorted by line (pydantic finds them in the order 4, 19, 12).
+    "several-problems": """\
+tests/bad/several-problems.yaml:4:9: footprint.code: expected an ONS area code like E54000017, got 'E5400017'
+tests/bad/several-problems.yaml:12:3: iapt.acess: unknown key 'acess'
+  hint: did you mean 'access'?
+tests/bad/several-problems.yaml:19:10: iapt.workforce.wte: expected a number of at least 0 [WTE], got -165""",
+}
+
+
+@pytest.fixture(autouse=True)
+def _at_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Paths in the messages are as given on the command line: relative to the repository."""
+    monkeypatch.chdir(ROOT)
+
+
+def stpmodel(*args: str):  # type: ignore[no-untyped-def]
+    # catch_exceptions=False: an exception escaping a command fails the test with its traceback
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def test_every_bad_file_has_an_expected_message() -> None:
+    assert BAD == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("name", BAD)
+def test_validate_reports_bad_input(name: str) -> None:
+    result = stpmodel("validate", f"tests/bad/{name}.yaml")
+    assert result.exit_code == 1
+    assert result.stderr == EXPECTED[name] + "\n1 of 1 file(s) have problems\n"
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("name", BAD)
+def test_run_reports_bad_input_the_same_way(name: str) -> None:
+    result = stpmodel("run", f"tests/bad/{name}.yaml")
+    assert result.exit_code == 1
+    assert result.stderr == EXPECTED[name] + "\n"
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("path", SHIPPED)
+def test_shipped_scenarios_validate(path: str) -> None:
+    result = stpmodel("validate", path)
+    assert result.exit_code == 0
+    assert result.stdout == f"{path}: ok\n"
+    assert result.stderr == ""
+
+
+def test_validate_missing_file() -> None:
+    result = stpmodel("validate", "tests/bad/no-such-file.yaml")
+    assert result.exit_code == 1
+    assert result.stderr == ("tests/bad/no-such-file.yaml:1:1: no such file\n"
+                             "1 of 1 file(s) have problems\n")
+
+
+def test_run_missing_file_gives_a_message_not_a_traceback() -> None:
+    # Through the real entry point, which turns any stray exception into exit code 3.
+    command = [sys.executable, "-m", "stpmodel", "run", "tests/bad/no-such-file.yaml"]
+    result = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert result.returncode == 1
+    assert result.stderr == "tests/bad/no-such-file.yaml:1:1: no such file\n"
+    assert result.stdout == ""
