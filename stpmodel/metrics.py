@@ -13,7 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from . import beds as b
 from . import kernel as k
+from . import rows as r
+from .rows import bed
 
 Aggregation = Literal["flow", "stock", "rate"]
 
@@ -25,9 +28,9 @@ class Metric:
     aggregation: Aggregation
     description: str
     index: int = -1  # kernel output row, for flows and stocks
-    numerator: int = -1  # kernel output rows, for rates
+    numerator: int = -1  # rows, for rates
     denominator: int = -1
-    # Which standard a rate is held to, for the docs. Checking standards comes later.
+    service: str = "iapt"  # the scenario section that must be present for it to be reported
 
 
 METRICS: tuple[Metric, ...] = (
@@ -63,6 +66,42 @@ METRICS: tuple[Metric, ...] = (
            "therapist WTE in post: today's staff grown by at most the recruitment limit",
            index=k.O_WTE_AVAILABLE),
     Metric("iapt_cost", "£", "flow", "cost of courses in progress", index=k.O_COST),
+    # inpatient beds and out-of-area placements (one stochastic simulation per draw)
+    Metric("mh_admissions", "admissions", "flow", "adult acute mental health admissions",
+           index=bed(b.B_ADMISSIONS), service="inpatient"),
+    Metric("mh_occupied_bed_days", "bed days", "flow", "local bed days occupied",
+           index=bed(b.B_LOCAL_BED_DAYS), service="inpatient"),
+    Metric("mh_beds", "beds", "stock", "local beds open", index=r.R_BEDS_OPEN,
+           service="inpatient"),
+    Metric("mh_occupancy", "fraction", "rate", "local bed days occupied ÷ bed days open",
+           numerator=bed(b.B_LOCAL_BED_DAYS), denominator=bed(b.B_BED_DAYS_OPEN),
+           service="inpatient"),
+    Metric("mh_mean_los", "days", "rate", "mean length of stay of the period's admissions",
+           numerator=bed(b.B_LOS_DAYS), denominator=bed(b.B_ADMISSIONS), service="inpatient"),
+    Metric("oap_admissions", "admissions", "flow",
+           "admissions that found every local bed full and were placed out of area",
+           index=bed(b.B_OAP_ADMISSIONS), service="inpatient"),
+    Metric("oap_bed_days", "bed days", "flow", "bed days spent out of area",
+           index=bed(b.B_OAP_BED_DAYS), service="inpatient"),
+    Metric("oap_cost", "£", "flow", "out-of-area bed days × cost per day", index=r.R_OAP_COST,
+           service="inpatient"),
+    Metric("beds_needed", "beds", "rate",
+           "beds to hold local and out-of-area bed days at the target occupancy",
+           numerator=r.R_BED_DAYS_NEEDED, denominator=r.R_BED_DAYS_AT_TARGET,
+           service="inpatient"),
+    # crisis resolution and home treatment teams
+    Metric("crisis_admissions_avoided", "admissions", "flow",
+           "expected admissions avoided by crisis cover beyond the start month's",
+           index=r.R_CRISIS_AVOIDED, service="crisis"),
+    Metric("crisis_wte", "WTE", "stock", "crisis team staff", index=r.R_CRISIS_WTE,
+           service="crisis"),
+    Metric("crisis_cost", "£", "flow", "crisis team staff × cost per WTE", index=r.R_CRISIS_COST,
+           service="crisis"),
 )
 
 BY_NAME: dict[str, Metric] = {m.name: m for m in METRICS}
+
+
+def metrics_for(services: tuple[str, ...]) -> tuple[Metric, ...]:
+    """The metrics a scenario with these services reports, in registry order."""
+    return tuple(m for m in METRICS if m.service in services)

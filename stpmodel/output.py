@@ -114,6 +114,8 @@ def _human(value: float | None, unit: str) -> str:
         return f"{value:.1%}"
     if unit == "£":
         return f"£{value / 1e6:,.2f}m" if abs(value) >= 1e6 else f"£{value:,.0f}"
+    if unit == "days":
+        return f"{value:,.1f}"
     if unit == "WTE":
         return f"{value:,.1f}"
     return f"{value:,.0f}"

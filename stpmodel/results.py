@@ -12,7 +12,7 @@ import numpy as np
 import polars as pl
 
 from . import kernel as k
-from .metrics import METRICS, Metric
+from .metrics import METRICS, Metric, metrics_for
 from .model import Projection
 from .timeline import By
 
@@ -51,9 +51,10 @@ def tabulate(projection: Projection, by: By) -> pl.DataFrame:
     single draw or ``mean, p05, p50, p95`` over draws.
     """
     codes, labels = projection.timeline.periods(by)
-    values = aggregate(projection.out, codes)  # [draw, footprint, metric, period]
+    metrics = metrics_for(projection.services)
+    values = aggregate(projection.out, codes, metrics)  # [draw, footprint, metric, period]
     rows = [(code, name, metric, label)
-            for code, name in projection.footprints for metric in METRICS for label in labels]
+            for code, name in projection.footprints for metric in metrics for label in labels]
     frame = pl.DataFrame({
         "scenario": [projection.scenario.name] * len(rows),
         "footprint_code": [r[0] for r in rows],
@@ -78,8 +79,10 @@ def shortfalls(projection: Projection, by: By, tolerance: float = 0.0005) -> lis
     Uses the first footprint and the mean over draws. ``tolerance`` [fraction of need/year]
     ignores differences too small to matter.
     """
+    if "iapt" not in projection.services:
+        return []
     codes, labels = projection.timeline.periods(by)
-    out = projection.out.mean(axis=0)  # [footprint, O_*, month]
+    out = projection.out.mean(axis=0)  # [footprint, row, month]
     notes = []
     for f, (_, name) in enumerate(projection.footprints):
         o = out[f]

@@ -12,9 +12,17 @@ import difflib
 import types
 import typing
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from .errors import Problem, ScenarioError
 from .source import Source, parse_yaml
@@ -65,6 +73,11 @@ class Population(Section):
     growth: series(Quantity("fraction/year", -0.2, 0.2, percent_hint=True),  # type: ignore[valid-type]
                    "step") = spec("annual growth of the adult population; compounds monthly",
                                   "fraction/year", interp="step")
+
+
+    total: number(Quantity("persons", 0.0, above_lo=True)) | None = spec(  # type: ignore[valid-type]
+        "whole population, all ages, in the start month; sizes crisis teams. Grows at the same "
+        "rate as adults", "persons", default=None)
 
 
 class IaptWorkforce(Section):
@@ -123,6 +136,63 @@ class Iapt(Section):
     workforce: IaptWorkforce = spec("IAPT therapists", "")
 
 
+class Inpatient(Section):
+    admissions: number(Quantity("admissions/year", 0.0)) = spec(  # type: ignore[valid-type]
+        "adult acute mental health admissions a year at the start, with today's crisis cover; "
+        "they grow with the adult population and fall as crisis cover rises",
+        "admissions/year")
+    los_days: series(Quantity("days", 0.0, 3650.0, above_lo=True), "linear") = spec(  # type: ignore[valid-type]
+        "mean length of stay of admissions in the month. Standard: 32 days or less",
+        "days", interp="linear")
+    los_cv: number(Quantity("ratio", 0.0, 10.0)) = spec(  # type: ignore[valid-type]
+        "coefficient of variation of length of stay (standard deviation ÷ mean)", "ratio")
+    los_distribution: Literal["gamma", "lognormal"] = spec(
+        "shape of the length-of-stay distribution", "choice", default="gamma")
+    beds: series(Quantity("beds", 0.0, 100_000.0, integer=True), "step") = spec(  # type: ignore[valid-type]
+        "local adult acute beds open", "beds", interp="step")
+    repatriate: bool = spec(
+        "bring an out-of-area patient back as soon as a local bed frees (otherwise they stay "
+        "out for their whole stay)", "true/false", default=False)
+    oap_cost_per_day: series(Quantity("£/bed day", 0.0), "step") = spec(  # type: ignore[valid-type]
+        "cost of one out-of-area bed day", "£/bed day", default=Trajectory.constant(530.0),
+        interp="step", source="NHS Digital OAP open data, February 2017: England average "
+                               "recorded daily cost £530")
+    target_occupancy: number(Quantity("fraction", 0.0, 1.0, above_lo=True, percent_hint=True)) = spec(  # type: ignore[valid-type]
+        "bed occupancy to plan for", "fraction", default=0.85,
+        source="Royal College of Psychiatrists, cited by the Commission on Acute Adult "
+               "Psychiatric Care (Crisp, 2016): 85%")
+    warmup_days: number(Quantity("days", 0.0, 36_500.0)) | None = spec(  # type: ignore[valid-type]
+        "days simulated before the start so that wards are not empty at the start; default "
+        "10 × the starting mean stay × max(1, CV²), at least 365", "days", default=None)
+
+
+class Crisis(Section):
+    basic_coverage: series(FRACTION, "linear") = spec(  # type: ignore[valid-type]
+        "share of the population covered by a crisis team that is not 24/7 to the CORE "
+        "standard", "fraction of population", interp="linear")
+    core_coverage: series(FRACTION, "linear") = spec(  # type: ignore[valid-type]
+        "share of the population covered by a 24/7 crisis team meeting the CORE standard",
+        "fraction of population", interp="linear")
+    basic_effect: number(FRACTION) = spec(  # type: ignore[valid-type]
+        "fall in admissions with a crisis team, against none", "fraction", default=0.10,
+        source="Glover, Arts & Babu, Br J Psychiatry 2006: admissions 10% lower with a crisis "
+               "resolution team")
+    core_effect: number(FRACTION) = spec(  # type: ignore[valid-type]
+        "fall in admissions with a 24/7 crisis team, against none", "fraction", default=0.23,
+        source="Glover, Arts & Babu, Br J Psychiatry 2006: admissions 23% lower with a 24-hour "
+               "crisis resolution team")
+    population_per_team: number(Quantity("persons", 0.0, above_lo=True)) = spec(  # type: ignore[valid-type]
+        "population one team serves", "persons", default=150_000.0,
+        source="Department of Health, Mental Health Policy Implementation Guide (2001): one "
+               "team per 150,000 population")
+    basic_wte_per_team: number(WTE) = spec(  # type: ignore[valid-type]
+        "staff of one crisis team that is not 24/7", "WTE")
+    core_wte_per_team: number(WTE) = spec(  # type: ignore[valid-type]
+        "staff of one 24/7 CORE crisis team", "WTE")
+    cost_per_wte: series(Quantity("£/WTE/year", 0.0), "step") = spec(  # type: ignore[valid-type]
+        "cost of one crisis team WTE a year, pay and non-pay", "£/WTE/year", interp="step")
+
+
 class Scenario(Section):
     """One footprint's plan. Months are integer indexes (see :mod:`stpmodel.values`)."""
 
@@ -137,7 +207,10 @@ class Scenario(Section):
     seed: number(Quantity("seed", 0.0, 2.0**63 - 1, integer=True)) = spec(  # type: ignore[valid-type]
         "master random seed", "integer", default=0)
     population: Population = spec("the footprint's adult population", "")
-    iapt: Iapt = spec("IAPT (NHS Talking Therapies)", "")
+    iapt: Iapt | None = spec("IAPT (NHS Talking Therapies)", "", default=None)
+    inpatient: Inpatient | None = spec("adult acute mental health beds and out-of-area placements",
+                                       "", default=None)
+    crisis: Crisis | None = spec("crisis resolution and home treatment teams", "", default=None)
 
     @field_validator("end")
     @classmethod
@@ -150,6 +223,33 @@ class Scenario(Section):
             raise fail(f"the scenario spans {end - start + 1} months; at most {MAX_MONTHS} "
                        "are allowed")
         return end
+
+    @model_validator(mode="after")
+    def _sections_fit_together(self) -> Scenario:
+        if self.iapt is None and self.inpatient is None:
+            raise fail("a scenario needs at least one service: iapt or inpatient",
+                       "add an 'iapt:' or 'inpatient:' section")
+        if self.crisis is not None:
+            if self.inpatient is None:
+                raise fail("crisis teams change admissions, so they need an 'inpatient:' section",
+                           key="crisis")
+            if self.population.total is None:
+                raise fail("crisis teams are sized by the whole population: add "
+                           "population.total [persons]", key="population")
+            basic, core = self.crisis.basic_coverage, self.crisis.core_coverage
+            for month in sorted({*basic.months, *core.months} or {self.start}):
+                both = basic.resolve(month) + core.resolve(month)
+                if both > 1.0 + 1e-12:
+                    raise fail(f"basic_coverage + core_coverage is {both:g} in "
+                               f"{month_label(month)}; together they can cover at most the "
+                               "whole population (1)", key="crisis.core_coverage")
+        return self
+
+    @property
+    def services(self) -> tuple[str, ...]:
+        """The services this scenario models, in report order."""
+        return tuple(name for name in ("iapt", "inpatient", "crisis")
+                     if getattr(self, name) is not None)
 
     @property
     def n_draws(self) -> int:
@@ -220,7 +320,7 @@ def _problem(err: Any, src: Source) -> Problem:
     if kind == "stpmodel":
         message, hint = ctx["message"], ctx.get("hint", "")
         if ctx.get("key"):
-            loc.append(ctx["key"])
+            loc.extend(ctx["key"].split("."))
             on_key = True
     elif kind in UNKNOWN_KEY:
         on_key = True
@@ -238,6 +338,10 @@ def _problem(err: Any, src: Source) -> Problem:
         return src.problem(tuple(loc[:-1]), message, hint=hint, key=True)
     elif kind in ("model_type", "model_attributes_type", "dict_type"):
         message = f"expected a mapping of keys to values, got {_show(got)}"
+    elif kind == "literal_error":
+        message = f"expected one of {ctx.get('expected', '')}, got {_show(got)}"
+    elif kind in ("bool_parsing", "bool_type"):
+        message = f"expected true or false, got {_show(got)}"
     elif kind in ("string_type",):
         message = f"expected text, got {_show(got)}"
     elif kind == "string_pattern_mismatch" and loc[-1:] == ["code"]:

@@ -1,0 +1,156 @@
+"""The bed simulation against queueing theory, and its invariants under common random numbers.
+
+Expected values are closed forms: Erlang's loss formula and Little's law. The simulation's
+Monte Carlo error is estimated from independent draws (standard error of the mean over draws).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from stpmodel import beds as b
+
+YEARS = 10
+DAYS = np.full(12 * YEARS, 30, dtype=np.int64)  # 30-day months: 3,600 days a run
+
+
+def erlang_b(a: float, c: int) -> float:
+    """Erlang's loss formula B(a, c) by the stable recurrence 1/B(a, k) = 1 + k/(a B(a, k-1))."""
+    inv = 1.0
+    for k in range(1, c + 1):
+        inv = 1.0 + inv * k / a
+    return 1.0 / inv
+
+
+def simulate(rate, los, cv, beds, *, draws=20, dist=b.LOS_GAMMA, repatriate=False,
+             warmup=3650.0, days=DAYS, seed0=1, project=b.project_beds):
+    m = len(days)
+    shape = (draws, 1, m)
+    seeds = np.arange(seed0, seed0 + draws, dtype=np.uint32).reshape(draws, 1)
+    rate = np.broadcast_to(np.asarray(rate, dtype=float), shape).copy()
+    los = np.broadcast_to(np.asarray(los, dtype=float), shape).copy()
+    beds = np.broadcast_to(np.asarray(beds, dtype=float), shape).copy()
+    return project(days, rate, los, np.full((draws, 1), cv), beds, dist, repatriate, warmup,
+                   seeds)[:, 0]
+
+
+def test_erlang_b_reference_values():
+    """B(1, 1) = 1/2; B(2, 2) = (2²/2)/(1 + 2 + 2²/2) = 2/5."""
+    assert erlang_b(1.0, 1) == pytest.approx(0.5)
+    assert erlang_b(2.0, 2) == pytest.approx(0.4)
+
+
+@pytest.mark.parametrize("dist", [b.LOS_GAMMA, b.LOS_LOGNORMAL], ids=["gamma", "lognormal"])
+@pytest.mark.parametrize("beds", [75, 60, 45], ids=["light", "near-capacity", "overloaded"])
+def test_out_of_area_share_is_erlang_b(dist, beds):
+    """2 admissions a day staying 30 days on average offer a = 60 beds of load. With no
+    repatriation the long-run share placed out of area is B(60, c) whatever the length-of-stay
+    distribution (the insensitivity of the loss formula); CV 1.5 makes the two shapes differ.
+    B(60, 75) ≈ 0.0044, B(60, 60) ≈ 0.096, B(60, 45) ≈ 0.29."""
+    out = simulate(2.0, 30.0, 1.5, float(beds), dist=dist)
+    share = out[:, b.B_OAP_ADMISSIONS].sum(axis=1) / out[:, b.B_ADMISSIONS].sum(axis=1)
+    error = share.std(ddof=1) / math.sqrt(len(share))
+    expected = erlang_b(60.0, beds)
+    assert abs(share.mean() - expected) < 4 * error + 1e-4, (share.mean(), expected, error)
+
+
+@pytest.mark.parametrize("dist", [b.LOS_GAMMA, b.LOS_LOGNORMAL], ids=["gamma", "lognormal"])
+def test_littles_law_with_unlimited_beds(dist):
+    """With beds never full, mean occupancy = λ × mean stay = 2 × 30 = 60 beds, and nobody is
+    placed out of area."""
+    out = simulate(2.0, 30.0, 1.2, 10_000.0, dist=dist)
+    occupancy = out[:, b.B_LOCAL_BED_DAYS].sum(axis=1) / DAYS.sum()
+    error = occupancy.std(ddof=1) / math.sqrt(len(occupancy))
+    assert abs(occupancy.mean() - 60.0) < 4 * error, (occupancy.mean(), error)
+    assert out[:, b.B_OAP_ADMISSIONS].sum() == 0 and out[:, b.B_OAP_BED_DAYS].sum() == 0
+    # the stays reported are those drawn: mean 30 days
+    los = out[:, b.B_LOS_DAYS].sum() / out[:, b.B_ADMISSIONS].sum()
+    assert los == pytest.approx(30.0, rel=0.02)
+
+
+def test_plain_python_agrees_with_erlang_b_too():
+    """The same simulation uncompiled (py_func). Its random streams differ from numba's, so it
+    is checked against the closed form: a = 1 × 20 = 20 beds of load on 20 beds,
+    B(20, 20) ≈ 0.159. Smaller, so its Monte Carlo error is wider."""
+    days = np.full(24, 30, dtype=np.int64)
+    out = simulate(1.0, 20.0, 1.0, 20.0, draws=8, days=days, warmup=400.0,
+                   project=b.project_beds.py_func)
+    share = out[:, b.B_OAP_ADMISSIONS].sum(axis=1) / out[:, b.B_ADMISSIONS].sum(axis=1)
+    error = share.std(ddof=1) / math.sqrt(len(share))
+    assert abs(share.mean() - erlang_b(20.0, 20)) < 4 * error
+
+
+def test_bed_days_add_up():
+    """Every bed day is either local or out of area, and local bed days never exceed beds open;
+    the warm-up's admissions are not counted but the beds they hold are."""
+    out = simulate(2.0, 30.0, 1.0, 50.0, draws=4)
+    assert (out[:, b.B_LOCAL_BED_DAYS] <= out[:, b.B_BED_DAYS_OPEN] + 1e-9).all()
+    assert (out[:, b.B_BED_DAYS_OPEN] == 50 * 30).all()
+    assert out[:, b.B_LOCAL_BED_DAYS, 0].min() > 0.8 * 50 * 30  # wards are full from month one
+
+
+def test_repatriation_brings_patients_home_sooner():
+    """Same arrivals and stays (common random numbers): bringing OAPs home when a bed frees
+    cuts out-of-area bed days but not out-of-area admissions."""
+    stay = simulate(2.0, 30.0, 1.0, 55.0, draws=10)
+    home = simulate(2.0, 30.0, 1.0, 55.0, draws=10, repatriate=True)
+    np.testing.assert_array_equal(stay[:, b.B_ADMISSIONS], home[:, b.B_ADMISSIONS])
+    assert home[:, b.B_OAP_BED_DAYS].sum() < 0.8 * stay[:, b.B_OAP_BED_DAYS].sum()
+    # total bed days are conserved: a repatriated stay moves from out of area to local
+    total = stay[:, b.B_LOCAL_BED_DAYS] + stay[:, b.B_OAP_BED_DAYS]
+    total_home = home[:, b.B_LOCAL_BED_DAYS] + home[:, b.B_OAP_BED_DAYS]
+    np.testing.assert_allclose(total.sum(axis=1), total_home.sum(axis=1), rtol=1e-9)
+
+
+# --- properties under common random numbers --------------------------------------------------
+
+cases = st.tuples(st.floats(0.2, 5.0), st.floats(3.0, 60.0), st.floats(0.0, 2.0),
+                  st.integers(1, 200), st.sampled_from([b.LOS_GAMMA, b.LOS_LOGNORMAL]))
+SHORT = np.full(12, 30, dtype=np.int64)
+
+
+@settings(max_examples=60, deadline=None)
+@given(cases, st.integers(1, 50))
+def test_more_beds_never_gives_more_oap_days(case, extra):
+    """Holds on every sample path, not just on average. With the same arrivals and stays, every
+    admission that c beds admit, c + k beds admit too: the larger ward holds the smaller one's
+    patients plus at most one more at any moment, since it only gains an extra when the smaller
+    ward is full and it is not. So its out-of-area set is a subset of the smaller ward's."""
+    rate, los, cv, beds, dist = case
+    few = simulate(rate, los, cv, float(beds), draws=3, dist=dist, days=SHORT, warmup=400.0)
+    more = simulate(rate, los, cv, float(beds + extra), draws=3, dist=dist, days=SHORT,
+                    warmup=400.0)
+    assert (more[:, b.B_OAP_BED_DAYS].sum(axis=1)
+            <= few[:, b.B_OAP_BED_DAYS].sum(axis=1) + 1e-9).all()
+    assert (more[:, b.B_OAP_ADMISSIONS] <= few[:, b.B_OAP_ADMISSIONS]).all()
+    assert (few >= 0).all() and (more >= 0).all()
+
+
+@settings(max_examples=30, deadline=None)
+@given(cases, st.floats(1.25, 3.0))
+def test_more_admissions_never_gives_fewer_oap_days_on_average(case, factor):
+    """More admissions (× 1.25 to × 3) with the same streams. Unlike beds this is not true on
+    every sample path (an earlier admission can block a short stay and so admit a later long
+    one), so it is asserted for the total over 40 draws."""
+    rate, los, cv, beds, dist = case
+    base = simulate(rate, los, cv, float(beds), draws=40, dist=dist, days=SHORT, warmup=400.0)
+    busier = simulate(rate * factor, los, cv, float(beds), draws=40, dist=dist, days=SHORT,
+                      warmup=400.0)
+    assert busier[:, b.B_OAP_BED_DAYS].sum() >= base[:, b.B_OAP_BED_DAYS].sum() - 1e-9
+    assert busier[:, b.B_ADMISSIONS].sum() >= base[:, b.B_ADMISSIONS].sum()
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(0.2, 5.0), st.floats(3.0, 40.0), st.floats(0.0, 1.0))
+def test_no_oap_days_when_beds_far_exceed_the_load(rate, los, cv):
+    """Offered load a = rate × stay; with 2a + 60 beds, and stays this concentrated (CV ≤ 1),
+    being full is vanishingly rare (B(a, 2a + 60) < 1e-20 for the loads drawn)."""
+    a = rate * los
+    out = simulate(rate, los, cv, float(math.ceil(2 * a + 60)), draws=3, days=SHORT,
+                   warmup=400.0)
+    assert out[:, b.B_OAP_BED_DAYS].sum() == 0
