@@ -94,8 +94,9 @@ def _add_stay(start, end, weight, month_start, out_row):  # pragma: no cover - c
 
 @njit(cache=True)
 def _stay(mean, cv, dist):  # pragma: no cover - compiled
-    """One length of stay [days] with the given mean and coefficient of variation."""
-    if cv <= 0.0:
+    """One length of stay [days] with the given mean and coefficient of variation. A CV below
+    1e-6 is taken as fixed stays (the gamma shape 1/CV² would overflow)."""
+    if cv < 1e-6:
         return mean
     if dist == LOS_LOGNORMAL:
         sigma2 = math.log(1.0 + cv * cv)
