@@ -1,4 +1,4 @@
-"""The inpatient bed kernel: a stochastic simulation of acute mental health beds, in continuous time.
+"""The inpatient bed kernel: a stochastic, continuous-time simulation of acute mental health beds.
 
 Pure numeric code (numpy and numba only), arrays in and arrays out. Layout::
 

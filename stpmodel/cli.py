@@ -90,7 +90,7 @@ def run(
 
     from .model import run as run_model
     from .output import render_tables, to_csv, to_json, write_frame
-    from .results import shortfalls, tabulate
+    from .results import partial_periods, shortfalls, tabulate
 
     projection = run_model(loaded)
     frame = tabulate(projection, by.value)
@@ -113,7 +113,7 @@ def run(
         console = Console()
         for table in render_tables(frame, title, console):
             console.print(table)
-    for note in shortfalls(projection, by.value):
+    for note in partial_periods(projection, by.value) + shortfalls(projection, by.value):
         typer.echo(f"note: {note}", err=True)
 
 

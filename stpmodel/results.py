@@ -73,6 +73,18 @@ def tabulate(projection: Projection, by: By) -> pl.DataFrame:
     return frame.sort(["footprint_code", "metric", "period"])
 
 
+def partial_periods(projection: Projection, by: By) -> list[str]:
+    """Sentences naming periods the run covers only in part, whose flows are not a full one's."""
+    if by == "month":
+        return []
+    timeline = projection.timeline
+    codes, labels = timeline.periods(by)
+    full = 3 if by == "quarter" else 12
+    return [f"{label} covers {int((codes == p).sum())} of its {full} months in this run."
+            for p, (label, partial) in enumerate(zip(labels, timeline.is_partial(by)))
+            if partial]
+
+
 def shortfalls(projection: Projection, by: By, tolerance: float = 0.0005) -> list[str]:
     """Sentences naming each period whose IAPT access falls short of the plan, and why.
 

@@ -32,7 +32,6 @@ from .values import (
     SCALAR_TAG,
     Month,
     Quantity,
-    Trajectory,
     fail,
     month_label,
     number,
@@ -43,6 +42,7 @@ PERSONS = Quantity("persons", 0.0)
 REFERRALS = Quantity("referrals/year", 0.0)
 WTE = Quantity("WTE", 0.0)
 MONEY_PER_COURSE = Quantity("£/course", 0.0)
+OCCUPANCY = Quantity("fraction", 0.0, 1.0, above_lo=True, percent_hint=True)
 MAX_MONTHS = 600  # 50 years
 
 
@@ -58,7 +58,8 @@ def spec(description: str, unit: str, *, source: str = "", default: Any = ...,
 
 
 class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True,
+                              validate_default=True)  # a number default becomes a Trajectory
 
 
 class Footprint(Section):
@@ -93,7 +94,7 @@ class IaptWorkforce(Section):
 class Iapt(Section):
     prevalence: series(FRACTION, "linear") = spec(  # type: ignore[valid-type]
         "share of adults with a common mental disorder who could benefit (IAPT need)",
-        "fraction of adults", default=Trajectory.constant(0.17, "linear"), interp="linear",
+        "fraction of adults", default=0.17, interp="linear",
         source="APMS 2014: one adult (16+) in six, 17.0%, has a common mental disorder")
     access: series(FRACTION, "linear") = spec(  # type: ignore[valid-type]
         "planned access: courses entered per year as a share of need. National standard: "
@@ -102,22 +103,22 @@ class Iapt(Section):
         "referrals received", "referrals/year", interp="linear")
     entry_rate: series(FRACTION, "step") = spec(  # type: ignore[valid-type]
         "share of referrals that go on to enter treatment (the rest leave before treatment)",
-        "fraction of referrals", default=Trajectory.constant(0.68), interp="step",
+        "fraction of referrals", default=0.68, interp="step",
         source="NHS Digital, IAPT annual report 2018-19: 1.09m referrals entered treatment "
                "of 1,603,643 received (0.68)")
     completion_rate: series(FRACTION, "step") = spec(  # type: ignore[valid-type]
         "share of courses entered that finish (two or more treatment sessions)",
-        "fraction of entered", default=Trajectory.constant(0.534), interp="step",
-        source="NHS Digital annual measures 2018-19: 582,556 finished a course ÷ 1.09m "
-               "entered treatment (0.534)")
+        "fraction of entered", default=0.534, interp="step",
+        source="NHS Digital 2018-19: 582,556 finished a course (annual measures) ÷ 1.09m "
+               "entered treatment (annual report) = 0.534")
     caseness_rate: series(FRACTION, "step") = spec(  # type: ignore[valid-type]
         "share of finished courses that started at caseness (the recovery denominator)",
-        "fraction of finished", default=Trajectory.constant(0.937), interp="step",
+        "fraction of finished", default=0.937, interp="step",
         source="NHS Digital annual measures 2018-19: 546,105 at caseness ÷ 582,556 finished "
                "(0.937)")
     recovery_rate: series(FRACTION, "step") = spec(  # type: ignore[valid-type]
         "share of finished courses at caseness that move to recovery", "fraction",
-        default=Trajectory.constant(0.522), interp="step",
+        default=0.522, interp="step",
         source="NHS Digital annual measures 2018-19: 284,810 recovered ÷ 546,105 at caseness "
                "(0.522); standard ≥ 0.50")
     waiting_list: number(PERSONS) = spec(  # type: ignore[valid-type]
@@ -125,12 +126,14 @@ class Iapt(Section):
     course_weeks: number(Quantity("weeks", 1.0, 104.0)) = spec(  # type: ignore[valid-type]
         "time from entering treatment to finishing a course", "weeks")
     sessions_per_course: number(Quantity("sessions/course", 0.0, above_lo=True)) = spec(  # type: ignore[valid-type]
-        "treatment sessions per course entered", "sessions/course", default=6.9,
+        "treatment sessions per course entered. The default is the mean for finished courses, "
+        "so it overstates the sessions of courses that end early: a cautious figure for staff",
+        "sessions/course", default=6.9,
         source="NHS Digital, IAPT annual report 2018-19: 6.9 sessions on average per finished "
                "course")
     cost_per_course: series(MONEY_PER_COURSE, "step") = spec(  # type: ignore[valid-type]
         "cost of one course, spread evenly over its weeks", "£/course",
-        default=Trajectory.constant(877.0), interp="step",
+        default=877.0, interp="step",
         source="Radhakrishnan et al., Behav Res Ther 2013: £877 per course overall "
                "(£493 low intensity, £1,416 high intensity)")
     workforce: IaptWorkforce = spec("IAPT therapists", "")
@@ -154,10 +157,10 @@ class Inpatient(Section):
         "bring an out-of-area patient back as soon as a local bed frees (otherwise they stay "
         "out for their whole stay)", "true/false", default=False)
     oap_cost_per_day: series(Quantity("£/bed day", 0.0), "step") = spec(  # type: ignore[valid-type]
-        "cost of one out-of-area bed day", "£/bed day", default=Trajectory.constant(530.0),
+        "cost of one out-of-area bed day", "£/bed day", default=530.0,
         interp="step", source="NHS Digital OAP open data, February 2017: England average "
                                "recorded daily cost £530")
-    target_occupancy: number(Quantity("fraction", 0.0, 1.0, above_lo=True, percent_hint=True)) = spec(  # type: ignore[valid-type]
+    target_occupancy: number(OCCUPANCY) = spec(  # type: ignore[valid-type]
         "bed occupancy to plan for", "fraction", default=0.85,
         source="Royal College of Psychiatrists, cited by the Commission on Acute Adult "
                "Psychiatric Care (Crisp, 2016): 85%")
@@ -204,7 +207,7 @@ class Scenario(Section):
     end: Month = spec("last month modelled, inclusive", "YYYY-MM")
     draws: number(Quantity("draws", 1.0, 100_000.0, integer=True)) = spec(  # type: ignore[valid-type]
         "Monte Carlo draws; 1 gives the central estimate", "draws", default=1)
-    seed: number(Quantity("seed", 0.0, 2.0**63 - 1, integer=True)) = spec(  # type: ignore[valid-type]
+    seed: number(Quantity("seed", 0.0, 2.0**53, integer=True)) = spec(  # type: ignore[valid-type]
         "master random seed", "integer", default=0)
     population: Population = spec("the footprint's adult population", "")
     iapt: Iapt | None = spec("IAPT (NHS Talking Therapies)", "", default=None)

@@ -134,3 +134,13 @@ def test_installed_console_script_end_to_end(tmp_path):
     assert failed.stderr.startswith(f"{bad}:")
     usage = subprocess.run([*exe, "run"], capture_output=True, text=True)
     assert usage.returncode == 2
+
+
+def test_a_partial_financial_year_is_pointed_out(tmp_path):
+    text = (SCENARIOS / "iapt-25-percent.yaml").read_text().replace("start: 2019-04",
+                                                                    "start: 2019-10")
+    scenario = tmp_path / "late.yaml"
+    scenario.write_text(text)
+    result = invoke("run", str(scenario), "-f", "csv")
+    assert result.exit_code == 0
+    assert "note: 2019/20 covers 6 of its 12 months in this run." in result.stderr

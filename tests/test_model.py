@@ -73,15 +73,15 @@ def test_iapt_defaults_are_the_published_2018_19_ratios():
     iapt = Iapt.model_fields
     assert counts["referrals_received"] == 1_603_643
     entered = 1_090_000  # NHS Digital, IAPT annual report 2018-19
-    assert iapt["entry_rate"].default.values[0] == round(entered / counts["referrals_received"], 2)
-    assert iapt["completion_rate"].default.values[0] == round(
+    assert iapt["entry_rate"].default == round(entered / counts["referrals_received"], 2)
+    assert iapt["completion_rate"].default == round(
         counts["finished_course_treatment"] / entered, 3)
-    assert iapt["caseness_rate"].default.values[0] == round(
+    assert iapt["caseness_rate"].default == round(
         counts["at_caseness"] / counts["finished_course_treatment"], 3)
-    assert iapt["recovery_rate"].default.values[0] == round(
+    assert iapt["recovery_rate"].default == round(
         counts["recovery"] / counts["at_caseness"], 3)
     # and the product is the bundled finished ÷ referrals, 0.3633, to the precision used
-    product = iapt["entry_rate"].default.values[0] * iapt["completion_rate"].default.values[0]
+    product = iapt["entry_rate"].default * iapt["completion_rate"].default
     assert product == pytest.approx(counts["finished_course_treatment"]
                                     / counts["referrals_received"], abs=0.001)
 
