@@ -102,6 +102,20 @@ tests/bad/several-problems.yaml:4:9: footprint.code: expected an ONS area code l
 tests/bad/several-problems.yaml:12:3: iapt.acess: unknown key 'acess'
   hint: did you mean 'access'?
 tests/bad/several-problems.yaml:19:10: iapt.workforce.wte: expected a number of at least 0 [WTE], got -165""",
+    # Sections that must fit together.
+    "no-services": """\
+tests/bad/no-services.yaml:2:1: a scenario needs at least one service: iapt or inpatient
+  hint: add an 'iapt:' or 'inpatient:' section""",
+    "crisis-without-inpatient": """\
+tests/bad/crisis-without-inpatient.yaml:13:1: crisis: crisis teams change admissions, so they need an 'inpatient:' section""",
+    "crisis-without-total": """\
+tests/bad/crisis-without-total.yaml:6:1: population: crisis teams are sized by the whole population: add population.total [persons]""",
+    "coverage-over-one": """\
+tests/bad/coverage-over-one.yaml:10:3: crisis.core_coverage: basic_coverage + core_coverage is 1.3 in 2020-04; together they can cover at most the whole population (1)""",
+    "bad-choice": """\
+tests/bad/bad-choice.yaml:11:21: inpatient.los_distribution: expected one of 'gamma' or 'lognormal', got 'weibull'""",
+    "bad-bool": """\
+tests/bad/bad-bool.yaml:12:15: inpatient.repatriate: expected true or false, got 'sometimes'""",
 }
 
 
