@@ -17,12 +17,11 @@ from .model import Projection
 from .timeline import By
 
 PERCENTILES = (5, 50, 95)
-KEY_COLUMNS = ["scenario", "footprint_code", "footprint", "period", "metric", "unit"]
 
 
 def aggregate(out: np.ndarray, period_of_month: np.ndarray,
               metrics: Sequence[Metric] = METRICS) -> np.ndarray:
-    """values[draw, footprint, metric, period] from out[draw, footprint, O_*, month].
+    """values[draw, footprint, metric, period] from out[draw, footprint, row, month].
 
     ``period_of_month`` gives each month's period, numbered 0.. in time order (periods are
     contiguous runs of months).
@@ -101,6 +100,8 @@ def shortfalls(projection: Projection, by: By, tolerance: float = 0.0005) -> lis
         for p, label in enumerate(labels):
             months = np.flatnonzero(codes == p)
             need = o[k.O_NEED_PER_MONTH, months].sum()
+            if need <= 0:
+                continue
             achieved = o[k.O_ENTERED, months].sum() / need
             target = o[k.O_PLANNED, months].sum() / need
             if achieved >= target - tolerance:
