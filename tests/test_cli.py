@@ -144,3 +144,9 @@ def test_a_partial_financial_year_is_pointed_out(tmp_path):
     result = invoke("run", str(scenario), "-f", "csv")
     assert result.exit_code == 0
     assert "note: 2019/20 covers 6 of its 12 months in this run." in result.stderr
+
+
+def test_version():
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("stpmodel 0.")
