@@ -1,0 +1,39 @@
+"""The command line. It parses arguments, calls the library, renders, and picks the exit code.
+
+Exit codes: 0 ok · 1 found something (an invalid scenario, ...) · 2 usage error · 3 internal error
+(a bug: please report it; ``--debug`` shows the traceback).
+
+The app and its shared helpers live in :mod:`.app`; each command module registers its commands on
+it when imported. Heavy modules (numba, polars) are imported inside the commands that need them,
+so ``--help``, ``validate`` and ``schema`` start quickly.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from ..errors import StpmodelError
+from . import core  # noqa: F401  (registers run, validate, schema)
+from .app import EXIT_BUG, EXIT_FOUND, EXIT_OK, EXIT_USAGE, _state, app
+
+__all__ = ["EXIT_BUG", "EXIT_FOUND", "EXIT_OK", "EXIT_USAGE", "app", "main"]
+
+
+def main() -> None:
+    """Console entry point: turns stray exceptions into exit code 3 with a short message."""
+    try:
+        app()
+    except StpmodelError as exc:  # a library error a command did not map: still not a bug
+        typer.echo(str(exc), err=True)
+        sys.exit(EXIT_FOUND)
+    except KeyboardInterrupt:
+        typer.echo("interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:
+        if _state["debug"]:
+            raise
+        typer.echo(f"internal error (a bug in stpmodel): {type(exc).__name__}: {exc}\n"
+                   "  rerun with --debug for the traceback, and please report it", err=True)
+        sys.exit(EXIT_BUG)

@@ -1,0 +1,79 @@
+"""The Typer app, exit codes and helpers shared by every command module.
+
+Exit codes: 0 ok · 1 found something (an invalid scenario, ...) · 2 usage error · 3 internal error
+(a bug: please report it; ``--debug`` shows the traceback).
+
+Heavy modules (numba, polars) are imported inside the commands that need them, so ``--help``,
+``validate`` and ``schema`` start quickly.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from ..errors import ScenarioError
+
+if TYPE_CHECKING:
+    from ..scenario import Scenario
+
+EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+
+app = typer.Typer(
+    name="stpmodel",
+    help="Scenario modeller for mental health transformation in England's STP/ICS footprints.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+_state = {"debug": False}
+
+
+class By(StrEnum):
+    month = "month"
+    quarter = "quarter"
+    year = "year"
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    parquet = "parquet"
+    json = "json"
+
+
+def exit_with(message: str, code: int = EXIT_FOUND) -> typer.Exit:
+    typer.echo(message, err=True)
+    return typer.Exit(code=code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        typer.echo(f"stpmodel {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    debug: Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")]
+    = False,
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+def load_or_exit(path: Path) -> Scenario:
+    """The scenario at ``path``, or exit 1 listing its problems."""
+    from ..scenario import load_scenario
+
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        raise exit_with(str(exc)) from None

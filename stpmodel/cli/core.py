@@ -1,0 +1,103 @@
+"""The core commands: run, validate, schema."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import OutputError, ScenarioError
+from .app import EXIT_USAGE, By, Format, app, exit_with, load_or_exit
+
+
+@app.command()
+def run(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    by: Annotated[By, typer.Option("--by", help="Period to report by.")] = By.year,
+    fmt: Annotated[Format | None, typer.Option(
+        "--format", "-f", help="Output format [default: table, or the -o file's suffix].")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write to this file (atomically) instead of the terminal.")] = None,
+    draws: Annotated[int | None, typer.Option(
+        "--draws", min=1, max=100_000, help="Override the scenario's Monte Carlo draws.")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", min=0, help="Override the scenario's master seed.")] = None,
+) -> None:
+    """Run a scenario and print or write its results."""
+    from ..output import format_for
+
+    chosen = fmt.value if fmt is not None else None
+    if chosen is None:
+        chosen = "table" if output is None else format_for(output)
+        if chosen is None:
+            raise exit_with(f"cannot tell the format of {output} from its suffix; "
+                        "add --format csv|parquet|json", EXIT_USAGE)
+    if chosen == "table" and output is not None:
+        raise exit_with("the table is for the terminal; to write a file use --format "
+                    "csv|parquet|json", EXIT_USAGE)
+    if chosen == "parquet" and output is None:
+        raise exit_with("parquet is binary; give a file with -o", EXIT_USAGE)
+
+    loaded = load_or_exit(scenario).with_overrides(draws=draws, seed=seed)
+
+    from ..model import run as run_model
+    from ..output import render_tables, to_csv, to_json, write_frame
+    from ..results import partial_periods, shortfalls, tabulate
+
+    projection = run_model(loaded)
+    frame = tabulate(projection, by.value)
+    if output is not None:
+        try:
+            write_frame(frame, output, chosen)
+        except OutputError as exc:
+            raise exit_with(str(exc), EXIT_USAGE) from None
+        except OSError as exc:
+            raise exit_with(f"{output}: cannot write: {exc.strerror}", EXIT_USAGE) from None
+    elif chosen == "csv":
+        sys.stdout.write(to_csv(frame))
+    elif chosen == "json":
+        sys.stdout.write(to_json(frame))
+    else:
+        from rich.console import Console
+
+        fp = loaded.footprint
+        title = f"{loaded.name} · {fp.name} ({fp.code}) · by {by.value}"
+        console = Console()
+        for table in render_tables(frame, title, console):
+            console.print(table)
+    for note in partial_periods(projection, by.value) + shortfalls(projection, by.value):
+        typer.echo(f"note: {note}", err=True)
+
+
+@app.command()
+def validate(
+    scenarios: Annotated[list[Path], typer.Argument(help="Scenario YAML files.")],
+) -> None:
+    """Check scenario files and list every problem as file:line:col: key.path: message."""
+    from ..scenario import load_scenario
+
+    bad = 0
+    for path in scenarios:
+        try:
+            load_scenario(path)
+        except ScenarioError as exc:
+            bad += 1
+            typer.echo(str(exc), err=True)
+        else:
+            typer.echo(f"{path}: ok")
+    if bad:
+        raise exit_with(f"{bad} of {len(scenarios)} file(s) have problems")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of scenario files, for editors."""
+    from ..scenario import Scenario
+
+    doc = Scenario.model_json_schema()
+    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    doc["title"] = "stpmodel scenario"
+    typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
