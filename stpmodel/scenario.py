@@ -32,6 +32,7 @@ from .values import (
     SCALAR_TAG,
     Month,
     Quantity,
+    Trajectory,
     fail,
     month_label,
     number,
@@ -209,6 +210,10 @@ class Scenario(Section):
         "Monte Carlo draws; 1 gives the central estimate", "draws", default=1)
     seed: number(Quantity("seed", 0.0, 2.0**53, integer=True)) = spec(  # type: ignore[valid-type]
         "master random seed", "integer", default=0)
+    assumptions: list[str] = spec(
+        "key paths (such as inpatient.beds) whose values are placeholders, not local evidence; "
+        "run lists them after the results as assumptions to replace with local figures",
+        "key paths", default=[])
     population: Population = spec("the footprint's adult population", "")
     iapt: Iapt | None = spec("IAPT (NHS Talking Therapies)", "", default=None)
     inpatient: Inpatient | None = spec("adult acute mental health beds and out-of-area placements",
@@ -247,6 +252,39 @@ class Scenario(Section):
                                f"{month_label(month)}; together they can cover at most the "
                                "whole population (1)", key="crisis.core_coverage")
         return self
+
+    @model_validator(mode="after")
+    def _assumptions_name_keys(self) -> Scenario:
+        for i, path in enumerate(self.assumptions):
+            try:
+                self.value_at(path)
+            except KeyError:
+                raise fail(f"'{path}' is not a key of this scenario",
+                           "write a dotted key path such as inpatient.beds",
+                           key=f"assumptions.{i}") from None
+        return self
+
+    def value_at(self, path: str) -> Any:
+        """The value at a dotted key path such as ``inpatient.beds``; KeyError if none."""
+        node: Any = self
+        for part in path.split("."):
+            if not isinstance(node, BaseModel) or part not in type(node).model_fields:
+                raise KeyError(path)
+            node = getattr(node, part)
+        if node is None:
+            raise KeyError(path)
+        return node
+
+    def assumption_lines(self) -> list[str]:
+        """``key = value`` for each placeholder named in ``assumptions``."""
+        lines = []
+        for path in self.assumptions:
+            value = self.value_at(path)
+            if isinstance(value, float):
+                value = Trajectory.constant(value)
+            shown = value.describe() if isinstance(value, Trajectory) else str(value)
+            lines.append(f"{path} = {shown}")
+        return lines
 
     @property
     def services(self) -> tuple[str, ...]:
@@ -323,7 +361,7 @@ def _problem(err: Any, src: Source) -> Problem:
     if kind == "stpmodel":
         message, hint = ctx["message"], ctx.get("hint", "")
         if ctx.get("key"):
-            loc.extend(ctx["key"].split("."))
+            loc.extend(int(p) if p.isdigit() else p for p in ctx["key"].split("."))
             on_key = True
     elif kind in UNKNOWN_KEY:
         on_key = True

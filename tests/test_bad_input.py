@@ -116,6 +116,9 @@ tests/bad/coverage-over-one.yaml:10:3: crisis.core_coverage: basic_coverage + co
 tests/bad/bad-choice.yaml:11:21: inpatient.los_distribution: expected one of 'gamma' or 'lognormal', got 'weibull'""",
     "bad-bool": """\
 tests/bad/bad-bool.yaml:12:15: inpatient.repatriate: expected true or false, got 'sometimes'""",
+    "unknown-assumption": """\
+tests/bad/unknown-assumption.yaml:8:5: assumptions[1]: 'inpatient.bedz' is not a key of this scenario
+  hint: write a dotted key path such as inpatient.beds""",
 }
 
 

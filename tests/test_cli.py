@@ -150,3 +150,11 @@ def test_version():
     result = invoke("--version")
     assert result.exit_code == 0
     assert result.stdout.startswith("stpmodel 0.")
+
+
+def test_assumptions_are_listed_after_the_run():
+    result = invoke("run", str(SCENARIOS / "end-oaps.yaml"), "-f", "csv")
+    assert result.exit_code == 0
+    assert ("assumptions to replace with local figures:\n"
+            "  - inpatient.admissions = 2400\n"
+            "  - inpatient.los_days = {2019-04: 38, 2022-04: 32}\n") in result.stderr

@@ -70,6 +70,10 @@ def run(
             console.print(table)
     for note in partial_periods(projection, by.value) + shortfalls(projection, by.value):
         typer.echo(f"note: {note}", err=True)
+    if loaded.assumptions:
+        typer.echo("assumptions to replace with local figures:", err=True)
+        for line in loaded.assumption_lines():
+            typer.echo(f"  - {line}", err=True)
 
 
 @app.command()
