@@ -122,17 +122,25 @@ def stream_seeds(seed: int, stream: int, n_draws: int, n_footprints: int) -> np.
     return out
 
 
-def build_beds(inpatient: Inpatient, scenario: Scenario, timeline: Timeline) -> BedInputs:
+def build_beds(inpatient: Inpatient, scenario: Scenario, timeline: Timeline, *,
+               held: bool = False) -> BedInputs:
+    """The bed kernel's inputs. ``held``: the counterfactual in which beds, stays and crisis
+    cover stay as in the start month (population still grows), on the same random streams."""
     months = timeline.months
-    admissions, _ = admissions_by_month(inpatient, scenario, timeline)
+    planned, held_admissions = admissions_by_month(inpatient, scenario, timeline)
+    admissions = held_admissions if held else planned
     los = inpatient.los_days.resolve(months)
+    beds = inpatient.beds.resolve(months)
+    if held:
+        los = np.full_like(los, los[0])
+        beds = np.full_like(beds, beds[0])
     n = scenario.n_draws
     dist = b.LOS_LOGNORMAL if inpatient.los_distribution == "lognormal" else b.LOS_GAMMA
     return BedInputs(
         rate=_grid(admissions / timeline.days, n),
         los_mean=_grid(los, n),
         los_cv=np.full((n, 1), inpatient.los_cv),
-        beds=_grid(inpatient.beds.resolve(months), n),
+        beds=_grid(beds, n),
         dist=dist,
         repatriate=inpatient.repatriate,
         warmup_days=warmup_days(inpatient, float(los[0])),

@@ -24,6 +24,7 @@ from rich.table import Table
 
 from .errors import OutputError
 from .metrics import METRICS
+from .standards import STANDARDS
 
 Format = Literal["table", "csv", "parquet", "json"]
 FILE_FORMATS = ("csv", "parquet", "json")
@@ -102,7 +103,8 @@ def format_for(path: Path) -> str | None:
 
 # --- the table for people -------------------------------------------------------------------
 
-_ORDER = {m.name: i for i, m in enumerate(METRICS)}
+_ORDER = {name: i for i, name in enumerate([m.name for m in METRICS]
+                                            + [s.row_name for s in STANDARDS])}
 # Fractions are shown as percentages in the table, so their unit column says so.
 _SHORT_UNITS = {"fraction": "%", "fraction of need/year": "% of need/yr"}
 
@@ -110,10 +112,16 @@ _SHORT_UNITS = {"fraction": "%", "fraction of need/year": "% of need/yr"}
 def _human(value: float | None, unit: str) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if unit == "met":
+        if value in (0.0, 1.0):
+            return "yes" if value == 1.0 else "NO"
+        return f"{value:.0%} of draws"
     if unit.startswith("fraction"):
         return f"{value:.1%}"
     if unit == "£":
         return f"£{value / 1e6:,.2f}m" if abs(value) >= 1e6 else f"£{value:,.0f}"
+    if unit == "ratio":
+        return f"{value:,.2f}"
     if unit == "days":
         return f"{value:,.1f}"
     if unit == "WTE":

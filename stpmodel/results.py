@@ -12,9 +12,12 @@ import numpy as np
 import polars as pl
 
 from . import kernel as k
+from . import rows as r
 from .metrics import METRICS, Metric, metrics_for
 from .model import Projection
+from .standards import STANDARDS, UNIT, applicable, judge
 from .timeline import By
+from .values import month_label
 
 PERCENTILES = (5, 50, 95)
 
@@ -52,15 +55,20 @@ def tabulate(projection: Projection, by: By) -> pl.DataFrame:
     codes, labels = projection.timeline.periods(by)
     metrics = metrics_for(projection.services)
     values = aggregate(projection.out, codes, metrics)  # [draw, footprint, metric, period]
-    rows = [(code, name, metric, label)
-            for code, name in projection.footprints for metric in metrics for label in labels]
+    standards = applicable(metrics)
+    first_months = projection.timeline.months[np.flatnonzero(np.r_[True, np.diff(codes) != 0])]
+    met = judge(values, metrics, (first_months - 3) // 12, standards)
+    values = np.concatenate([values, met], axis=2)
+    columns = [(m.name, m.unit) for m in metrics] + [(s.row_name, UNIT) for s in standards]
+    rows = [(code, name, column, label)
+            for code, name in projection.footprints for column in columns for label in labels]
     frame = pl.DataFrame({
         "scenario": [projection.scenario.name] * len(rows),
         "footprint_code": [r[0] for r in rows],
         "footprint": [r[1] for r in rows],
         "period": [r[3] for r in rows],
-        "metric": [r[2].name for r in rows],
-        "unit": [r[2].unit for r in rows],
+        "metric": [r[2][0] for r in rows],
+        "unit": [r[2][1] for r in rows],
     })
     if values.shape[0] == 1:
         stats = {"value": values[0].reshape(-1)}
@@ -120,3 +128,62 @@ def shortfalls(projection: Projection, by: By, tolerance: float = 0.0005) -> lis
             notes.append(f"{name} {label}: IAPT access {achieved:.1%} is below the planned "
                          f"{target:.1%}; {why}.")
     return notes
+
+
+def payback(projection: Projection) -> str | None:
+    """When cumulative savings overtake cumulative investment for good (the mean over draws),
+    as a sentence; None when the scenario has no finance section."""
+    if "finance" not in projection.services:
+        return None
+    cumulative = projection.out[:, 0, r.R_CUMULATIVE_NET_COST].mean(axis=0)
+    months = projection.timeline.months
+    if not np.any(projection.out[:, 0, r.R_INVESTMENT] > 0):
+        return "payback: nothing is invested above the start month's spend."
+    positive = np.flatnonzero(cumulative > 0)
+    if positive.size == 0:
+        return "payback: savings cover investment from the first month."
+    if positive[-1] == len(months) - 1:
+        return (f"payback: not by {month_label(int(months[-1]))}; the cumulative net cost is "
+                f"then £{cumulative[-1]:,.0f}.")
+    return (f"payback: {month_label(int(months[positive[-1] + 1]))}, when cumulative savings "
+            "overtake cumulative investment for good.")
+
+
+def unmet_standards(frame: pl.DataFrame) -> list[str]:
+    """Sentences naming each standard not met (in every draw), by period and footprint."""
+    column = "value" if "value" in frame.columns else "mean"
+    value_of = {(row["footprint_code"], row["period"], row["metric"]): row[column]
+                for row in frame.iter_rows(named=True)}
+    lines = []
+    for standard in STANDARDS:
+        rows = frame.filter((pl.col("metric") == standard.row_name)
+                            & pl.col(column).is_not_null() & (pl.col(column) < 1.0))
+        for row in rows.iter_rows(named=True):
+            key = (row["footprint_code"], row["period"])
+            got = value_of.get((*key, standard.metric))
+            if standard.against:
+                bound = value_of.get((*key, standard.against))
+                need = f"{standard.op} {standard.against} ({_show(bound)})"
+            else:
+                need = f"{standard.op} {_show(standard.threshold(_fy_of(row['period'])))}"
+            text = (f"{row['footprint']} {row['period']}: {standard.description}: "
+                    f"{standard.metric} is {_show(got)}, needs {need}")
+            if column != "value":
+                text += f" (met in {row[column]:.0%} of draws)"
+            lines.append(text)
+    return lines
+
+
+def _fy_of(period: str) -> int:
+    """The financial year (its April's calendar year) of a period label: 2019/20, 2019/20 Q1
+    or a month such as 2020-01."""
+    year = int(period[:4])
+    if period[4] == "/":
+        return year
+    return year if int(period[5:7]) >= 4 else year - 1
+
+
+def _show(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"

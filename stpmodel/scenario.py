@@ -12,11 +12,10 @@ import difflib
 import types
 import typing
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import (
     BaseModel,
-    ConfigDict,
     Field,
     ValidationError,
     ValidationInfo,
@@ -25,176 +24,28 @@ from pydantic import (
 )
 
 from .errors import Problem, ScenarioError
-from .source import Source, parse_yaml
-from .values import (
-    DATED_TAG,
-    FRACTION,
-    SCALAR_TAG,
-    Month,
-    Quantity,
-    Trajectory,
-    fail,
-    month_label,
-    number,
-    series,
+from .sections import (
+    LEVELS,
+    Acute,
+    Crisis,
+    Finance,
+    Footprint,
+    Iapt,
+    IaptWorkforce,
+    Inpatient,
+    Liaison,
+    Population,
+    Section,
+    spec,
 )
+from .source import Source, parse_yaml
+from .values import DATED_TAG, SCALAR_TAG, Month, Quantity, Trajectory, fail, month_label, number
 
-PERSONS = Quantity("persons", 0.0)
-REFERRALS = Quantity("referrals/year", 0.0)
-WTE = Quantity("WTE", 0.0)
-MONEY_PER_COURSE = Quantity("£/course", 0.0)
-OCCUPANCY = Quantity("fraction", 0.0, 1.0, above_lo=True, percent_hint=True)
+__all__ = ["Acute", "Crisis", "Finance", "Footprint", "Iapt", "IaptWorkforce", "Inpatient",
+           "Liaison", "Population", "Scenario", "load_scenario", "parse_scenario"]
+
 MAX_MONTHS = 600  # 50 years
-
-
-def spec(description: str, unit: str, *, source: str = "", default: Any = ...,
-         interp: str = "") -> Any:
-    """A field declaration: description, unit, and for a default, where it comes from."""
-    extra: dict[str, Any] = {"unit": unit}
-    if source:
-        extra["source"] = source
-    if interp:
-        extra["interpolation"] = interp
-    return Field(default, description=description, json_schema_extra=extra)
-
-
-class Section(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True,
-                              validate_default=True)  # a number default becomes a Trajectory
-
-
-class Footprint(Section):
-    code: Annotated[str, Field(pattern=r"^E\d{8}$")] = spec(
-        "ONS code of the STP/ICS footprint, e.g. E54000017", "ONS code")
-    name: Annotated[str, Field(min_length=1)] = spec("footprint name", "text")
-
-
-class Population(Section):
-    adults: number(Quantity("persons", 0.0, above_lo=True)) = spec(  # type: ignore[valid-type]
-        "adult population (aged 16 and over) in the start month", "persons")
-    growth: series(Quantity("fraction/year", -0.2, 0.2, percent_hint=True),  # type: ignore[valid-type]
-                   "step") = spec("annual growth of the adult population; compounds monthly",
-                                  "fraction/year", interp="step")
-
-
-    total: number(Quantity("persons", 0.0, above_lo=True)) | None = spec(  # type: ignore[valid-type]
-        "whole population, all ages, in the start month; sizes crisis teams. Grows at the same "
-        "rate as adults", "persons", default=None)
-
-
-class IaptWorkforce(Section):
-    wte: number(WTE) = spec(  # type: ignore[valid-type]
-        "IAPT therapists in post in the start month", "WTE")
-    sessions_per_wte: number(Quantity("sessions/WTE/year", 0.0, above_lo=True)) = spec(  # type: ignore[valid-type]
-        "treatment sessions one whole-time therapist delivers in a year", "sessions/WTE/year")
-    recruitment: series(Quantity("WTE/year", 0.0), "step") = spec(  # type: ignore[valid-type]
-        "the most by which therapist WTE can grow in a year (net of leavers)", "WTE/year",
-        interp="step")
-
-
-class Iapt(Section):
-    prevalence: series(FRACTION, "linear") = spec(  # type: ignore[valid-type]
-        "share of adults with a common mental disorder who could benefit (IAPT need)",
-        "fraction of adults", default=0.17, interp="linear",
-        source="APMS 2014: one adult (16+) in six, 17.0%, has a common mental disorder")
-    access: series(FRACTION, "linear") = spec(  # type: ignore[valid-type]
-        "planned access: courses entered per year as a share of need. National standard: "
-        "22% by March 2020, 25% in 2020/21", "fraction of need/year", interp="linear")
-    referrals: series(REFERRALS, "linear") = spec(  # type: ignore[valid-type]
-        "referrals received", "referrals/year", interp="linear")
-    entry_rate: series(FRACTION, "step") = spec(  # type: ignore[valid-type]
-        "share of referrals that go on to enter treatment (the rest leave before treatment)",
-        "fraction of referrals", default=0.68, interp="step",
-        source="NHS Digital, IAPT annual report 2018-19: 1.09m referrals entered treatment "
-               "of 1,603,643 received (0.68)")
-    completion_rate: series(FRACTION, "step") = spec(  # type: ignore[valid-type]
-        "share of courses entered that finish (two or more treatment sessions)",
-        "fraction of entered", default=0.534, interp="step",
-        source="NHS Digital 2018-19: 582,556 finished a course (annual measures) ÷ 1.09m "
-               "entered treatment (annual report) = 0.534")
-    caseness_rate: series(FRACTION, "step") = spec(  # type: ignore[valid-type]
-        "share of finished courses that started at caseness (the recovery denominator)",
-        "fraction of finished", default=0.937, interp="step",
-        source="NHS Digital annual measures 2018-19: 546,105 at caseness ÷ 582,556 finished "
-               "(0.937)")
-    recovery_rate: series(FRACTION, "step") = spec(  # type: ignore[valid-type]
-        "share of finished courses at caseness that move to recovery", "fraction",
-        default=0.522, interp="step",
-        source="NHS Digital annual measures 2018-19: 284,810 recovered ÷ 546,105 at caseness "
-               "(0.522); standard ≥ 0.50")
-    waiting_list: number(PERSONS) = spec(  # type: ignore[valid-type]
-        "people waiting to enter treatment at the start", "persons")
-    course_weeks: number(Quantity("weeks", 1.0, 104.0)) = spec(  # type: ignore[valid-type]
-        "time from entering treatment to finishing a course", "weeks")
-    sessions_per_course: number(Quantity("sessions/course", 0.0, above_lo=True)) = spec(  # type: ignore[valid-type]
-        "treatment sessions per course entered. The default is the mean for finished courses, "
-        "so it overstates the sessions of courses that end early: a cautious figure for staff",
-        "sessions/course", default=6.9,
-        source="NHS Digital, IAPT annual report 2018-19: 6.9 sessions on average per finished "
-               "course")
-    cost_per_course: series(MONEY_PER_COURSE, "step") = spec(  # type: ignore[valid-type]
-        "cost of one course, spread evenly over its weeks", "£/course",
-        default=877.0, interp="step",
-        source="Radhakrishnan et al., Behav Res Ther 2013: £877 per course overall "
-               "(£493 low intensity, £1,416 high intensity)")
-    workforce: IaptWorkforce = spec("IAPT therapists", "")
-
-
-class Inpatient(Section):
-    admissions: number(Quantity("admissions/year", 0.0)) = spec(  # type: ignore[valid-type]
-        "adult acute mental health admissions a year at the start, with today's crisis cover; "
-        "they grow with the adult population and fall as crisis cover rises",
-        "admissions/year")
-    los_days: series(Quantity("days", 0.0, 3650.0, above_lo=True), "linear") = spec(  # type: ignore[valid-type]
-        "mean length of stay of admissions in the month. Standard: 32 days or less",
-        "days", interp="linear")
-    los_cv: number(Quantity("ratio", 0.0, 10.0)) = spec(  # type: ignore[valid-type]
-        "coefficient of variation of length of stay (standard deviation ÷ mean)", "ratio")
-    los_distribution: Literal["gamma", "lognormal"] = spec(
-        "shape of the length-of-stay distribution", "choice", default="gamma")
-    beds: series(Quantity("beds", 0.0, 100_000.0, integer=True), "step") = spec(  # type: ignore[valid-type]
-        "local adult acute beds open", "beds", interp="step")
-    repatriate: bool = spec(
-        "bring an out-of-area patient back as soon as a local bed frees (otherwise they stay "
-        "out for their whole stay)", "true/false", default=False)
-    oap_cost_per_day: series(Quantity("£/bed day", 0.0), "step") = spec(  # type: ignore[valid-type]
-        "cost of one out-of-area bed day", "£/bed day", default=530.0,
-        interp="step", source="NHS Digital OAP open data, February 2017: England average "
-                               "recorded daily cost £530")
-    target_occupancy: number(OCCUPANCY) = spec(  # type: ignore[valid-type]
-        "bed occupancy to plan for", "fraction", default=0.85,
-        source="Royal College of Psychiatrists, cited by the Commission on Acute Adult "
-               "Psychiatric Care (Crisp, 2016): 85%")
-    warmup_days: number(Quantity("days", 0.0, 36_500.0)) | None = spec(  # type: ignore[valid-type]
-        "days simulated before the start so that wards are not empty at the start; default "
-        "10 × the starting mean stay × max(1, CV²), at least 365", "days", default=None)
-
-
-class Crisis(Section):
-    basic_coverage: series(FRACTION, "linear") = spec(  # type: ignore[valid-type]
-        "share of the population covered by a crisis team that is not 24/7 to the CORE "
-        "standard", "fraction of population", interp="linear")
-    core_coverage: series(FRACTION, "linear") = spec(  # type: ignore[valid-type]
-        "share of the population covered by a 24/7 crisis team meeting the CORE standard",
-        "fraction of population", interp="linear")
-    basic_effect: number(FRACTION) = spec(  # type: ignore[valid-type]
-        "fall in admissions with a crisis team, against none", "fraction", default=0.10,
-        source="Glover, Arts & Babu, Br J Psychiatry 2006: admissions 10% lower with a crisis "
-               "resolution team")
-    core_effect: number(FRACTION) = spec(  # type: ignore[valid-type]
-        "fall in admissions with a 24/7 crisis team, against none", "fraction", default=0.23,
-        source="Glover, Arts & Babu, Br J Psychiatry 2006: admissions 23% lower with a 24-hour "
-               "crisis resolution team")
-    population_per_team: number(Quantity("persons", 0.0, above_lo=True)) = spec(  # type: ignore[valid-type]
-        "population one team serves", "persons", default=150_000.0,
-        source="Department of Health, Mental Health Policy Implementation Guide (2001): one "
-               "team per 150,000 population")
-    basic_wte_per_team: number(WTE) = spec(  # type: ignore[valid-type]
-        "staff of one crisis team that is not 24/7", "WTE")
-    core_wte_per_team: number(WTE) = spec(  # type: ignore[valid-type]
-        "staff of one 24/7 CORE crisis team", "WTE")
-    cost_per_wte: series(Quantity("£/WTE/year", 0.0), "step") = spec(  # type: ignore[valid-type]
-        "cost of one crisis team WTE a year, pay and non-pay", "£/WTE/year", interp="step")
+SERVICES = ("iapt", "inpatient", "crisis", "liaison", "acute", "finance")
 
 
 class Scenario(Section):
@@ -219,6 +70,11 @@ class Scenario(Section):
     inpatient: Inpatient | None = spec("adult acute mental health beds and out-of-area placements",
                                        "", default=None)
     crisis: Crisis | None = spec("crisis resolution and home treatment teams", "", default=None)
+    liaison: Liaison | None = spec("liaison psychiatry in acute hospitals (CORE24)", "",
+                                   default=None)
+    acute: Acute | None = spec("acute physical-health integration: A&E attendances and "
+                               "non-elective admissions avoided", "", default=None)
+    finance: Finance | None = spec("investment, savings, NPV, budget and MHIS", "", default=None)
 
     @field_validator("end")
     @classmethod
@@ -234,9 +90,11 @@ class Scenario(Section):
 
     @model_validator(mode="after")
     def _sections_fit_together(self) -> Scenario:
-        if self.iapt is None and self.inpatient is None:
-            raise fail("a scenario needs at least one service: iapt or inpatient",
-                       "add an 'iapt:' or 'inpatient:' section")
+        if self.iapt is None and self.inpatient is None and self.liaison is None:
+            raise fail("a scenario needs at least one service: iapt, inpatient or liaison",
+                       "add an 'iapt:', 'inpatient:' or 'liaison:' section")
+        if self.liaison is not None:
+            self._check_liaison(self.liaison)
         if self.crisis is not None:
             if self.inpatient is None:
                 raise fail("crisis teams change admissions, so they need an 'inpatient:' section",
@@ -252,6 +110,22 @@ class Scenario(Section):
                                f"{month_label(month)}; together they can cover at most the "
                                "whole population (1)", key="crisis.core_coverage")
         return self
+
+    @staticmethod
+    def _check_liaison(liaison: Liaison) -> None:
+        for i, hospital in enumerate(liaison.hospitals):
+            for level in {LEVELS[int(v)] for v in hospital.level.values}:
+                if level in ("core", "enhanced") and getattr(liaison.levels, level) is None:
+                    raise fail(f"hospital '{hospital.name}' uses the {level} level, whose "
+                               "staffing and effect are not given",
+                               f"add liaison.levels.{level}: {{consultants: ..., "
+                               "professionals: ..., effect: ...}",
+                               key=f"liaison.hospitals.{i}.level")
+            if hospital.ae_attendances is not None and liaison.reference_ae_attendances is None:
+                raise fail("hospitals are sized by A&E attendances, so the effect needs the "
+                           "size of the hospital it was measured in",
+                           "add liaison.reference_ae_attendances [attendances/year]",
+                           key=f"liaison.hospitals.{i}.ae_attendances")
 
     @model_validator(mode="after")
     def _assumptions_name_keys(self) -> Scenario:
@@ -289,8 +163,11 @@ class Scenario(Section):
     @property
     def services(self) -> tuple[str, ...]:
         """The services this scenario models, in report order."""
-        return tuple(name for name in ("iapt", "inpatient", "crisis")
-                     if getattr(self, name) is not None)
+        present = [name for name in SERVICES if getattr(self, name) is not None]
+        if self.finance is not None:
+            present += [name for name in ("budget", "mhis")
+                        if getattr(self.finance, name) is not None]
+        return tuple(present)
 
     @property
     def n_draws(self) -> int:

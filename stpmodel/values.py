@@ -200,8 +200,6 @@ class Trajectory:
 
 def _ordered(points: dict[int, float]) -> dict[int, float]:
     keys = list(points)
-    if not keys:
-        raise fail("a trajectory needs at least one {YYYY-MM: value} entry")
     for before, after in zip(keys, keys[1:]):
         if after <= before:
             raise fail(f"dates out of order: {month_label(after)} comes after "
@@ -214,10 +212,17 @@ def _which(value: Any) -> str:
     return DATED_TAG if isinstance(value, dict) else SCALAR_TAG
 
 
+def _not_empty(points: dict[int, float]) -> dict[int, float]:
+    if not points:
+        raise fail("a trajectory needs at least one {YYYY-MM: value} entry")
+    return points
+
+
 def series(q: Quantity, interp: Interp) -> Any:
     """A field that takes a number or a ``{YYYY-MM: number}`` trajectory, read as ``interp``."""
     num = number(q)
-    dated = Annotated[dict[Month, num], AfterValidator(_ordered)]  # type: ignore[valid-type]
+    dated = Annotated[dict[Month, num], AfterValidator(_not_empty),  # type: ignore[valid-type]
+                      AfterValidator(_ordered)]
 
     def to_trajectory(value: float | dict[int, float]) -> Trajectory:
         if isinstance(value, dict):
@@ -234,3 +239,44 @@ def series(q: Quantity, interp: Interp) -> Any:
         AfterValidator(to_trajectory),
         WithJsonSchema(schema),
     ]
+
+
+def choice_series(choices: tuple[str, ...]) -> Any:
+    """A field that takes one of ``choices`` or a ``{YYYY-MM: choice}`` trajectory, held until
+    the next month named (step). It resolves to the index of the choice in ``choices``."""
+
+    def check(value: Any) -> float:
+        if isinstance(value, str) and value.strip() in choices:
+            return float(choices.index(value.strip()))
+        listed = ", ".join(f"'{c}'" for c in choices)
+        raise fail(f"expected one of {listed}, got {value!r}")
+
+    one = Annotated[float, BeforeValidator(check),
+                    WithJsonSchema({"enum": list(choices)})]
+    dated = Annotated[dict[Month, one], AfterValidator(_not_empty),  # type: ignore[valid-type]
+                      AfterValidator(_ordered)]
+
+    def to_trajectory(value: float | dict[int, float]) -> Trajectory:
+        if isinstance(value, dict):
+            return Trajectory(tuple(value), tuple(value.values()), "step")
+        return Trajectory((), (value,), "step")
+
+    schema = {"oneOf": [{"enum": list(choices)}, {
+        "type": "object", "minProperties": 1, "additionalProperties": False,
+        "patternProperties": {MONTH_PATTERN: {"enum": list(choices)}},
+    }], "x-interpolation": "step"}
+    return Annotated[
+        Annotated[one, Tag(SCALAR_TAG)] | Annotated[dated, Tag(DATED_TAG)],  # type: ignore[valid-type]
+        Discriminator(_which),
+        AfterValidator(to_trajectory),
+        WithJsonSchema(schema),
+    ]
+
+
+def dated_amounts(q: Quantity) -> Any:
+    """``{YYYY-MM: amount}``: amounts that fall in the months named (one-off costs), not a
+    trajectory. Months must be in ascending order."""
+    num = number(q)
+    return Annotated[dict[Month, num], AfterValidator(_ordered),  # type: ignore[valid-type]
+                     WithJsonSchema({"type": "object", "additionalProperties": False,
+                                     "patternProperties": {MONTH_PATTERN: q.json_schema()}})]

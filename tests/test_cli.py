@@ -11,10 +11,14 @@ import pytest
 from typer.testing import CliRunner
 
 from stpmodel.cli import app
+from stpmodel.metrics import metrics_for
+from stpmodel.standards import applicable
 
 from .conftest import ROOT, SCENARIOS
 
 runner = CliRunner()
+# rows per period for an IAPT-only scenario: its metrics and the standards they are held to
+IAPT_METRICS = len(metrics_for(("iapt",))) + len(applicable(metrics_for(("iapt",))))
 PLAN = str(SCENARIOS / "iapt-25-percent.yaml")
 SHORT = str(SCENARIOS / "iapt-workforce-short.yaml")
 
@@ -40,7 +44,7 @@ def test_csv_is_tidy_sorted_and_identical_run_to_run():
     assert lines[0] == "scenario,footprint_code,footprint,period,metric,unit,value"
     keys = [tuple(line.split(",")[1:5]) for line in lines[1:]]
     assert keys == sorted(keys, key=lambda r: (r[0], r[3], r[2]))
-    assert len(lines) - 1 == 14 * 20  # 14 metrics × 20 quarters
+    assert len(lines) - 1 == IAPT_METRICS * 20  # every IAPT metric × 20 quarters
 
 
 def test_monthly_csv_has_every_month_and_stable_numbers(tmp_path):
@@ -48,7 +52,7 @@ def test_monthly_csv_has_every_month_and_stable_numbers(tmp_path):
     result = invoke("run", PLAN, "--by", "month", "-o", str(out))
     assert result.exit_code == 0, result.output
     frame = pl.read_csv(out)
-    assert frame.height == 14 * 60
+    assert frame.height == IAPT_METRICS * 60
     assert frame["period"].unique().sort().to_list()[:2] == ["2019-04", "2019-05"]
     text = out.read_text()
     assert "e+" not in text and "e-" not in text  # fixed decimals, never exponents

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from ..errors import OutputError, ScenarioError
-from .app import EXIT_USAGE, By, Format, app, exit_with, load_or_exit
+from .app import EXIT_FOUND, EXIT_USAGE, By, Format, app, exit_with, load_or_exit
 
 
 @app.command()
@@ -25,8 +25,16 @@ def run(
         "--draws", min=1, max=100_000, help="Override the scenario's Monte Carlo draws.")] = None,
     seed: Annotated[int | None, typer.Option(
         "--seed", min=0, help="Override the scenario's master seed.")] = None,
+    check: Annotated[bool, typer.Option(
+        "--check", help="List the national standards not met, and exit 1 if there are any.")]
+    = False,
+    every: Annotated[bool, typer.Option(
+        "--all", help="Show every metric in the table, not just the summary.")] = False,
 ) -> None:
-    """Run a scenario and print or write its results."""
+    """Run a scenario and print or write its results.
+
+    The table shows a summary by default (people treated, OAP days, money, staff and the
+    national standards); --all shows every metric. Files always hold every metric."""
     from ..output import format_for
 
     chosen = fmt.value if fmt is not None else None
@@ -45,7 +53,7 @@ def run(
 
     from ..model import run as run_model
     from ..output import render_tables, to_csv, to_json, write_frame
-    from ..results import partial_periods, shortfalls, tabulate
+    from ..results import partial_periods, payback, shortfalls, tabulate, unmet_standards
 
     projection = run_model(loaded)
     frame = tabulate(projection, by.value)
@@ -63,17 +71,33 @@ def run(
     else:
         from rich.console import Console
 
+        from ..metrics import SUMMARY
+
         fp = loaded.footprint
         title = f"{loaded.name} · {fp.name} ({fp.code}) · by {by.value}"
+        shown = frame
+        if not every:
+            title += " · summary (--all for every metric)"
+            shown = frame.filter(frame["metric"].is_in(SUMMARY)
+                                 | frame["metric"].str.starts_with("standard_"))
         console = Console()
-        for table in render_tables(frame, title, console):
+        for table in render_tables(shown, title, console):
             console.print(table)
-    for note in partial_periods(projection, by.value) + shortfalls(projection, by.value):
+    notes = partial_periods(projection, by.value) + shortfalls(projection, by.value)
+    money = payback(projection)
+    for note in notes + ([money] if money else []):
         typer.echo(f"note: {note}", err=True)
     if loaded.assumptions:
         typer.echo("assumptions to replace with local figures:", err=True)
         for line in loaded.assumption_lines():
             typer.echo(f"  - {line}", err=True)
+    if check:
+        unmet = unmet_standards(frame)
+        for line in unmet:
+            typer.echo(f"standard not met: {line}", err=True)
+        if unmet:
+            raise typer.Exit(code=EXIT_FOUND)
+        typer.echo("every national standard that applies is met", err=True)
 
 
 @app.command()
