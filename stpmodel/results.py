@@ -125,8 +125,9 @@ def shortfalls(projection: Projection, by: By, tolerance: float = 0.0005) -> lis
                 why = (f"too few referrals to fill the plan: "
                        f"{o[k.O_JOINED, months].sum():,.0f} joined the waiting list against "
                        f"{o[k.O_PLANNED, months].sum():,.0f} planned courses")
-            notes.append(f"{name} {label}: IAPT access {achieved:.1%} is below the planned "
-                         f"{target:.1%}; {why}.")
+            digits = 1 if f"{achieved:.1%}" != f"{target:.1%}" else 2
+            notes.append(f"{name} {label}: IAPT access {achieved:.{digits}%} is below the "
+                         f"planned {target:.{digits}%}; {why}.")
     return notes
 
 

@@ -151,14 +151,7 @@ class Scenario(Section):
 
     def assumption_lines(self) -> list[str]:
         """``key = value`` for each placeholder named in ``assumptions``."""
-        lines = []
-        for path in self.assumptions:
-            value = self.value_at(path)
-            if isinstance(value, float):
-                value = Trajectory.constant(value)
-            shown = value.describe() if isinstance(value, Trajectory) else str(value)
-            lines.append(f"{path} = {shown}")
-        return lines
+        return [f"{path} = {_describe(self.value_at(path))}" for path in self.assumptions]
 
     @property
     def services(self) -> tuple[str, ...]:
@@ -180,6 +173,20 @@ class Scenario(Section):
         if seed is not None:
             update["seed"] = seed
         return self.model_copy(update=update) if update else self
+
+
+def _describe(value: Any) -> str:
+    """A scenario value as a person would write it back into the YAML."""
+    if isinstance(value, Trajectory):
+        return value.describe()
+    if isinstance(value, float):
+        return Trajectory.constant(value).describe()
+    if isinstance(value, BaseModel):
+        inner = ", ".join(f"{k}: {_describe(v)}" for k, v in value if v is not None)
+        return "{" + inner + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_describe(v) for v in value) + "]"
+    return str(value)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -182,3 +182,16 @@ def test_the_default_table_is_a_summary_and_all_shows_everything():
     assert "oap_bed_days" in summary.stdout and "standard_oaps_ended" in summary.stdout
     assert "mh_occupancy" not in summary.stdout
     assert "mh_occupancy" in every.stdout
+
+
+def test_the_ltp_footprint_plan_uses_every_lever_and_misses_only_early_iapt_access():
+    frame = tabulate(run(parse_scenario((SCENARIOS / "ltp-footprint.yaml").read_text())), "year")
+    metrics = set(frame["metric"].to_list())
+    for metric in ("iapt_entered", "oap_bed_days", "crisis_wte", "liaison_core24_coverage",
+                   "acute_savings", "investment", "npv", "wte_gap", "standard_within_budget"):
+        assert metric in metrics
+    unmet = unmet_standards(frame)
+    assert [line.split(":")[0] for line in unmet] == ["Devon 2019/20", "Devon 2020/21"]
+    assert all("IAPT access" in line for line in unmet)
+    assert value(frame, "liaison_core24_coverage", "2021/22") == 1
+    assert value(frame, "oap_bed_days", "2022/23") == 0
