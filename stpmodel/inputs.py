@@ -1,8 +1,9 @@
 """Turn a validated scenario into the kernels' input arrays on the monthly grid.
 
-This is the one place where trajectories are resolved, units are converted to the kernels'
-monthly or daily basis (a year's referrals → per month, weeks → days, ...), and random streams
-are derived from the master seed.
+This is the one place where trajectories are resolved, uncertain values are drawn (through a
+:class:`~stpmodel.sampling.Sampler`), units are converted to the kernels' monthly or daily basis
+(a year's referrals → per month, weeks → days, ...), and the bed simulation's random streams are
+derived from the master seed. Shapes: [draw] for a value, [draw, month] for a trajectory.
 """
 
 from __future__ import annotations
@@ -13,8 +14,10 @@ import numpy as np
 
 from . import beds as b
 from . import kernel as k
-from .scenario import Crisis, Iapt, Inpatient, Scenario
+from .sampling import Sampler
+from .scenario import Iapt, Inpatient, Scenario
 from .timeline import Timeline
+from .values import Trajectory
 
 STREAM_BEDS = 0xBED5  # the bed simulation's streams: (seed, STREAM_BEDS, draw, footprint)
 
@@ -41,74 +44,92 @@ class BedInputs:
     seeds: np.ndarray  # [draw, footprint] uint32
 
 
-def adults_by_month(adults: float, growth: np.ndarray) -> np.ndarray:
-    """Adult population each month [persons]: ``adults`` in the first month, then compounding
-    monthly at the annual ``growth[month]`` [fraction/year]: × (1 + g)^(1/12) a month."""
-    factors = np.power(1.0 + growth, 1.0 / 12.0)
-    factors[0] = 1.0
-    return adults * np.cumprod(factors)
+def adults_by_month(adults: np.ndarray | float, growth: np.ndarray) -> np.ndarray:
+    """Adult population each month [persons, [..., month]]: ``adults`` in the first month, then
+    compounding monthly at the annual ``growth[..., month]`` [fraction/year]: × (1 + g)^(1/12)."""
+    factors = np.power(1.0 + np.asarray(growth, dtype=np.float64), 1.0 / 12.0)
+    factors[..., 0] = 1.0
+    return np.asarray(adults)[..., None] * np.cumprod(factors, axis=-1)
 
 
-def population_index(scenario: Scenario, timeline: Timeline) -> np.ndarray:
-    """Population each month relative to the start month [ratio, n_months]."""
-    growth = scenario.population.growth.resolve(timeline.months)
+def population_index(scenario: Scenario, timeline: Timeline, sampler: Sampler) -> np.ndarray:
+    """Population each month relative to the start month [ratio, draw × month]."""
+    growth = sampler.series("population.growth", scenario.population.growth, timeline.months)
     return adults_by_month(1.0, growth)
 
 
-def _grid(one: np.ndarray, n_draws: int) -> np.ndarray:
-    """Repeat one footprint's array for every draw: [draw, footprint=1, ...]."""
-    return np.ascontiguousarray(np.broadcast_to(one, (n_draws, 1, *one.shape)))
-
-
-def build_iapt(iapt: Iapt, scenario: Scenario, timeline: Timeline) -> IaptInputs:
-    months = timeline.months
+def build_iapt(iapt: Iapt, scenario: Scenario, timeline: Timeline,
+               sampler: Sampler) -> IaptInputs:
+    months, n = timeline.months, sampler.n_draws
     staff = iapt.workforce
-    one = np.empty((k.N_SERIES, timeline.n_months), dtype=np.float64)
-    one[k.S_ADULTS] = scenario.population.adults * population_index(scenario, timeline)
-    one[k.S_PREVALENCE] = iapt.prevalence.resolve(months)
-    one[k.S_ACCESS] = iapt.access.resolve(months)
-    one[k.S_REFERRALS] = iapt.referrals.resolve(months) / 12.0
-    one[k.S_ENTRY] = iapt.entry_rate.resolve(months)
-    one[k.S_COMPLETION] = iapt.completion_rate.resolve(months)
-    one[k.S_CASENESS] = iapt.caseness_rate.resolve(months)
-    one[k.S_RECOVERY] = iapt.recovery_rate.resolve(months)
-    one[k.S_COST_PER_COURSE] = iapt.cost_per_course.resolve(months)
-    one[k.S_RECRUITMENT] = staff.recruitment.resolve(months) / 12.0
 
-    fixed = np.empty(k.N_SCALARS, dtype=np.float64)
-    fixed[k.C_WAITING0] = iapt.waiting_list
-    fixed[k.C_COURSE_DAYS] = max(1.0, round(iapt.course_weeks * 7.0))
-    fixed[k.C_SESSIONS_PER_COURSE] = iapt.sessions_per_course
-    fixed[k.C_SESSIONS_PER_WTE] = staff.sessions_per_wte
-    fixed[k.C_WTE0] = staff.wte
-    n = scenario.n_draws
-    return IaptInputs(_grid(one, n), _grid(fixed, n))
+    def series(path: str) -> np.ndarray:
+        trajectory = getattr_path(iapt, path)
+        assert isinstance(trajectory, Trajectory)
+        return sampler.series(f"iapt.{path}", trajectory, months)
+
+    out = np.empty((n, 1, k.N_SERIES, timeline.n_months))
+    adults = sampler.value("population.adults", scenario.population.adults)
+    out[:, 0, k.S_ADULTS] = adults[:, None] * population_index(scenario, timeline, sampler)
+    out[:, 0, k.S_PREVALENCE] = series("prevalence")
+    out[:, 0, k.S_ACCESS] = series("access")
+    out[:, 0, k.S_REFERRALS] = series("referrals") / 12.0
+    out[:, 0, k.S_ENTRY] = series("entry_rate")
+    out[:, 0, k.S_COMPLETION] = series("completion_rate")
+    out[:, 0, k.S_CASENESS] = series("caseness_rate")
+    out[:, 0, k.S_RECOVERY] = series("recovery_rate")
+    out[:, 0, k.S_COST_PER_COURSE] = series("cost_per_course")
+    out[:, 0, k.S_RECRUITMENT] = series("workforce.recruitment") / 12.0
+
+    fixed = np.empty((n, 1, k.N_SCALARS))
+    fixed[:, 0, k.C_WAITING0] = sampler.value("iapt.waiting_list", iapt.waiting_list)
+    weeks = sampler.value("iapt.course_weeks", iapt.course_weeks)
+    fixed[:, 0, k.C_COURSE_DAYS] = np.maximum(1.0, np.round(weeks * 7.0))
+    fixed[:, 0, k.C_SESSIONS_PER_COURSE] = sampler.value("iapt.sessions_per_course",
+                                                         iapt.sessions_per_course)
+    fixed[:, 0, k.C_SESSIONS_PER_WTE] = sampler.value("iapt.workforce.sessions_per_wte",
+                                                      staff.sessions_per_wte)
+    fixed[:, 0, k.C_WTE0] = sampler.value("iapt.workforce.wte", staff.wte)
+    return IaptInputs(out, fixed)
 
 
-def crisis_effect(crisis: Crisis | None, timeline: Timeline) -> np.ndarray:
-    """Fall in admissions against no crisis team, each month [fraction, n_months]:
+def getattr_path(model: object, path: str) -> object:
+    for part in path.split("."):
+        model = getattr(model, part)
+    return model
+
+
+def crisis_effect(scenario: Scenario, timeline: Timeline, sampler: Sampler) -> np.ndarray:
+    """Fall in admissions against no crisis team, each month [fraction, draw × month]:
     basic_coverage × basic_effect + core_coverage × core_effect."""
+    crisis = scenario.crisis
     if crisis is None:
-        return np.zeros(timeline.n_months)
+        return np.zeros((sampler.n_draws, timeline.n_months))
     months = timeline.months
-    return (crisis.basic_coverage.resolve(months) * crisis.basic_effect
-            + crisis.core_coverage.resolve(months) * crisis.core_effect)
+    basic = sampler.series("crisis.basic_coverage", crisis.basic_coverage, months)
+    core = sampler.series("crisis.core_coverage", crisis.core_coverage, months)
+    return (basic * sampler.value("crisis.basic_effect", crisis.basic_effect)[:, None]
+            + core * sampler.value("crisis.core_effect", crisis.core_effect)[:, None])
 
 
-def admissions_by_month(inpatient: Inpatient, scenario: Scenario,
-                        timeline: Timeline) -> tuple[np.ndarray, np.ndarray]:
+def admissions_by_month(inpatient: Inpatient, scenario: Scenario, timeline: Timeline,
+                        sampler: Sampler) -> tuple[np.ndarray, np.ndarray]:
     """Expected admissions each month with the crisis cover planned, and with the start month's
-    cover held [admissions/month, n_months each]. Baseline admissions already reflect today's
-    teams, so crisis effects count relative to the start month: × (1 − e[m]) / (1 − e[0])."""
-    effect = crisis_effect(scenario.crisis, timeline)
-    held = inpatient.admissions / 12.0 * population_index(scenario, timeline)
-    return held * (1.0 - effect) / (1.0 - effect[0]), held
+    cover held [admissions/month, draw × month each]. Baseline admissions already reflect
+    today's teams, so crisis effects count relative to the start month:
+    × (1 − e[m]) / (1 − e[0])."""
+    effect = crisis_effect(scenario, timeline, sampler)
+    base = sampler.value("inpatient.admissions", inpatient.admissions)
+    held = base[:, None] / 12.0 * population_index(scenario, timeline, sampler)
+    return held * (1.0 - effect) / (1.0 - effect[:, :1]), held
 
 
-def warmup_days(inpatient: Inpatient, first_mean_los: float) -> float:
+def warmup_days(inpatient: Inpatient, first_mean_los: np.ndarray, cv: np.ndarray) -> float:
+    """Days simulated before the start: given, or 10 × the longest starting mean stay × max(1,
+    CV²), at least 365. One value for every draw, so the streams stay aligned."""
     if inpatient.warmup_days is not None:
         return float(inpatient.warmup_days)
-    return max(365.0, 10.0 * first_mean_los * max(1.0, inpatient.los_cv ** 2))
+    return float(max(365.0, np.max(10.0 * first_mean_los * np.maximum(1.0, cv ** 2))))
 
 
 def stream_seeds(seed: int, stream: int, n_draws: int, n_footprints: int) -> np.ndarray:
@@ -122,27 +143,27 @@ def stream_seeds(seed: int, stream: int, n_draws: int, n_footprints: int) -> np.
     return out
 
 
-def build_beds(inpatient: Inpatient, scenario: Scenario, timeline: Timeline, *,
-               held: bool = False) -> BedInputs:
+def build_beds(inpatient: Inpatient, scenario: Scenario, timeline: Timeline, sampler: Sampler,
+               *, held: bool = False) -> BedInputs:
     """The bed kernel's inputs. ``held``: the counterfactual in which beds, stays and crisis
     cover stay as in the start month (population still grows), on the same random streams."""
     months = timeline.months
-    planned, held_admissions = admissions_by_month(inpatient, scenario, timeline)
+    planned, held_admissions = admissions_by_month(inpatient, scenario, timeline, sampler)
     admissions = held_admissions if held else planned
-    los = inpatient.los_days.resolve(months)
-    beds = inpatient.beds.resolve(months)
+    los = sampler.series("inpatient.los_days", inpatient.los_days, months)
+    beds = np.round(sampler.series("inpatient.beds", inpatient.beds, months))
     if held:
-        los = np.full_like(los, los[0])
-        beds = np.full_like(beds, beds[0])
-    n = scenario.n_draws
+        los = np.repeat(los[:, :1], timeline.n_months, axis=1)
+        beds = np.repeat(beds[:, :1], timeline.n_months, axis=1)
+    cv = sampler.value("inpatient.los_cv", inpatient.los_cv)
     dist = b.LOS_LOGNORMAL if inpatient.los_distribution == "lognormal" else b.LOS_GAMMA
     return BedInputs(
-        rate=_grid(admissions / timeline.days, n),
-        los_mean=_grid(los, n),
-        los_cv=np.full((n, 1), inpatient.los_cv),
-        beds=_grid(beds, n),
+        rate=np.ascontiguousarray((admissions / timeline.days)[:, None]),
+        los_mean=np.ascontiguousarray(los[:, None]),
+        los_cv=np.ascontiguousarray(cv[:, None]),
+        beds=np.ascontiguousarray(beds[:, None]),
         dist=dist,
         repatriate=inpatient.repatriate,
-        warmup_days=warmup_days(inpatient, float(los[0])),
-        seeds=stream_seeds(int(scenario.seed), STREAM_BEDS, n, 1),
+        warmup_days=warmup_days(inpatient, los[:, 0], cv),
+        seeds=stream_seeds(int(scenario.seed), STREAM_BEDS, sampler.n_draws, 1),
     )

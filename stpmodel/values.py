@@ -22,6 +22,9 @@ import numpy as np
 from pydantic import AfterValidator, BeforeValidator, Discriminator, Tag, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from .distributions import KINDS, Dist, DistributionError
+from .distributions import parse as parse_dist
+
 Interp = Literal["step", "linear"]
 MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 MONTH_PATTERN = MONTH_RE.pattern
@@ -84,6 +87,7 @@ class Quantity:
     integer: bool = False
     percent_hint: bool = False  # a fraction written as a percentage (25 for 0.25) gets a hint
     above_lo: bool = False  # lo itself is not allowed (strictly positive)
+    uncertain: bool = True  # may be given as a distribution (see stpmodel.distributions)
 
     def describe_range(self) -> str:
         lo = _fmt(self.lo) if self.lo is not None else None
@@ -98,9 +102,15 @@ class Quantity:
             return f"{kind} of at most {hi}"
         return kind
 
-    def check(self, value: Any) -> float:
-        """Validate one number; raise a message that names the range and the unit."""
+    def check(self, value: Any) -> float | Dist:
+        """Validate one number, or a distribution where the field allows one; raise a message
+        that names the range and the unit."""
         want = f"expected {self.describe_range()} [{self.unit}]"
+        if isinstance(value, dict) and self.uncertain:
+            try:
+                return parse_dist(value, self.lo, self.hi, self.integer, self._valid, want)
+            except DistributionError as exc:
+                raise fail(str(exc), exc.hint) from None
         if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
             got = "nothing" if value is None else repr(value)
             raise fail(f"{want}, got {got}")
@@ -134,6 +144,10 @@ class Quantity:
             raise fail(f"{want}, got {_fmt(number)}")
         return number
 
+    def _valid(self, number: float) -> bool:
+        too_low = self.lo is not None and (number <= self.lo if self.above_lo else number < self.lo)
+        return not too_low and (self.hi is None or number <= self.hi)
+
     def _fits(self, number: float) -> bool:
         return (self.lo is None or number >= self.lo) and (self.hi is None or number <= self.hi)
 
@@ -143,7 +157,16 @@ class Quantity:
             out["exclusiveMinimum" if self.above_lo else "minimum"] = self.lo
         if self.hi is not None:
             out["maximum"] = self.hi
-        return out
+        if not self.uncertain:
+            return out
+        return {"oneOf": [out, {
+            "type": "object", "minProperties": 1, "maxProperties": 1,
+            "additionalProperties": False,
+            "properties": {kind: {"type": "array", "items": {"type": "number"},
+                                  "minItems": len(names), "maxItems": len(names),
+                                  "description": ", ".join(names)}
+                           for kind, names in KINDS.items()},
+        }]}
 
 
 def _fmt(x: float) -> str:
@@ -154,8 +177,9 @@ FRACTION = Quantity("fraction", 0.0, 1.0, percent_hint=True)
 
 
 def number(q: Quantity) -> Any:
-    """An annotated float type checked against ``q``."""
-    return Annotated[float, BeforeValidator(q.check), WithJsonSchema(q.json_schema())]
+    """A number checked against ``q``: a float, or a :class:`Dist` where ``q.uncertain``."""
+    kind = float if not q.uncertain else float | Dist
+    return Annotated[kind, BeforeValidator(q.check), WithJsonSchema(q.json_schema())]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,38 +188,63 @@ def number(q: Quantity) -> Any:
 
 @dataclass(frozen=True)
 class Trajectory:
-    """A value that may change over time. ``months`` are month indexes in ascending order."""
+    """A value that may change over time. ``months`` are month indexes in ascending order
+    (empty for a constant). A value may be a :class:`Dist`, sampled per draw by the sampler."""
 
     months: tuple[int, ...]
-    values: tuple[float, ...]
+    values: tuple[float | Dist, ...]
     interp: Interp
 
     @classmethod
-    def constant(cls, value: float, interp: Interp = "step") -> Trajectory:
-        return cls((), (float(value),), interp)
+    def constant(cls, value: float | Dist, interp: Interp = "step") -> Trajectory:
+        return cls((), (value if isinstance(value, Dist) else float(value),), interp)
 
     @property
     def is_constant(self) -> bool:
         return len(set(self.values)) == 1
 
-    def resolve(self, months: np.ndarray) -> np.ndarray:
-        """Values on the month indexes ``months`` [float64, same shape]."""
+    @property
+    def uncertain(self) -> bool:
+        return any(isinstance(v, Dist) for v in self.values)
+
+    def weights(self, months: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """How each month reads the points: value = p[i0] × (1 − w) + p[i1] × w."""
         months = np.asarray(months, dtype=np.int64)
-        if not self.months:
-            return np.full(months.shape, self.values[0], dtype=np.float64)
+        n = len(self.values)
+        if not self.months or n == 1:
+            zero = np.zeros(months.shape, dtype=np.int64)
+            return zero, zero, np.zeros(months.shape)
         xs = np.asarray(self.months, dtype=np.float64)
-        ys = np.asarray(self.values, dtype=np.float64)
         if self.interp == "linear":
-            return np.interp(months.astype(np.float64), xs, ys)
+            i1 = np.clip(np.searchsorted(xs, months, side="right"), 1, n - 1)
+            i0 = i1 - 1
+            w = np.clip((months - xs[i0]) / (xs[i1] - xs[i0]), 0.0, 1.0)
+            return i0, i1, w
         # step: latest on or before; before the first month, the first value
-        idx = np.searchsorted(xs, months, side="right") - 1
-        return ys[np.clip(idx, 0, len(ys) - 1)]
+        i0 = np.clip(np.searchsorted(xs, months, side="right") - 1, 0, n - 1)
+        return i0, i0, np.zeros(months.shape)
+
+    def resolve_points(self, points: np.ndarray, months: np.ndarray) -> np.ndarray:
+        """Interpolate point values ``points[..., point]`` onto ``months``: [..., month]."""
+        i0, i1, w = self.weights(months)
+        return points[..., i0] * (1.0 - w) + points[..., i1] * w
+
+    def resolve(self, months: np.ndarray) -> np.ndarray:
+        """Central values on the month indexes ``months`` [float64, same shape]; an uncertain
+        point takes its median."""
+        central = np.array([v.median() if isinstance(v, Dist) else v for v in self.values])
+        return self.resolve_points(central, months)
 
     def describe(self) -> str:
         if not self.months:
-            return _fmt(self.values[0])
-        inner = ", ".join(f"{month_label(m)}: {_fmt(v)}" for m, v in zip(self.months, self.values))
+            return _show(self.values[0])
+        inner = ", ".join(f"{month_label(m)}: {_show(v)}" for m, v in zip(self.months,
+                                                                          self.values))
         return "{" + inner + "}"
+
+
+def _show(value: float | Dist) -> str:
+    return value.describe() if isinstance(value, Dist) else _fmt(value)
 
 
 def _ordered(points: dict[int, float]) -> dict[int, float]:
@@ -209,7 +258,11 @@ def _ordered(points: dict[int, float]) -> dict[int, float]:
 
 
 def _which(value: Any) -> str:
-    return DATED_TAG if isinstance(value, dict) else SCALAR_TAG
+    """A mapping is a trajectory, unless it is one key that is not a month: a distribution."""
+    if not isinstance(value, dict):
+        return SCALAR_TAG
+    one_other_key = len(value) == 1 and not MONTH_RE.match(str(next(iter(value))))
+    return SCALAR_TAG if one_other_key else DATED_TAG
 
 
 def _not_empty(points: dict[int, float]) -> dict[int, float]:

@@ -108,17 +108,17 @@ def test_hospital_size_scales_the_effect_and_coverage_counts_hospitals():
     """Four hospitals: two twice the reference size at CORE24 throughout, one of reference size
     reaching CORE24 in April 2020, one with none. Coverage: 2/4 = 50% in 2019/20, 3/4 in
     2020/21. Bed days saved, relative to the start month: 0 in 2019/20, 14,500 in 2020/21."""
-    text = f"""\
+    text = """\
 name: sizes
-footprint: {{code: E54000037, name: Devon}}
+footprint: {code: E54000037, name: Devon}
 start: 2019-04
 end: 2021-03
-population: {{adults: 1000000, growth: 0}}
+population: {adults: 1000000, growth: 0}
 liaison:
   hospitals:
-    - {{name: Big, count: 2, ae_attendances: 200000, level: core24}}
-    - {{name: Middle, ae_attendances: 100000, level: {{2019-04: none, 2020-04: core24}}}}
-    - {{name: Small, ae_attendances: 50000, level: none}}
+    - {name: Big, count: 2, ae_attendances: 200000, level: core24}
+    - {name: Middle, ae_attendances: 100000, level: {2019-04: none, 2020-04: core24}}
+    - {name: Small, ae_attendances: 50000, level: none}
   reference_ae_attendances: 100000
   consultant_cost: 100000
   professional_cost: 40000
