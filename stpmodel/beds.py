@@ -134,7 +134,7 @@ def beds_footprint(days, rate, los_mean, los_cv, beds, dist, repatriate, warmup_
         k = max(m, 0)
         lam = rate[k]
         # next arrival of a Poisson process whose rate is constant until period_end
-        if lam > 0.0:
+        if lam > 0.0 and lam < 1e9:  # also guards against NaN
             t_next = t + np.random.exponential(1.0 / lam)
         else:
             t_next = period_end + 1.0

@@ -41,7 +41,7 @@ def format_number(value: float | None) -> str:
 
 
 def _value_columns(frame: pl.DataFrame) -> list[str]:
-    return [c for c in frame.columns if c in VALUE_COLUMNS or re.fullmatch(r"p\d+", c)]
+    return [c for c in frame.columns if c in VALUE_COLUMNS or re.fullmatch(r"p[\d.]+", c)]
 
 
 def to_csv(frame: pl.DataFrame) -> str:

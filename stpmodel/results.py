@@ -46,11 +46,13 @@ def aggregate(out: np.ndarray, period_of_month: np.ndarray,
     return values
 
 
-def tabulate(projection: Projection, by: By) -> pl.DataFrame:
+def tabulate(projection: Projection, by: By,
+             percentiles: Sequence[float] = PERCENTILES) -> pl.DataFrame:
     """Tidy, long results sorted by footprint, metric and period.
 
     Columns: scenario, footprint_code, footprint, period, metric, unit, then ``value`` for a
-    single draw or ``mean, p05, p50, p95`` over draws.
+    single draw or ``mean`` and one column per percentile (``p05, p50, p95`` by default) over
+    draws. Percentiles are of each draw's value for the period: of its rate, or of its total.
     """
     codes, labels = projection.timeline.periods(by)
     metrics = metrics_for(projection.services)
@@ -74,10 +76,15 @@ def tabulate(projection: Projection, by: By) -> pl.DataFrame:
         stats = {"value": values[0].reshape(-1)}
     else:
         stats = {"mean": values.mean(axis=0).reshape(-1)}
-        for p in PERCENTILES:
-            stats[f"p{p:02d}"] = np.percentile(values, p, axis=0).reshape(-1)
+        for p in percentiles:
+            stats[percentile_column(p)] = np.percentile(values, p, axis=0).reshape(-1)
     frame = frame.with_columns(pl.Series(c, v).fill_nan(None) for c, v in stats.items())
     return frame.sort(["footprint_code", "metric", "period"])
+
+
+def percentile_column(p: float) -> str:
+    """``5`` → ``p05``, ``97.5`` → ``p97.5``."""
+    return f"p{p:02.0f}" if float(p).is_integer() else f"p{p:g}"
 
 
 def partial_periods(projection: Projection, by: By) -> list[str]:

@@ -17,6 +17,7 @@ PERSONS = Quantity("persons", 0.0)
 REFERRALS = Quantity("referrals/year", 0.0)
 WTE = Quantity("WTE", 0.0)
 MONEY_PER_COURSE = Quantity("£/course", 0.0)
+EFFECT = Quantity("fraction", 0.0, 0.99, percent_hint=True)  # below 1: some admissions remain
 OCCUPANCY = Quantity("fraction", 0.0, 1.0, above_lo=True, percent_hint=True)
 
 
@@ -150,11 +151,11 @@ class Crisis(Section):
     core_coverage: series(FRACTION, "linear") = spec(  # type: ignore[valid-type]
         "share of the population covered by a 24/7 crisis team meeting the CORE standard",
         "fraction of population", interp="linear")
-    basic_effect: number(FRACTION) = spec(  # type: ignore[valid-type]
+    basic_effect: number(EFFECT) = spec(  # type: ignore[valid-type]
         "fall in admissions with a crisis team, against none", "fraction", default=0.10,
         source="Glover, Arts & Babu, Br J Psychiatry 2006: admissions 10% lower with a crisis "
                "resolution team")
-    core_effect: number(FRACTION) = spec(  # type: ignore[valid-type]
+    core_effect: number(EFFECT) = spec(  # type: ignore[valid-type]
         "fall in admissions with a 24/7 crisis team, against none", "fraction", default=0.23,
         source="Glover, Arts & Babu, Br J Psychiatry 2006: admissions 23% lower with a 24-hour "
                "crisis resolution team")
@@ -227,7 +228,7 @@ class Hospital(Section):
 
 class Liaison(Section):
     hospitals: Annotated[list[Hospital], Field(min_length=1)] = spec(
-        "the footprint's acute hospitals", "")
+        "the footprint's acute hospitals", "list")
     levels: LiaisonLevels = spec("staffing, cost and effect of each level", "",
                                  default=LiaisonLevels())
     consultant_cost: series(MONEY_PER_WTE, "step") = spec(  # type: ignore[valid-type]

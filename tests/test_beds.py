@@ -51,7 +51,7 @@ def test_out_of_area_share_is_erlang_b(dist, beds):
     """2 admissions a day staying 30 days on average offer a = 60 beds of load. With no
     repatriation the long-run share placed out of area is B(60, c) whatever the length-of-stay
     distribution (the insensitivity of the loss formula); CV 1.5 makes the two shapes differ.
-    B(60, 75) ≈ 0.0044, B(60, 60) ≈ 0.096, B(60, 45) ≈ 0.29."""
+    B(60, 75) ≈ 0.0083, B(60, 60) ≈ 0.096, B(60, 45) ≈ 0.29."""
     out = simulate(2.0, 30.0, 1.5, float(beds), dist=dist)
     share = out[:, b.B_OAP_ADMISSIONS].sum(axis=1) / out[:, b.B_ADMISSIONS].sum(axis=1)
     error = share.std(ddof=1) / math.sqrt(len(share))
@@ -119,7 +119,7 @@ SHORT = np.full(12, 30, dtype=np.int64)
 def test_more_beds_never_gives_more_oap_days(case, extra):
     """Holds on every sample path, not just on average. With the same arrivals and stays, every
     admission that c beds admit, c + k beds admit too: the larger ward holds the smaller one's
-    patients plus at most one more at any moment, since it only gains an extra when the smaller
+    patients plus at most k more at any moment, since it only gains an extra while the smaller
     ward is full and it is not. So its out-of-area set is a subset of the smaller ward's."""
     rate, los, cv, beds, dist = case
     few = simulate(rate, los, cv, float(beds), draws=3, dist=dist, days=SHORT, warmup=400.0)

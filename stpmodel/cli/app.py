@@ -18,6 +18,7 @@ import typer
 from ..errors import ScenarioError
 
 if TYPE_CHECKING:
+    from ..model import Projection
     from ..scenario import Scenario
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
@@ -77,3 +78,19 @@ def load_or_exit(path: Path) -> Scenario:
         return load_scenario(path)
     except ScenarioError as exc:
         raise exit_with(str(exc)) from None
+
+
+def run_with_progress(scenario: Scenario) -> Projection:
+    """Run a scenario, with a progress bar on stderr for long runs when stderr is a terminal."""
+    import sys
+
+    from ..model import run
+
+    if scenario.n_draws < 50 or not sys.stderr.isatty():
+        return run(scenario)
+    from rich.console import Console
+    from rich.progress import Progress
+
+    with Progress(console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task(f"{scenario.n_draws} draws", total=scenario.n_draws)
+        return run(scenario, progress=lambda done: bar.update(task, completed=done))

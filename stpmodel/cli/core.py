@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from ..errors import OutputError, ScenarioError
-from .app import EXIT_FOUND, EXIT_USAGE, By, Format, app, exit_with, load_or_exit
+from .app import EXIT_FOUND, EXIT_USAGE, run_with_progress, By, Format, app, exit_with, load_or_exit
 
 
 @app.command()
@@ -30,6 +30,9 @@ def run(
     = False,
     every: Annotated[bool, typer.Option(
         "--all", help="Show every metric in the table, not just the summary.")] = False,
+    percentiles: Annotated[str, typer.Option(
+        "--percentiles", help="Percentiles over draws, comma-separated, each 0–100.")]
+    = "5,50,95",
 ) -> None:
     """Run a scenario and print or write its results.
 
@@ -49,14 +52,20 @@ def run(
     if chosen == "parquet" and output is None:
         raise exit_with("parquet is binary; give a file with -o", EXIT_USAGE)
 
+    try:
+        chosen_percentiles = [float(p) for p in percentiles.split(",") if p.strip()]
+    except ValueError:
+        chosen_percentiles = []
+    if not chosen_percentiles or not all(0 <= p <= 100 for p in chosen_percentiles):
+        raise exit_with(f"--percentiles takes numbers from 0 to 100 such as 5,50,95; got "
+                        f"{percentiles!r}", EXIT_USAGE)
     loaded = load_or_exit(scenario).with_overrides(draws=draws, seed=seed)
 
-    from ..model import run as run_model
     from ..output import render_tables, to_csv, to_json, write_frame
     from ..results import partial_periods, payback, shortfalls, tabulate, unmet_standards
 
-    projection = run_model(loaded)
-    frame = tabulate(projection, by.value)
+    projection = run_with_progress(loaded)
+    frame = tabulate(projection, by.value, sorted(set(chosen_percentiles)))
     if output is not None:
         try:
             write_frame(frame, output, chosen)
@@ -75,6 +84,8 @@ def run(
 
         fp = loaded.footprint
         title = f"{loaded.name} · {fp.name} ({fp.code}) · by {by.value}"
+        if loaded.n_draws > 1:
+            title += f" · mean of {loaded.n_draws} draws"
         shown = frame
         if not every:
             title += " · summary (--all for every metric)"
