@@ -119,6 +119,19 @@ tests/bad/bad-bool.yaml:12:15: inpatient.repatriate: expected true or false, got
     "unknown-assumption": """\
 tests/bad/unknown-assumption.yaml:8:5: assumptions[1]: 'inpatient.bedz' is not a key of this scenario
   hint: write a dotted key path such as inpatient.beds""",
+    # Distributions with bad parameters.
+    "dist-order": """\
+tests/bad/dist-order.yaml:15:14: iapt.referrals: triangular needs low ≤ mode ≤ high with low < high, got [30000, 40000, 35000]
+  hint: write {triangular: [low, mode, high]}""",
+    "dist-negative-sd": """\
+tests/bad/dist-negative-sd.yaml:16:17: iapt.waiting_list: normal needs a standard deviation above 0, got -200
+  hint: write {normal: [mean, sd]}""",
+    "dist-percentages": """\
+tests/bad/dist-percentages.yaml:14:14: iapt.access.2020-03: pert [20, 25, 30] reaches 20; expected a fraction between 0 and 1 [fraction]
+  hint: write {pert: [0.2, 0.25, 0.3]} (percentages as fractions)""",
+    "dist-unknown": """\
+tests/bad/dist-unknown.yaml:17:17: iapt.course_weeks: unknown distribution 'trianglar'
+  hint: did you mean 'triangular'?""",
 }
 
 

@@ -15,7 +15,8 @@ import sys
 import typer
 
 from ..errors import StpmodelError
-from . import core  # noqa: F401  (registers run, validate, schema)
+from . import compare, core  # noqa: F401  (register diff, batch; run, validate, schema)
+from . import analysis, data  # noqa: F401  (sensitivity; footprints, new, import)
 from .app import EXIT_BUG, EXIT_FOUND, EXIT_OK, EXIT_USAGE, _state, app
 
 __all__ = ["EXIT_BUG", "EXIT_FOUND", "EXIT_OK", "EXIT_USAGE", "app", "main"]
