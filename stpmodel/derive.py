@@ -38,8 +38,9 @@ def inpatient(out: np.ndarray, inpatient: Inpatient, timeline: Timeline, plan: B
     _set(out, r.R_LOS_EXPECTED_DAYS, expected * plan.los_mean[:, 0])
     _set(out, r.R_OAP_COST, out[:, 0, r.bed(b.B_OAP_BED_DAYS)] * cost_per_day)
     _set(out, r.R_BED_DAYS_NEEDED,
-         out[:, 0, r.bed(b.B_LOCAL_BED_DAYS)] + out[:, 0, r.bed(b.B_OAP_BED_DAYS)])
-    _set(out, r.R_BED_DAYS_AT_TARGET, timeline.days * target[:, None])
+         (out[:, 0, r.bed(b.B_LOCAL_BED_DAYS)] + out[:, 0, r.bed(b.B_OAP_BED_DAYS)])
+         / target[:, None])
+    _set(out, r.R_DAYS, timeline.days)
 
 
 def oap_savings(out: np.ndarray, held_oap_bed_days: np.ndarray, inpatient: Inpatient,

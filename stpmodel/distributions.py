@@ -152,6 +152,7 @@ def parse(value: dict[Any, Any], lo: float | None, hi: float | None, integer: bo
     if len(params) != len(names) or not all(math.isfinite(x) for x in params):
         raise DistributionError(f"{kind} takes {len(names)} numbers: {', '.join(names)}", usage)
 
+    ends: tuple[float, ...]
     if kind in ("triangular", "pert"):
         low, mode, high = params
         if not low <= mode <= high or low == high:
@@ -184,9 +185,11 @@ def parse(value: dict[Any, Any], lo: float | None, hi: float | None, integer: bo
 
 def _percent_hint(kind: str, params: tuple[float, ...], fits: Any) -> str:
     """A hint for percentages written where fractions were meant: [20, 25, 30] → 0.2, ..."""
+    scaled: tuple[float, ...]
+    ends: tuple[float, ...]
     if kind in ("normal", "lognormal"):
         scaled = (params[0] / 100, params[1] / 100)
-        ends: tuple[float, ...] = scaled[:1]
+        ends = scaled[:1]
     else:
         scaled = tuple(p / 100 for p in params)
         ends = scaled

@@ -8,6 +8,7 @@ derived from the master seed. Shapes: [draw] for a value, [draw, month] for a tr
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
@@ -41,7 +42,6 @@ class BedInputs:
     dist: int
     repatriate: bool
     warmup_days: float
-    seeds: np.ndarray  # [draw, footprint] uint32
 
 
 def adults_by_month(adults: np.ndarray | float, growth: np.ndarray) -> np.ndarray:
@@ -132,14 +132,16 @@ def warmup_days(inpatient: Inpatient, first_mean_los: np.ndarray, cv: np.ndarray
     return float(max(365.0, np.max(10.0 * first_mean_los * np.maximum(1.0, cv ** 2))))
 
 
-def stream_seeds(seed: int, stream: int, n_draws: int, n_footprints: int) -> np.ndarray:
-    """One 32-bit seed per draw and footprint, from (seed, stream, draw, footprint), so that
-    adding draws or footprints never changes the streams of the others [uint32]."""
-    out = np.empty((n_draws, n_footprints), dtype=np.uint32)
-    for d in range(n_draws):
-        for f in range(n_footprints):
-            sequence = np.random.SeedSequence([seed, stream, d, f])
-            out[d, f] = sequence.generate_state(1, np.uint32)[0]
+def stream_seeds(seed: int, stream: int, n_draws: int, codes: list[str]) -> np.ndarray:
+    """One 32-bit seed per draw and footprint, from (seed, stream, draw, crc32(footprint
+    code)), so that adding draws or footprints never changes the streams of the others
+    [uint32, draw × footprint]."""
+    out = np.empty((n_draws, len(codes)), dtype=np.uint32)
+    for f, code in enumerate(codes):
+        tag = zlib.crc32(code.encode())
+        for d in range(n_draws):
+            out[d, f] = np.random.SeedSequence([seed, stream, d, tag]).generate_state(
+                1, np.uint32)[0]
     return out
 
 
@@ -165,5 +167,4 @@ def build_beds(inpatient: Inpatient, scenario: Scenario, timeline: Timeline, sam
         dist=dist,
         repatriate=inpatient.repatriate,
         warmup_days=warmup_days(inpatient, los[:, 0], cv),
-        seeds=stream_seeds(int(scenario.seed), STREAM_BEDS, sampler.n_draws, 1),
     )

@@ -98,7 +98,7 @@ METRICS: tuple[Metric, ...] = (
            service="inpatient"),
     Metric("beds_needed", "beds", "rate",
            "beds to hold local and out-of-area bed days at the target occupancy",
-           numerator=r.R_BED_DAYS_NEEDED, denominator=r.R_BED_DAYS_AT_TARGET,
+           numerator=r.R_BED_DAYS_NEEDED, denominator=r.R_DAYS,
            service="inpatient"),
     # crisis resolution and home treatment teams
     Metric("crisis_admissions_avoided", "admissions", "flow",

@@ -6,7 +6,8 @@ percentiles of a financial-year figure are taken over each draw's financial-year
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
@@ -14,9 +15,11 @@ import polars as pl
 from . import kernel as k
 from . import rows as r
 from .metrics import METRICS, Metric, metrics_for
-from .model import Projection
+from .model import Projection, run
+from .rows import SHARED_ROWS
+from .scenario import Scenario
 from .standards import STANDARDS, UNIT, applicable, judge
-from .timeline import By
+from .timeline import By, Timeline
 from .values import month_label
 
 PERCENTILES = (5, 50, 95)
@@ -46,31 +49,59 @@ def aggregate(out: np.ndarray, period_of_month: np.ndarray,
     return values
 
 
-def tabulate(projection: Projection, by: By,
-             percentiles: Sequence[float] = PERCENTILES) -> pl.DataFrame:
+def tabulate(projection: Projection, by: By, percentiles: Sequence[float] = PERCENTILES,
+             *, total: bool = True) -> pl.DataFrame:
     """Tidy, long results sorted by footprint, metric and period.
 
     Columns: scenario, footprint_code, footprint, period, metric, unit, then ``value`` for a
     single draw or ``mean`` and one column per percentile (``p05, p50, p95`` by default) over
     draws. Percentiles are of each draw's value for the period: of its rate, or of its total.
+    With several footprints, ``total`` adds their total (see :func:`total_label`): flows and
+    stocks summed per draw, rates recomputed from the summed numerators and denominators.
     """
+    frames = [_frame(projection.out, projection.footprints, projection, by, percentiles)]
+    if total and len(projection.footprints) > 1:
+        frames.append(_frame(total_rows(projection.out)[:, None],
+                             (total_label(projection.footprints),), projection, by, percentiles))
+    return pl.concat(frames).sort(["footprint_code", "metric", "period"])
+
+
+def total_rows(out: np.ndarray) -> np.ndarray:
+    """out[draw, row, month] summed over footprints; rows the same for every footprint (such
+    as days in the month) are taken once."""
+    summed = out.sum(axis=1)
+    for row in SHARED_ROWS:
+        summed[:, row] = out[:, 0, row]
+    return summed
+
+
+def total_label(footprints: Sequence[tuple[str, str]]) -> tuple[str, str]:
+    """England (its ONS code) when every one of the 44 footprints is there, else 'All'."""
+    codes = {code for code, _ in footprints}
+    if codes == {f"E540000{n:02d}" for n in range(5, 49)}:
+        return ("E92000001", "England")
+    return ("ALL", f"All {len(codes)} footprints")
+
+
+def _frame(out: np.ndarray, footprints: Sequence[tuple[str, str]], projection: Projection,
+           by: By, percentiles: Sequence[float]) -> pl.DataFrame:
     codes, labels = projection.timeline.periods(by)
     metrics = metrics_for(projection.services)
-    values = aggregate(projection.out, codes, metrics)  # [draw, footprint, metric, period]
+    values = aggregate(out, codes, metrics)  # [draw, footprint, metric, period]
     standards = applicable(metrics)
     first_months = projection.timeline.months[np.flatnonzero(np.r_[True, np.diff(codes) != 0])]
     met = judge(values, metrics, (first_months - 3) // 12, standards)
     values = np.concatenate([values, met], axis=2)
     columns = [(m.name, m.unit) for m in metrics] + [(s.row_name, UNIT) for s in standards]
     rows = [(code, name, column, label)
-            for code, name in projection.footprints for column in columns for label in labels]
+            for code, name in footprints for column in columns for label in labels]
     frame = pl.DataFrame({
         "scenario": [projection.scenario.name] * len(rows),
-        "footprint_code": [r[0] for r in rows],
-        "footprint": [r[1] for r in rows],
-        "period": [r[3] for r in rows],
-        "metric": [r[2][0] for r in rows],
-        "unit": [r[2][1] for r in rows],
+        "footprint_code": [row[0] for row in rows],
+        "footprint": [row[1] for row in rows],
+        "period": [row[3] for row in rows],
+        "metric": [row[2][0] for row in rows],
+        "unit": [row[2][1] for row in rows],
     })
     if values.shape[0] == 1:
         stats = {"value": values[0].reshape(-1)}
@@ -78,8 +109,7 @@ def tabulate(projection: Projection, by: By,
         stats = {"mean": values.mean(axis=0).reshape(-1)}
         for p in percentiles:
             stats[percentile_column(p)] = np.percentile(values, p, axis=0).reshape(-1)
-    frame = frame.with_columns(pl.Series(c, v).fill_nan(None) for c, v in stats.items())
-    return frame.sort(["footprint_code", "metric", "period"])
+    return frame.with_columns(pl.Series(c, v).fill_nan(None) for c, v in stats.items())
 
 
 def percentile_column(p: float) -> str:
@@ -89,9 +119,12 @@ def percentile_column(p: float) -> str:
 
 def partial_periods(projection: Projection, by: By) -> list[str]:
     """Sentences naming periods the run covers only in part, whose flows are not a full one's."""
+    return partial_periods_of(projection.timeline, by)
+
+
+def partial_periods_of(timeline: Timeline, by: By) -> list[str]:
     if by == "month":
         return []
-    timeline = projection.timeline
     codes, labels = timeline.periods(by)
     full = 3 if by == "quarter" else 12
     return [f"{label} covers {int((codes == p).sum())} of its {full} months in this run."
@@ -143,9 +176,10 @@ def payback(projection: Projection) -> str | None:
     as a sentence; None when the scenario has no finance section."""
     if "finance" not in projection.services:
         return None
-    cumulative = projection.out[:, 0, r.R_CUMULATIVE_NET_COST].mean(axis=0)
+    total = total_rows(projection.out)
+    cumulative = total[:, r.R_CUMULATIVE_NET_COST].mean(axis=0)
     months = projection.timeline.months
-    if not np.any(projection.out[:, 0, r.R_INVESTMENT] > 0):
+    if not np.any(total[:, r.R_INVESTMENT] > 0):
         return "payback: nothing is invested above the start month's spend."
     positive = np.flatnonzero(cumulative > 0)
     if positive.size == 0:
@@ -195,3 +229,46 @@ def _show(value: float | None) -> str:
     if value is None:
         return "–"
     return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+
+
+@dataclass(frozen=True)
+class Report:
+    """What ``stpmodel run`` shows: the tidy results and the notes that go with them."""
+
+    frame: pl.DataFrame
+    notes: list[str]
+
+
+def report(scenario: Scenario, by: By, percentiles: Sequence[float] = PERCENTILES,
+           progress: Callable[[int], object] | None = None,
+           max_bytes: float = 256e6) -> Report:
+    """Run ``scenario`` and tabulate it, a block of footprints at a time so that the monthly
+    results of every draw are never all held at once: each block is reduced to its periods and
+    percentiles, and to its share of the per-draw total, before the next is run."""
+    members = scenario.members
+    timeline = Timeline(scenario.start, scenario.end)
+    per_footprint = scenario.n_draws * r.N_ROWS * timeline.n_months * 8.0
+    size = max(1, int(max_bytes // per_footprint))
+    frames: list[pl.DataFrame] = []
+    notes = partial_periods_of(timeline, by)
+    total: np.ndarray | None = None
+    last: Projection | None = None
+    for start in range(0, len(members), size):
+        block = scenario.with_members(members[start : start + size])
+        done = start * scenario.n_draws
+        tick = None if progress is None else (lambda n, done=done: progress(done + n))
+        last = run(block, progress=tick)
+        frames.append(tabulate(last, by, percentiles, total=False))
+        notes += shortfalls(last, by)
+        part = total_rows(last.out)
+        total = part if total is None else total + part
+        total[:, SHARED_ROWS] = part[:, SHARED_ROWS]  # taken once, not summed
+    assert last is not None and total is not None
+    whole = Projection(scenario, timeline, tuple((m.footprint.code, m.footprint.name)
+                                                 for m in members), total[:, None])
+    if len(members) > 1:
+        frames.append(_frame(whole.out, (total_label(whole.footprints),), whole, by,
+                             percentiles))
+    money = payback(whole)
+    return Report(pl.concat(frames).sort(["footprint_code", "metric", "period"]),
+                  notes + ([money] if money else []))

@@ -18,8 +18,8 @@ _next = iter(range(DERIVED, DERIVED + 1000)).__next__
 # inpatient
 R_BEDS_OPEN = _next()  # local beds open [beds]
 R_OAP_COST = _next()  # [£]
-R_BED_DAYS_NEEDED = _next()  # local + out-of-area bed days [bed days]
-R_BED_DAYS_AT_TARGET = _next()  # days × target occupancy [bed days per bed]
+R_BED_DAYS_NEEDED = _next()  # (local + out-of-area bed days) ÷ target occupancy [bed days]
+R_DAYS = _next()  # days in the month: the same for every footprint [days]
 R_OAP_COST_HELD = _next()  # OAP cost with the start month's beds, stays and crisis cover [£]
 R_OAP_SAVINGS = _next()  # OAP_COST_HELD − OAP_COST [£]
 R_ADMISSIONS_EXPECTED = _next()  # the admission rate the simulation draws from [admissions]
@@ -56,6 +56,10 @@ R_BUDGET = _next()  # [£]
 R_MH_SPEND = _next()  # MHIS base spend / 12 + investment [£]
 R_MHIS_MINIMUM = _next()  # base / 12 × cumulative allocation growth [£]
 N_ROWS = _next()
+
+
+# Rows that are the same for every footprint: a total over footprints takes one, not the sum.
+SHARED_ROWS = (R_DAYS,)
 
 
 def bed(row: int) -> int:

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 from pydantic import (
     BaseModel,
     Field,
+    PrivateAttr,
     ValidationError,
     ValidationInfo,
     field_validator,
@@ -38,7 +39,7 @@ from .sections import (
     Section,
     spec,
 )
-from .source import Source, parse_yaml
+from .source import KeyPath, Source, parse_yaml
 from .values import DATED_TAG, SCALAR_TAG, Month, Quantity, Trajectory, fail, month_label, number
 
 __all__ = ["Acute", "Crisis", "Finance", "Footprint", "Iapt", "IaptWorkforce", "Inpatient",
@@ -49,12 +50,19 @@ SERVICES = ("iapt", "inpatient", "crisis", "liaison", "acute", "finance")
 
 
 class Scenario(Section):
-    """One footprint's plan. Months are integer indexes (see :mod:`stpmodel.values`)."""
+    """One footprint's plan, or the first of several (see :attr:`members`). Months are integer
+    indexes (see :mod:`stpmodel.values`)."""
+
+    _members: tuple[Scenario, ...] = PrivateAttr(default=())
 
     name: Annotated[str, Field(min_length=1)] = spec("scenario name, shown in every output row",
                                                      "text")
     description: str = spec("free text", "text", default="")
-    footprint: Footprint = spec("the STP/ICS footprint", "")
+    footprint: Footprint = spec("the STP/ICS footprint (for several, see 'footprints')", "")
+    footprints: None = spec(
+        "several footprints instead of one: a list of {code, name} entries, each with any "
+        "values of its own (such as population: {adults: ...}) laid over the shared ones",
+        "list", default=None)
     start: Month = spec("first month modelled (NHS financial years run April–March)", "YYYY-MM")
     end: Month = spec("last month modelled, inclusive", "YYYY-MM")
     draws: number(Quantity("draws", 1.0, 100_000.0, integer=True)) = spec(  # type: ignore[valid-type]
@@ -153,6 +161,18 @@ class Scenario(Section):
         """``key = value`` for each placeholder named in ``assumptions``."""
         return [f"{path} = {_describe(self.value_at(path))}" for path in self.assumptions]
 
+    def with_members(self, members: tuple[Scenario, ...]) -> Scenario:
+        """This scenario standing for ``members`` (its own shared keys are the first's)."""
+        copy = members[0].model_copy()
+        copy.__pydantic_private__ = {"_members": members}
+        return copy
+
+    @property
+    def members(self) -> tuple[Scenario, ...]:
+        """One complete scenario per footprint: itself, or those listed under ``footprints``."""
+        private = self.__pydantic_private__ or {}
+        return private.get("_members") or (self,)
+
     @property
     def services(self) -> tuple[str, ...]:
         """The services this scenario models, in report order."""
@@ -213,8 +233,14 @@ def load_scenario(path: str | Path) -> Scenario:
 
 def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
     src = parse_yaml(text, file)
+    if isinstance(src.data, dict) and "footprints" in src.data:
+        return _parse_several(src)
+    return _validate(src.data, src)
+
+
+def _validate(data: Any, src: Source) -> Scenario:
     try:
-        return Scenario.model_validate(src.data)
+        return Scenario.model_validate(data)
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         # a misspelt key is reported once, as unknown with its "did you mean", not also as missing
@@ -223,6 +249,97 @@ def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
         raise ScenarioError([_problem(err, src) for err in errors
                              if not (err["type"] == "missing" and tuple(err["loc"]) in meant)]) \
             from None
+
+
+class _Member(Source):
+    """One footprint of a several-footprint scenario: the shared keys with its overrides merged
+    in, whose problems are reported where the offending value is written."""
+
+    def __init__(self, base: Source, data: Any, index: int, overrides: dict[Any, Any]):
+        super().__init__(base.file, data, base.value_at, base.key_at, base.lists)
+        self.index = index
+        self.overrides = overrides
+
+    def problem(self, path: KeyPath, message: str, *, hint: str = "", key: bool = False) -> Problem:
+        return super().problem(self._written_at(tuple(path)), message, hint=hint, key=key)
+
+    def _written_at(self, path: KeyPath) -> KeyPath:
+        if path[:1] == ("footprint",):
+            return ("footprints", self.index, *path[1:])
+        node: Any = self.overrides
+        for part in path:
+            if not isinstance(node, dict) or part not in node:
+                return path
+            node = node[part]
+        return ("footprints", self.index, *path) if path else path
+
+
+def _merge(shared: dict[Any, Any], overrides: dict[Any, Any]) -> dict[Any, Any]:
+    """``shared`` with ``overrides`` laid over it: mappings merge key by key, anything else is
+    replaced."""
+    out = dict(shared)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def _parse_several(src: Source) -> Scenario:
+    """A scenario for several footprints: shared keys at the top, and under ``footprints`` a
+    list of {code, name, ...overrides}. Every footprint is validated as a whole scenario."""
+    data: dict[Any, Any] = src.data
+    entries = data["footprints"]
+    shared = {k: v for k, v in data.items() if k != "footprints"}
+    if "footprint" in shared:
+        raise ScenarioError([src.problem(("footprint",), "give either 'footprint' (one) or "
+                                         "'footprints' (several), not both", key=True)])
+    if not isinstance(entries, list) or not entries:
+        raise ScenarioError([src.problem(("footprints",), "expected a list of footprints, each "
+                                         "{code: ..., name: ...} with any values of its own")])
+    members: list[Scenario] = []
+    problems: set[Problem] = set()
+    codes: dict[str, int] = {}
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict):
+            problems.add(src.problem(("footprints", i), "expected {code: ..., name: ...} with "
+                                     "any values of this footprint's own"))
+            continue
+        overrides = {k: v for k, v in entry.items() if k not in ("code", "name")}
+        merged = _merge(shared, overrides)
+        merged["footprint"] = {k: entry[k] for k in ("code", "name") if k in entry}
+        code = str(entry.get("code"))
+        if code in codes:
+            problems.add(src.problem(("footprints", i, "code"), f"footprint {code} is already "
+                                     f"listed (footprints[{codes[code]}])"))
+        codes[code] = i
+        try:
+            members.append(_validate(merged, _Member(src, merged, i, overrides)))
+        except ScenarioError as exc:
+            problems.update(exc.problems)
+    if not problems:
+        problems.update(_differences(members, src))
+    if problems:
+        raise ScenarioError(sorted(problems))
+    return members[0].with_members(tuple(members))
+
+
+def _differences(members: list[Scenario], src: Source) -> list[Problem]:
+    """Footprints run side by side must model the same services, the same way."""
+    first = members[0]
+    for i, member in enumerate(members[1:], start=1):
+        if member.services != first.services:
+            return [src.problem(("footprints", i), f"footprint {member.footprint.code} models "
+                                f"{', '.join(member.services)} but the first models "
+                                f"{', '.join(first.services)}; every footprint needs the same "
+                                "sections")]
+        for key in ("los_distribution", "repatriate"):
+            if (first.inpatient and member.inpatient
+                    and getattr(member.inpatient, key) != getattr(first.inpatient, key)):
+                return [src.problem(("footprints", i, "inpatient", key), f"inpatient.{key} "
+                                    "must be the same for every footprint")]
+    return []
 
 
 UNKNOWN_KEY = ("extra_forbidden", "invalid_key")  # invalid_key: a key that is not text (2020:)

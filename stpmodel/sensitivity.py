@@ -51,10 +51,10 @@ def tornado(scenario: Scenario, metric: str, period: str | None = None,
             known = ", ".join(sorted(set(frame["metric"].to_list())))
             raise SensitivityError(f"unknown metric '{metric}' for this scenario; it reports: "
                                    f"{known}")
-        chosen = period or rows["period"].max()
+        chosen = str(period or rows["period"].max())
         row = rows.filter(pl.col("period") == chosen)
         if row.height == 0:
-            raise SensitivityError(f"no period '{chosen}' by {by}; the periods are "
+            raise SensitivityError(f"no period '{chosen}' by {by!s}; the periods are "
                                    f"{', '.join(rows['period'].to_list())}")
         column = "value" if "value" in row.columns else "mean"
         value = row[column][0]

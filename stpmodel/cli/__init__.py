@@ -15,8 +15,9 @@ import sys
 import typer
 
 from ..errors import StpmodelError
-from . import compare, core  # noqa: F401  (register diff, batch; run, validate, schema)
-from . import analysis, data  # noqa: F401  (sensitivity; footprints, new, import)
+
+# each command module registers its commands on the app when imported
+from . import analysis, compare, core, data  # noqa: F401
 from .app import EXIT_BUG, EXIT_FOUND, EXIT_OK, EXIT_USAGE, _state, app
 
 __all__ = ["EXIT_BUG", "EXIT_FOUND", "EXIT_OK", "EXIT_USAGE", "app", "main"]

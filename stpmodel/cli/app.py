@@ -18,7 +18,7 @@ import typer
 from ..errors import ScenarioError
 
 if TYPE_CHECKING:
-    from ..model import Projection
+    from ..results import Report
     from ..scenario import Scenario
 
 EXIT_OK, EXIT_FOUND, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
@@ -80,17 +80,21 @@ def load_or_exit(path: Path) -> Scenario:
         raise exit_with(str(exc)) from None
 
 
-def run_with_progress(scenario: Scenario) -> Projection:
-    """Run a scenario, with a progress bar on stderr for long runs when stderr is a terminal."""
+def run_with_progress(scenario: Scenario, by: str, percentiles: list[float]) -> Report:
+    """Run and tabulate a scenario, with a progress bar on stderr for long runs when stderr is
+    a terminal."""
     import sys
 
-    from ..model import run
+    from ..results import report
 
-    if scenario.n_draws < 50 or not sys.stderr.isatty():
-        return run(scenario)
+    work = scenario.n_draws * len(scenario.members)
+    if work < 50 or not sys.stderr.isatty():
+        return report(scenario, by, percentiles)  # type: ignore[arg-type]
     from rich.console import Console
     from rich.progress import Progress
 
     with Progress(console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task(f"{scenario.n_draws} draws", total=scenario.n_draws)
-        return run(scenario, progress=lambda done: bar.update(task, completed=done))
+        task = bar.add_task(f"{len(scenario.members)} footprint(s) × {scenario.n_draws} draws",
+                            total=work)
+        return report(scenario, by, percentiles,  # type: ignore[arg-type]
+                      progress=lambda done: bar.update(task, completed=done))

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from ..errors import OutputError, ScenarioError
-from .app import EXIT_FOUND, EXIT_USAGE, run_with_progress, By, Format, app, exit_with, load_or_exit
+from .app import EXIT_FOUND, EXIT_USAGE, By, Format, app, exit_with, load_or_exit, run_with_progress
 
 
 @app.command()
@@ -62,10 +62,10 @@ def run(
     loaded = load_or_exit(scenario).with_overrides(draws=draws, seed=seed)
 
     from ..output import render_tables, to_csv, to_json, write_frame
-    from ..results import partial_periods, payback, shortfalls, tabulate, unmet_standards
+    from ..results import unmet_standards
 
-    projection = run_with_progress(loaded)
-    frame = tabulate(projection, by.value, sorted(set(chosen_percentiles)))
+    result = run_with_progress(loaded, by.value, sorted(set(chosen_percentiles)))
+    frame = result.frame
     if output is not None:
         try:
             write_frame(frame, output, chosen)
@@ -84,19 +84,21 @@ def run(
 
         fp = loaded.footprint
         title = f"{loaded.name} · {fp.name} ({fp.code}) · by {by.value}"
+        shown = frame
+        if len(loaded.members) > 1:  # the table shows the total; files hold every footprint
+            shown = frame.filter(~frame["footprint_code"].str.starts_with("E54"))
+            title = (f"{loaded.name} · {shown['footprint'][0]}, the total of "
+                     f"{len(loaded.members)} footprints (files hold each) · by {by.value}")
         if loaded.n_draws > 1:
             title += f" · mean of {loaded.n_draws} draws"
-        shown = frame
         if not every:
             title += " · summary (--all for every metric)"
-            shown = frame.filter(frame["metric"].is_in(SUMMARY)
-                                 | frame["metric"].str.starts_with("standard_"))
+            shown = shown.filter(shown["metric"].is_in(SUMMARY)
+                                 | shown["metric"].str.starts_with("standard_"))
         console = Console()
         for table in render_tables(shown, title, console):
             console.print(table)
-    notes = partial_periods(projection, by.value) + shortfalls(projection, by.value)
-    money = payback(projection)
-    for note in notes + ([money] if money else []):
+    for note in result.notes:
         typer.echo(f"note: {note}", err=True)
     if loaded.assumptions:
         typer.echo("assumptions to replace with local figures:", err=True)
