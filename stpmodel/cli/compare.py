@@ -1,0 +1,488 @@
+"""The review and CI commands: diff (compare two runs) and batch (run many scenarios)."""
+
+from __future__ import annotations
+
+import difflib
+import signal
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from .app import EXIT_FOUND, EXIT_OK, EXIT_USAGE, By, app, exit_with, load_or_exit
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from ..compare import Comparison
+    from ..scenario import Scenario
+
+
+class DiffFormat(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+TOLERANCE_HELP = (
+    "Largest change that still counts as the same, as abs=X,rel=Y: X in the metric's unit, Y "
+    "a fraction of A (rel=0.001 is 0.1%). A change is beyond tolerance only when it exceeds "
+    "both (give one to use only that one). Exit 1 if any change is beyond it. [default: any "
+    "change at all]")
+
+
+@app.command()
+def diff(
+    a: Annotated[Path, typer.Argument(
+        metavar="A", show_default=False,
+        help="A, the reference: a scenario (.yaml) or a saved output of run (.csv, .parquet, "
+             ".json).")],
+    b: Annotated[Path, typer.Argument(
+        metavar="B", help="B, compared with A: the same kinds of file.", show_default=False)],
+    all_rows: Annotated[bool, typer.Option(
+        "--all", help="Show unchanged rows too.")] = False,
+    metric: Annotated[list[str] | None, typer.Option(
+        "--metric", "-m", metavar="METRIC",
+        help="Only this metric; repeat for more, or use a pattern such as 'iapt_*'.")] = None,
+    period: Annotated[list[str] | None, typer.Option(
+        "--period", "-p", metavar="PERIOD",
+        help="Only this period, such as 2023/24; repeat for more, or use a pattern such as "
+             "'2023/24*'.")] = None,
+    by: Annotated[By | None, typer.Option(
+        "--by", help="Period to compare by, for scenarios [default: that of a saved output, "
+                     "or year]. A saved output can only be compared by its own periods.")]
+    = None,
+    tolerance: Annotated[str | None, typer.Option(
+        "--tolerance", "-t", metavar="abs=X,rel=Y", help=TOLERANCE_HELP, show_default=False)]
+    = None,
+    fmt: Annotated[DiffFormat | None, typer.Option(
+        "--format", "-f", help="Output format [default: table, or the -o file's suffix].")]
+    = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write the comparison to this file (atomically).")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Compare even when A and B are not like for like (different metrics, "
+                        "periods or footprints): only the rows both hold.")] = False,
+    draws: Annotated[int | None, typer.Option(
+        "--draws", min=1, max=100_000, help="Override both scenarios' Monte Carlo draws.")]
+    = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", min=0, help="Override both scenarios' master seed.")] = None,
+) -> None:
+    """Compare two runs, by metric and period: what changed, and by how much.
+
+    Scenarios run with the same seed (A's, if theirs differ), so that both draw the same
+    random numbers and the difference is the effect of the change, not noise. For two
+    scenarios the inputs that differ are listed too. Rows are sorted by the size of their
+    change (relative, then absolute). With several draws the mean is compared. Values are
+    compared at the 6 decimals output files hold, so a scenario and its saved output agree.
+
+    Exit codes: 0 same (within --tolerance), 1 a change beyond it, 2 A and B not like for like
+    (see --force) or not readable.
+    """
+    import polars as pl
+
+    from ..compare import ComparisonError, Tolerance, compare, select, unmatched
+
+    chosen = _diff_format(fmt, output)
+    try:
+        limit = Tolerance.parse(tolerance) if tolerance is not None else Tolerance()
+    except ValueError as exc:
+        raise exit_with(f"--tolerance: {exc}", EXIT_USAGE) from None
+    side_a, side_b = _Side(a, "A"), _Side(b, "B")
+    side_a.load(by)
+    side_b.load(by)
+    run_by = by.value if by is not None else (side_a.by or side_b.by or "year")
+    notes = side_a.scenario_notes(side_b, draws, seed)
+    frame_a, frame_b = side_a.results(run_by), side_b.results(run_by)
+
+    both = pl.concat([frame_a.select("metric", "period"), frame_b.select("metric", "period")])
+    for option, patterns, column in (("--metric", metric, "metric"),
+                                     ("--period", period, "period")):
+        names = sorted(set(both[column].to_list()))
+        for pattern in unmatched(patterns or [], names):
+            close = difflib.get_close_matches(pattern, names, n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise exit_with(f"{option} {pattern}: matches no {column} of A or B{hint}",
+                            EXIT_USAGE)
+    frame_a = select(frame_a, metric or [], period or [])
+    frame_b = select(frame_b, metric or [], period or [])
+    try:
+        comparison = compare(frame_a, frame_b, limit, force=force)
+    except ComparisonError as exc:
+        raise exit_with(str(exc), EXIT_USAGE) from None
+
+    for note in [*notes, *comparison.notes]:
+        typer.echo(f"note: {note}", err=True)
+    differences = side_a.input_differences(side_b)
+    _report(comparison, chosen, output, all_rows, side_a, side_b, differences, tolerance)
+    raise typer.Exit(EXIT_FOUND if comparison.n_beyond else EXIT_OK)
+
+
+def _diff_format(fmt: DiffFormat | None, output: Path | None) -> str:
+    if fmt is not None:
+        chosen = fmt.value
+    elif output is None:
+        chosen = "table"
+    else:
+        suffix = output.suffix.lower().lstrip(".")
+        if suffix not in ("csv", "json"):
+            raise exit_with(f"cannot tell the format of {output} from its suffix; add --format "
+                            "csv|json", EXIT_USAGE)
+        chosen = suffix
+    if chosen == "table" and output is not None:
+        raise exit_with("the table is for the terminal; to write a file use --format csv|json",
+                        EXIT_USAGE)
+    return chosen
+
+
+class _Side:
+    """One side of a diff: a scenario to run, or a saved output read back."""
+
+    def __init__(self, path: Path, label: str):
+        self.path, self.label = path, label
+        self.scenario: Scenario | None = None
+        self.frame: pl.DataFrame | None = None
+        self.by: str | None = None
+
+    def load(self, by: By | None) -> None:
+        from ..compare import ComparisonError, granularity, kind_of, read_output
+
+        kind = kind_of(self.path)
+        if kind is None:
+            raise exit_with(f"{self.path}: cannot tell whether this is a scenario (.yaml) or a "
+                            "saved output (.csv, .parquet, .json) from its suffix", EXIT_USAGE)
+        if kind == "scenario":
+            self.scenario = load_or_exit(self.path)
+            return
+        try:
+            self.frame = read_output(self.path)
+        except ComparisonError as exc:
+            raise exit_with(str(exc), EXIT_USAGE) from None
+        self.by = granularity(self.frame)
+        if by is not None and self.by is not None and self.by != by.value:
+            raise exit_with(
+                f"{self.path} holds results by {self.by}; a saved output cannot be "
+                f"re-aggregated by {by.value} (rates need their numerators)\n  hint: leave out "
+                f"--by, or save {self.label} with `stpmodel run --by {by.value}`", EXIT_USAGE)
+
+    def scenario_notes(self, other: _Side, draws: int | None, seed: int | None) -> list[str]:
+        """Apply the overrides to both scenarios; give B A's seed when theirs differ."""
+        for side in (self, other):
+            if side.scenario is not None:
+                side.scenario = side.scenario.with_overrides(draws=draws, seed=seed)
+        a, b = self.scenario, other.scenario
+        if a is None or b is None or a.seed == b.seed:
+            return []
+        other.scenario = b.with_overrides(seed=int(a.seed))
+        return [f"the seeds differ (A {int(a.seed)}, B {int(b.seed)}): both ran with A's, "
+                f"{int(a.seed)}, so that they share random numbers"]
+
+    def results(self, by: str) -> pl.DataFrame:
+        if self.frame is None:
+            assert self.scenario is not None
+            from ..results import report
+
+            self.frame = report(self.scenario, by).frame  # type: ignore[arg-type]
+        return self.frame
+
+    @property
+    def name(self) -> str:
+        if self.scenario is not None:
+            return self.scenario.name
+        assert self.frame is not None
+        names = self.frame["scenario"].unique().to_list()
+        return str(names[0]) if len(names) == 1 else f"{len(names)} scenarios"
+
+    def input_differences(self, other: _Side) -> list[Any]:
+        from ..compare import input_differences
+
+        if self.scenario is None or other.scenario is None:
+            return []
+        return input_differences(self.scenario, other.scenario)
+
+
+def _report(comparison: Comparison, fmt: str, output: Path | None, all_rows: bool,
+            a: _Side, b: _Side, differences: list[Any], tolerance: str | None) -> None:
+    from ..compare import comparison_csv, comparison_json, to_table_rows
+    from ..errors import OutputError
+    from ..output import write_atomic
+
+    rows = to_table_rows(comparison, all_rows)
+    n, changed, beyond = comparison.rows.height, comparison.n_changed, comparison.n_beyond
+    if fmt == "table":
+        if differences or rows.height:
+            _print_table(rows, a, b, differences, tolerance is not None)
+    else:
+        if differences:
+            typer.echo("inputs that differ (A → B):", err=True)
+            for difference in differences:
+                typer.echo(f"  {difference}", err=True)
+        text = comparison_csv(rows) if fmt == "csv" else comparison_json(rows)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            try:
+                write_atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+            except OutputError as exc:
+                raise exit_with(str(exc), EXIT_USAGE) from None
+            except OSError as exc:
+                raise exit_with(f"{output}: cannot write: {exc.strerror}", EXIT_USAGE) \
+                    from None
+    sys.stdout.flush()
+    if not changed:
+        typer.echo(f"no change: A and B agree on all {n} rows", err=True)
+    elif tolerance is None:
+        typer.echo(f"{changed} of {n} rows changed", err=True)
+    else:
+        typer.echo(f"{changed} of {n} rows changed; {beyond} beyond the tolerance "
+                   f"({comparison.tolerance})", err=True)
+
+
+def _print_table(rows: pl.DataFrame, a: _Side, b: _Side, differences: list[Any],
+                 marked: bool) -> None:
+    from rich.console import Console
+    from rich.measure import Measurement
+
+    console = Console(highlight=False)
+    console.print(f"A: {a.path} ({a.name})", markup=False, soft_wrap=True)
+    console.print(f"B: {b.path} ({b.name})", markup=False, soft_wrap=True)
+    if differences:
+        console.print("\nInputs that differ (A → B):", markup=False)
+        for difference in differences:
+            console.print(f"  {difference}", markup=False, soft_wrap=True)
+    if rows.height == 0:
+        console.print("\nNo metric changed.", markup=False)
+        return
+    cells = [_cells(row) for row in rows.iter_rows(named=True)]
+    several = rows["footprint_code"].n_unique() > 1
+    footprints = rows["footprint"].to_list()
+    beyond = rows["beyond_tolerance"].to_list()
+    wide = console.options.update_width(10**6)
+    # the unit column goes first when the terminal is too narrow: the values show £ and %
+    for with_unit in (True, False):
+        table = _table(cells, with_unit, footprints if several else None,
+                       beyond if marked else None)
+        if Measurement.get(console, wide, table).maximum <= console.width:
+            break
+    console.print()
+    console.print(table)
+    if marked:
+        console.print("* beyond the tolerance", markup=False)
+
+
+def _table(cells: list[list[str]], with_unit: bool, footprints: list[str] | None,
+           beyond: list[bool] | None) -> Any:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
+    if footprints is not None:
+        table.add_column("footprint", overflow="fold")
+    table.add_column("metric", overflow="fold")
+    table.add_column("period", no_wrap=True)
+    if with_unit:
+        table.add_column("unit", style="dim", overflow="fold")
+    for name in ("A", "B", "change", "% change"):
+        table.add_column(name, justify="right", no_wrap=True)
+    if beyond is not None:
+        table.add_column("", no_wrap=True)  # * beyond the tolerance
+    for i, row in enumerate(cells):
+        shown = row if with_unit else row[:2] + row[3:]
+        if footprints is not None:
+            shown = [footprints[i], *shown]
+        if beyond is not None:
+            shown = [*shown, "*" if beyond[i] else ""]
+        table.add_row(*shown)
+    return table
+
+
+_SHORT_UNITS = {"fraction": "%", "fraction of need/year": "% of need/yr"}
+
+
+def _cells(row: dict[str, Any]) -> list[str]:
+    """metric, period, unit, A, B, change and % change as a person reads them."""
+    unit = str(row["unit"])
+    va, vb, change, rel = row["a"], row["b"], row["change"], row["rel_change"]
+    if unit == "met":  # a national standard: 1 met, 0 not, between: the share of draws
+        return [str(row["metric"]), str(row["period"]), unit, _met(va), _met(vb),
+                "–" if change is None else "now met" if vb == 1 else "now NOT met"
+                if vb == 0 else f"{change * 100:+.0f} pp of draws".replace("-", "−"), "–"]
+    fraction, money = unit.startswith("fraction"), unit == "£"
+    scale = 100.0 if fraction else (1e-6 if money and max(abs(va or 0), abs(vb or 0)) >= 1e6
+                                    else 1.0)
+    places = 1 if fraction or unit in ("days", "WTE", "ratio") else (2 if scale == 1e-6 else 0)
+    if va is not None and vb is not None:  # enough decimals that A and B look different
+        while places < 6 and va != vb and round(va * scale, places) == round(vb * scale, places):
+            places += 1
+
+    def shown(value: float | None, signed: bool = False) -> str:
+        if value is None:
+            return "–"
+        digits = places
+        if signed:  # a change never looks like zero
+            while digits < 6 and round(value * scale, digits) == 0:
+                digits += 1
+        text = f"{abs(value) * scale:,.{digits}f}"
+        sign = ("+" if value > 0 else "−" if value < 0 else "") if signed else \
+            ("−" if value < 0 else "")
+        if money:
+            return f"{sign}£{text}" + ("m" if scale == 1e-6 else "")
+        if fraction:
+            return f"{sign}{text}" + (" pp" if signed else "%")
+        return sign + text
+
+    if rel is not None:
+        digits = 1
+        while digits < 6 and round(rel * 100, digits) == 0:
+            digits += 1
+        percent = f"{rel * 100:+,.{digits}f}%".replace("-", "−")
+    elif va == 0 and vb is not None and vb != 0:
+        percent = "from 0"
+    else:
+        percent = "–"
+    return [str(row["metric"]), str(row["period"]), _SHORT_UNITS.get(unit, unit), shown(va),
+            shown(vb), shown(change, signed=True), percent]
+
+
+def _met(value: float | None) -> str:
+    if value is None:
+        return "–"
+    if value in (0.0, 1.0):
+        return "yes" if value == 1.0 else "NO"
+    return f"{value:.0%} of draws"
+
+
+# ---------------------------------------------------------------------------------------------
+# batch
+
+
+INTERRUPTED = 130  # as for any process ended by SIGINT
+
+
+class BatchFormat(StrEnum):
+    csv = "csv"
+    parquet = "parquet"
+    json = "json"
+
+
+@app.command()
+def batch(
+    paths: Annotated[list[str], typer.Argument(
+        metavar="PATHS", show_default=False,
+        help="Scenario files, folders (their *.yaml files) or glob patterns (quote them; '**' "
+             "reaches into sub-folders).")],
+    out_dir: Annotated[Path, typer.Option(
+        "--out-dir", "-d", metavar="DIR", show_default=False,
+        help="Folder for the outputs and summary.csv; made if missing.")],
+    fmt: Annotated[BatchFormat, typer.Option(
+        "--format", "-f", help="Format of each scenario's output.")] = BatchFormat.csv,
+    by: Annotated[By, typer.Option("--by", help="Period to report by.")] = By.year,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, metavar="N",
+        help="Scenarios to run at once, each in its own process [default: one per CPU].")]
+    = None,
+    draws: Annotated[int | None, typer.Option(
+        "--draws", min=1, max=100_000, help="Override every scenario's Monte Carlo draws.")]
+    = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", min=0, help="Override every scenario's master seed.")] = None,
+    check: Annotated[bool, typer.Option(
+        "--check", help="List the national standards each scenario does not meet (as run "
+                        "--check does), and exit 1 if there are any.")] = False,
+) -> None:
+    """Run many scenarios in parallel: one output file each, and a summary.csv.
+
+    Each scenario's results go to DIR/NAME.FORMAT (NAME from its file name), and
+    DIR/summary.csv lists every scenario with its status, and its key metrics and standards in
+    the last period (the final financial year, unless --by says otherwise). A scenario that
+    fails is reported (file:line:col) and the others carry on.
+    Every file is written atomically, so an interrupted batch leaves no half-written file and a
+    re-run overwrites cleanly. Ctrl-C stops the batch with exit code 130.
+
+    Exit codes: 0 every scenario ran (and, with --check, meets the national standards), 1 one
+    or more failed (or, with --check, missed a standard), 2 a usage error.
+    """
+    from ..batch import SUMMARY_NAME, BatchError, expand, plan, run_batch, write_summary
+
+    if out_dir.exists() and not out_dir.is_dir():
+        raise exit_with(f"--out-dir {out_dir}: is a file, not a folder", EXIT_USAGE)
+    try:
+        job_list = plan(expand(paths), out_dir, fmt.value, by.value, draws, seed, check)
+    except BatchError as exc:
+        raise exit_with(str(exc), EXIT_USAGE) from None
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise exit_with(f"--out-dir {out_dir}: cannot make it: {exc.strerror}", EXIT_USAGE) \
+            from None
+
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly as on Ctrl-C
+    try:
+        with _Progress(len(job_list)) as advance:
+            outcomes = run_batch(job_list, jobs, on_done=lambda _: advance())
+    except KeyboardInterrupt:
+        raise exit_with("interrupted: the outputs written so far are complete, the others "
+                        f"were not written, and {SUMMARY_NAME} was not updated", INTERRUPTED) \
+            from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+    width = max(len(str(o.job.scenario)) for o in outcomes)
+    for outcome in outcomes:
+        status = "ok" if outcome.passed else "failed" if not outcome.ok else "unmet"
+        target = f"  → {outcome.job.output}" if outcome.ok else ""
+        typer.echo(f"{status:<8}{str(outcome.job.scenario):<{width}}{target}".rstrip())
+    for outcome in outcomes:
+        if not outcome.ok:
+            typer.echo(outcome.error, err=True)
+        elif check:
+            for line in outcome.unmet:
+                typer.echo(f"{outcome.job.scenario}: standard not met: {line}", err=True)
+    summary = out_dir / SUMMARY_NAME
+    try:
+        write_summary(outcomes, summary)
+    except OSError as exc:
+        raise exit_with(f"{summary}: cannot write: {exc.strerror}", EXIT_USAGE) from None
+    failed = sum(not o.ok for o in outcomes)
+    unmet = sum(o.ok and not o.passed for o in outcomes)
+    parts = [f"{len(outcomes) - failed} of {len(outcomes)} scenarios ran"]
+    if failed:
+        parts.append(f"{failed} failed")
+    if check:
+        parts.append(f"{unmet} did not meet every national standard" if unmet
+                     else "every scenario that ran meets the national standards")
+    typer.echo(", ".join(parts) + f"; summary in {summary}", err=True)
+    raise typer.Exit(EXIT_FOUND if failed or unmet else EXIT_OK)
+
+
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+class _Progress:
+    """A progress bar on standard error when it is a terminal; nothing otherwise. Used as
+    ``with _Progress(total) as advance: ... advance()``."""
+
+    def __init__(self, total: int):
+        self.total = total
+        self.bar: Any = None
+
+    def __enter__(self) -> Any:
+        if not sys.stderr.isatty():
+            return lambda: None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        self.bar = Progress("running scenarios", BarColumn(), MofNCompleteColumn(),
+                            TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+        self.bar.start()
+        task = self.bar.add_task("batch", total=self.total)
+        return lambda: self.bar.advance(task)
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
