@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SCENARIO ?= scenarios/iapt-25-percent.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint docs clean
+.PHONY: help install run test lint docs goldens clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,6 +31,11 @@ lint: $(STAMP) ## ruff and mypy
 
 docs: $(STAMP) ## regenerate docs/cli.md from --help and the metric table in docs/model.md
 	$(BIN)/python -m stpmodel.docgen
+
+goldens: $(STAMP) ## regenerate tests/golden/*.csv from every shipped scenario (review the diff)
+	rm -f tests/golden/*.csv
+	$(BIN)/stpmodel batch scenarios --out-dir tests/golden
+	rm -f tests/golden/summary.csv
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
