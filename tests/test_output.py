@@ -36,3 +36,13 @@ def test_a_good_write_replaces_the_file(tmp_path):
     write_atomic(target, lambda tmp: tmp.write_text("new\n"))
     assert target.read_text() == "new\n"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_a_written_file_has_the_usual_permissions(tmp_path):
+    import os
+
+    target = tmp_path / "out.csv"
+    write_atomic(target, lambda tmp: tmp.write_text("x\n"))
+    mask = os.umask(0)
+    os.umask(mask)
+    assert target.stat().st_mode & 0o777 == 0o666 & ~mask

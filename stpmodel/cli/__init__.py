@@ -16,8 +16,14 @@ import typer
 
 from ..errors import StpmodelError
 
-# each command module registers its commands on the app when imported
-from . import analysis, compare, core, data  # noqa: F401
+# Each command module registers its commands on the app when imported, in --help order.
+from . import core  # noqa: F401
+
+# isort: split
+from . import compare, data  # noqa: F401
+
+# isort: split
+from . import analysis  # noqa: F401
 from .app import EXIT_BUG, EXIT_FOUND, EXIT_OK, EXIT_USAGE, _state, app
 
 __all__ = ["EXIT_BUG", "EXIT_FOUND", "EXIT_OK", "EXIT_USAGE", "app", "main"]
