@@ -20,7 +20,7 @@ from ..errors import StpmodelError
 from . import core  # noqa: F401
 
 # isort: split
-from . import compare, data  # noqa: F401
+from . import batch, compare, data  # noqa: F401
 
 # isort: split
 from . import analysis  # noqa: F401
