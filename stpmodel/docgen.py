@@ -53,7 +53,9 @@ and a reviewer comparing two runs' outputs.
 - Problems and notes go to standard error. A problem with a scenario file is reported as
   `file:line:col: key.path: message`, with a `hint:` line below when there is one, and every
   problem in the file is listed at once. `run` also prints a `note:` for each period in which
-  IAPT access falls short of the plan, and says why (too few therapists, or too few referrals).
+  IAPT access falls short of the plan, and says why (too few therapists, or too few referrals),
+  and one for the payback month; then the values the scenario lists under `assumptions`; and,
+  with `--check`, a `standard not met:` line for each national standard missed.
 - A traceback means a bug in stpmodel. Bad input never produces one; `--debug` (before the
   command: `stpmodel --debug run ...`) shows the traceback of an internal error.
 
@@ -69,7 +71,8 @@ EXIT_MEANINGS = {
     "EXIT_FOUND": ("found something",
                    "The command ran and found a problem in its input: for example an invalid "
                    "scenario (or a scenario file that cannot be read), listed on standard "
-                   "error as `file:line:col: key.path: message`."),
+                   "error as `file:line:col: key.path: message`, or, with `run --check`, a "
+                   "national standard not met."),
     "EXIT_USAGE": ("usage error",
                    "The command line itself is wrong: a missing argument, an unknown option or "
                    "value, a format that does not fit (a table to a file, Parquet to the "
@@ -223,15 +226,16 @@ def cli_reference() -> str:
 class Key:
     """One scenario key, described from its field declaration and its JSON Schema."""
 
-    path: str  # dotted, e.g. iapt.workforce.wte
-    kind: str  # number | trajectory (step) | trajectory (linear) | month | text | section
+    path: str  # dotted, e.g. iapt.workforce.wte; liaison.hospitals[].name in a list's entries
+    kind: str  # number | number or distribution | trajectory (linear) of numbers | ... | section
     unit: str
     valid: str  # the values it accepts
     required: bool
     default: str  # 'default `x`', 'optional' (no value unless given), or '' when required
     source: str  # where the default comes from; '' when none is given
     description: str
-    model: type[BaseModel] | None  # for a section, its model
+    model: type[BaseModel] | None  # for a section, its model; for a list of sections, theirs
+    table: str = ""  # where the keys of ``model`` are listed: the path, or path + '[]' for a list
 
 
 def _section_model(annotation: Any) -> type[BaseModel] | None:
@@ -243,6 +247,15 @@ def _section_model(annotation: Any) -> type[BaseModel] | None:
             found = _section_model(arg)
             if found is not None:
                 return found
+    return None
+
+
+def _list_model(annotation: Any) -> type[BaseModel] | None:
+    """The model of the entries of a list of sections (``list[Hospital]``)."""
+    if typing.get_origin(annotation) is list:
+        args = typing.get_args(annotation)
+        if args and isinstance(args[0], type) and issubclass(args[0], BaseModel):
+            return args[0]
     return None
 
 
@@ -289,14 +302,53 @@ def _default(field: FieldInfo) -> str:
     return str(value)
 
 
+def _is_distribution(schema: dict[str, Any]) -> bool:
+    """Whether a schema is the ``{kind: [parameters]}`` mapping of a distribution."""
+    return schema.get("type") == "object" and "triangular" in schema.get("properties", {})
+
+
+def _numeric(schema: dict[str, Any]) -> tuple[dict[str, Any], bool] | None:
+    """(the number's schema, whether a distribution is allowed too) for a value that is a number,
+    or a number or a distribution; None for anything else."""
+    options = schema.get("oneOf")
+    if (options and len(options) == 2 and _is_distribution(options[1])
+            and options[0].get("type") in ("number", "integer")):
+        return options[0], True
+    if schema.get("type") in ("number", "integer"):
+        return schema, False
+    return None
+
+
+def _choices(schema: dict[str, Any]) -> str:
+    return " or ".join(f"`{v}`" for v in schema["enum"]) if len(schema["enum"]) < 3 else (
+        ", ".join(f"`{v}`" for v in schema["enum"][:-1]) + f" or `{schema['enum'][-1]}`")
+
+
 def _kind(schema: dict[str, Any], unit: str) -> tuple[str, str]:
     """(type, valid values) of a value that is not a section."""
     if "x-interpolation" in schema:
-        return (f"trajectory ({schema['x-interpolation']})",
-                "each value " + _range(schema["oneOf"][0]))
+        interp, one = schema["x-interpolation"], schema["oneOf"][0]
+        if "enum" in one:
+            return f"trajectory ({interp}) of choices", "each value " + _choices(one)
+        number = _numeric(one)
+        if number is not None:
+            of = "numbers or distributions" if number[1] else "numbers"
+            return f"trajectory ({interp}) of {of}", "each value " + _range(number[0])
+    number = _numeric(schema)
+    if number is not None:
+        return ("number or distribution" if number[1] else "number"), _range(number[0])
     if "enum" in schema:
-        return "choice", " or ".join(f"`{v}`" for v in schema["enum"])
+        return "choice", _choices(schema)
     kind = schema.get("type")
+    if kind == "object" and "patternProperties" in schema:  # {YYYY-MM: amount}, not a trajectory
+        (amount,) = schema["patternProperties"].values()
+        number = _numeric(amount)
+        if number is not None:
+            of = "numbers or distributions" if number[1] else "numbers"
+            return (f"dated amounts: {of}",
+                    "`{YYYY-MM: amount, ...}`, each amount " + _range(number[0]))
+    if kind == "array" and schema.get("items", {}).get("type") == "string":
+        return "list of text", "a list of text"
     if kind == "boolean":
         return "true/false", "`true` or `false`"
     if kind == "string" and "pattern" in schema and unit == "YYYY-MM":
@@ -305,8 +357,6 @@ def _kind(schema: dict[str, Any], unit: str) -> tuple[str, str]:
         if "pattern" in schema:
             return "text", f"matching `{schema['pattern']}`"
         return "text", "not empty" if schema.get("minLength") else "any text"
-    if kind in ("number", "integer"):
-        return "number", _range(schema)
     return str(kind or "value"), "see `stpmodel schema`"
 
 
@@ -315,21 +365,33 @@ def _key(path: str, field: FieldInfo, schema: dict[str, Any]) -> Key:
     unit = str(extra.get("unit", ""))
     source = str(extra.get("source", ""))
     model = _section_model(field.annotation)
+    entries = _list_model(field.annotation)
     schema, nullable = _without_null(schema)
+    table = path if model is not None else ""
     if model is not None:
         kind, valid = "section", "a mapping: see its table"
+    elif entries is not None:
+        model, table = entries, path + "[]"
+        kind = "list of sections"
+        valid = ("one or more mappings" if schema.get("minItems") == 1 else "a list of mappings") \
+            + ", each with the keys in its table"
+    elif schema.get("type") == "null":  # read before validation (such as 'footprints')
+        kind, valid = unit or "value", "see the description"
     else:
         kind, valid = _kind(schema, unit)
     required = field.is_required()
     if required:
         default = ""
-    elif field.default is None and (nullable or model is not None):
+    elif isinstance(field.default, BaseModel):  # a section whose keys have their own defaults
+        default = "defaults: see its table"
+    elif field.default is None and (nullable or model is not None
+                                    or schema.get("type") == "null"):
         default = "optional"
     else:
         default = f"default `{_default(field)}`"
     return Key(path=path, kind=kind, unit=unit, valid=valid, required=required,
                default=default, source=source, description=field.description or "",
-               model=model)
+               model=model, table=table)
 
 
 def scenario_keys(model: type[BaseModel] | None = None, prefix: str = "") -> Iterator[Key]:
@@ -343,7 +405,7 @@ def scenario_keys(model: type[BaseModel] | None = None, prefix: str = "") -> Ite
         key = _key(prefix + name, field, properties[field.alias or name])
         yield key
         if key.model is not None:
-            yield from scenario_keys(key.model, key.path + ".")
+            yield from scenario_keys(key.model, key.table + ".")
 
 
 def key_problems() -> list[str]:
@@ -356,6 +418,28 @@ def key_problems() -> list[str]:
     return problems
 
 
+TYPES = """\
+Types:
+
+- *number* is a single number; *number or distribution* is a number or an uncertain value such as
+  `{pert: [0.45, 0.52, 0.56]}` (see [uncertain values](#uncertain-values) and
+  [the uncertainty guide](uncertainty.md)).
+- *trajectory (step)* and *trajectory (linear)* take one value for the whole run or a dated
+  mapping `{YYYY-MM: value, ...}`, read between its dates as the type says; *of numbers or
+  distributions* means each value, or each dated value, may be a distribution; *of choices* means
+  each value is one of the words listed.
+- *dated amounts* are `{YYYY-MM: amount, ...}`: each amount falls in the month named, and nothing
+  is read between the months.
+- *choice* is one of the words listed; *true/false* is `true` or `false`; *month* is `YYYY-MM`;
+  *text* is text; *list of text* is a YAML list of text.
+- *section* is a mapping of the keys in the table of that name; *list of sections* is a YAML list
+  of such mappings, and the table named with `[]` gives the keys of each entry.
+
+A key with a default may be left out, and so may an *optional* one, which has no value unless
+given (its description says what happens then).
+"""
+
+
 def keys_reference() -> str:
     """The 'every key' tables of docs/scenario-format.md: one per section."""
     keys = list(scenario_keys())
@@ -363,19 +447,15 @@ def keys_reference() -> str:
     titles = {"": "Top level"}
     for key in keys:
         if key.model is not None:
-            sections[key.path] = []
-            titles[key.path] = f"`{key.path}`: {key.description}"
+            sections[key.table] = []
+            each = "each of " if key.table.endswith("[]") else ""
+            titles[key.table] = f"`{key.table}`: {each}{key.description}"
     for key in keys:
         parent = key.path.rpartition(".")[0]
         sections[parent].append(key)
     header = ["key", "type", "unit", "valid values", "required / default", "description",
               "source of the default"]
-    out = ["Types: *number* is a single number; *trajectory (step)* and *trajectory (linear)* "
-           "take a number or a dated mapping `{YYYY-MM: value, ...}`, read between its dates as "
-           "the type says; *month* is `YYYY-MM`; *text* is text; *choice* is one of the words "
-           "listed; *true/false* is `true` or `false`; *section* is a mapping of the keys in the "
-           "table of that name. A key with a default may be left out, and so may an *optional* "
-           "one, which has no value unless given (its description says what happens then).\n"]
+    out = [TYPES]
     for path, members in sections.items():
         out.append(f"### {titles[path]}\n")
         rows = []
