@@ -126,7 +126,9 @@ def _human(value: float | None, unit: str) -> str:
     if unit.startswith("fraction"):
         return f"{value:.1%}"
     if unit == "£":
-        return f"£{value / 1e6:,.2f}m" if abs(value) >= 1e6 else f"£{value:,.0f}"
+        sign = "-" if value <= -0.5 else ""
+        size = abs(value)
+        return f"{sign}£{size / 1e6:,.2f}m" if size >= 1e6 else f"{sign}£{size:,.0f}"
     if unit == "ratio":
         return f"{value:,.2f}"
     if unit == "days":

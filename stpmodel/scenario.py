@@ -63,9 +63,9 @@ class Scenario(Section):
         "list", default=None)
     start: Month = spec("first month modelled (NHS financial years run April–March)", "YYYY-MM")
     end: Month = spec("last month modelled, inclusive", "YYYY-MM")
-    draws: number(Quantity("draws", 1.0, 100_000.0, integer=True)) = spec(  # type: ignore[valid-type]
+    draws: number(Quantity("draws", 1.0, 100_000.0, integer=True, uncertain=False)) = spec(  # type: ignore[valid-type]
         "Monte Carlo draws; 1 gives the central estimate", "draws", default=1)
-    seed: number(Quantity("seed", 0.0, 2.0**53, integer=True)) = spec(  # type: ignore[valid-type]
+    seed: number(Quantity("seed", 0.0, 2.0**53, integer=True, uncertain=False)) = spec(  # type: ignore[valid-type]
         "master random seed", "integer", default=0)
     assumptions: list[str] = spec(
         "key paths (such as inpatient.beds) whose values are placeholders, not local evidence; "

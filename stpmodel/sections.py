@@ -139,7 +139,7 @@ class Inpatient(Section):
         "bed occupancy to plan for", "fraction", default=0.85,
         source="Royal College of Psychiatrists, cited by the Commission on Acute Adult "
                "Psychiatric Care (Crisp, 2016): 85%")
-    warmup_days: number(Quantity("days", 0.0, 36_500.0)) | None = spec(  # type: ignore[valid-type]
+    warmup_days: number(Quantity("days", 0.0, 36_500.0, uncertain=False)) | None = spec(  # type: ignore[valid-type]
         "days simulated before the start so that wards are not empty at the start; default "
         "10 × the starting mean stay × max(1, CV²), at least 365", "days", default=None)
 
@@ -216,11 +216,12 @@ class LiaisonLevels(Section):
 class Hospital(Section):
     name: Annotated[str, Field(min_length=1)] = spec(
         "acute hospital (or a label for a group of them)", "text")
-    count: number(Quantity("hospitals", 1.0, 1000.0, integer=True)) = spec(  # type: ignore[valid-type]
+    count: number(Quantity("hospitals", 1.0, 1000.0, integer=True, uncertain=False)) = spec(  # type: ignore[valid-type]
         "how many hospitals this entry stands for, each with the attendances given", "hospitals",
         default=1)
     ae_attendances: number(ATTENDANCES) | None = spec(  # type: ignore[valid-type]
-        "type 1 A&E attendances a year, to scale the effect by size", "attendances/year",
+        "A&E attendances a year, to scale the effect by size (count them as the reference is "
+        "counted)", "attendances/year",
         default=None)
     level: choice_series(LEVELS) = spec(  # type: ignore[valid-type]
         "service level over time: none, core, core24 or enhanced", "level", interp="step")

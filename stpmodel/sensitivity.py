@@ -2,8 +2,11 @@
 
 Each uncertain value is set to its 10th and then its 90th percentile while every other uncertain
 value stays at its median. The bed simulation keeps its random streams throughout (common random
-numbers), so each swing is the value's own effect, not noise. With several draws the metric is
-the mean over draws.
+numbers): a value that does not change admissions, stays or beds leaves every simulated patient
+as they were, so its swing is its own effect exactly. A value that does change them (a crisis
+effect, a length of stay) moves the simulation onto a different sample path, so its swing also
+carries Monte Carlo noise; run with more draws (``--draws``) to average it out. With several
+draws the metric is the mean over draws.
 """
 
 from __future__ import annotations

@@ -111,6 +111,8 @@ class Quantity:
                 return parse_dist(value, self.lo, self.hi, self.integer, self._valid, want)
             except DistributionError as exc:
                 raise fail(str(exc), exc.hint) from None
+        if isinstance(value, dict):
+            raise fail(f"{want}, got a mapping", "this value cannot be given as a distribution")
         if isinstance(value, bool) or value is None or isinstance(value, (list, dict)):
             got = "nothing" if value is None else repr(value)
             raise fail(f"{want}, got {got}")

@@ -19,6 +19,9 @@ def sensitivity(
     by: Annotated[By, typer.Option("--by", help="Period to report by.")] = By.year,
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the tornado as CSV (atomically).")] = None,
+    draws: Annotated[int | None, typer.Option(
+        "--draws", min=1, max=100_000,
+        help="Draws of the bed simulation to average each end over.")] = None,
 ) -> None:
     """Tornado: each uncertain value at its p10 and p90, the others at their medians."""
     from rich.console import Console
@@ -28,7 +31,7 @@ def sensitivity(
     from ..output import format_number, to_csv, write_atomic
     from ..sensitivity import SensitivityError, tornado
 
-    loaded = load_or_exit(scenario)
+    loaded = load_or_exit(scenario).with_overrides(draws=draws)
     try:
         result = tornado(loaded, metric, period, by.value)
     except SensitivityError as exc:
