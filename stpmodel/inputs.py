@@ -20,6 +20,7 @@ from .scenario import Iapt, Inpatient, Scenario
 from .timeline import Timeline
 from .values import Trajectory
 
+DAYS_PER_YEAR = 365.25
 STREAM_BEDS = 0xBED5  # the bed simulation's streams: (seed, STREAM_BEDS, draw, footprint)
 
 
@@ -115,12 +116,14 @@ def crisis_effect(scenario: Scenario, timeline: Timeline, sampler: Sampler) -> n
 def admissions_by_month(inpatient: Inpatient, scenario: Scenario, timeline: Timeline,
                         sampler: Sampler) -> tuple[np.ndarray, np.ndarray]:
     """Expected admissions each month with the crisis cover planned, and with the start month's
-    cover held [admissions/month, draw × month each]. Baseline admissions already reflect
-    today's teams, so crisis effects count relative to the start month:
+    cover held [admissions/month, draw × month each]. A year's admissions arrive at an even rate
+    a day (÷ 365.25), so a month's share is in proportion to its days. Baseline admissions
+    already reflect today's teams, so crisis effects count relative to the start month:
     × (1 − e[m]) / (1 − e[0])."""
     effect = crisis_effect(scenario, timeline, sampler)
     base = sampler.value("inpatient.admissions", inpatient.admissions)
-    held = base[:, None] / 12.0 * population_index(scenario, timeline, sampler)
+    per_day = base[:, None] / DAYS_PER_YEAR * population_index(scenario, timeline, sampler)
+    held = per_day * timeline.days
     return held * (1.0 - effect) / (1.0 - effect[:, :1]), held
 
 

@@ -190,7 +190,11 @@ class Scenario(Section):
             update["draws"] = draws
         if seed is not None:
             update["seed"] = seed
-        return self.model_copy(update=update) if update else self
+        if not update:
+            return self
+        if len(self.members) > 1:  # every footprint runs with the same draws and seed
+            return self.with_members(tuple(m.model_copy(update=update) for m in self.members))
+        return self.model_copy(update=update)
 
 
 def _describe(value: Any) -> str:

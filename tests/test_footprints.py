@@ -112,3 +112,9 @@ def test_a_footprint_listed_twice_or_a_missing_section_is_an_error():
                                             "Devon}\n")
     with pytest.raises(ScenarioError, match="give either 'footprint'"):
         parse_scenario(both)
+
+
+def test_draws_and_seed_overrides_reach_every_footprint():
+    scenario = parse_scenario(SEVERAL).with_overrides(draws=2, seed=99)
+    assert [(m.draws, m.seed) for m in scenario.members] == [(2, 99)] * 3
+    assert run(scenario).out.shape[0] == 2

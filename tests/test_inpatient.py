@@ -44,15 +44,17 @@ def test_crisis_teams_hand_worked():
     """1.5m people, one team per 150,000: 10 teams. From May 2019 all are 24/7 (24 WTE each):
     240 WTE; in April all are basic (14 WTE): 140 WTE.
     Cost: (140 + 11 × 240) WTE-months × £55,000 / 12 = £12,741,666.67 for the year.
-    Admissions fall relative to April's cover: × (1 − 0.23) / (1 − 0.10) = 0.85556 from May,
-    so 200 a month × (1 − 0.85556) × 11 months = 317.78 avoided in 2019/20."""
+    Admissions fall relative to April's cover: × (1 − 0.23) / (1 − 0.10) = 0.85556 from May.
+    2,400 a year arrive at 2,400 / 365.25 a day; May to March 2020 has 336 days (a leap
+    February), so 2,400 × 336 / 365.25 × (1 − 0.85556) = 318.90 are avoided in 2019/20."""
     frame = tabulate(run(parse_scenario(CRISIS)), "year")
     assert value(frame, "crisis_wte", "2019/20") == pytest.approx(240.0)
     assert value(frame, "crisis_cost", "2019/20") == pytest.approx((140 + 11 * 240) * 55000 / 12)
-    assert value(frame, "crisis_admissions_avoided", "2019/20") == pytest.approx(
-        200 * (1 - 0.77 / 0.90) * 11)
-    # and the simulated admissions follow: 2,400 − 317.8 expected, Poisson noise ≈ ±47
-    assert abs(value(frame, "mh_admissions", "2019/20") - (2400 - 317.78)) < 4 * 2082 ** 0.5
+    avoided = 2400 * 336 / 365.25 * (1 - 0.77 / 0.90)
+    assert value(frame, "crisis_admissions_avoided", "2019/20") == pytest.approx(avoided)
+    # and the simulated admissions follow: 2,400 × 366/365.25 − 318 expected, noise ≈ ±46
+    expected = 2400 * 366 / 365.25 - avoided
+    assert abs(value(frame, "mh_admissions", "2019/20") - expected) < 4 * expected ** 0.5
 
 
 def test_a_scenario_reports_only_its_services():

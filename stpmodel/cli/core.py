@@ -101,7 +101,10 @@ def run(
     for note in result.notes:
         typer.echo(f"note: {note}", err=True)
     if loaded.assumptions:
-        typer.echo("assumptions to replace with local figures:", err=True)
+        several = len(loaded.members) > 1
+        typer.echo("assumptions to replace with local figures"
+                   + (f" (values for {loaded.footprint.name}; each footprint has its own in "
+                      "the file)" if several else "") + ":", err=True)
         for line in loaded.assumption_lines():
             typer.echo(f"  - {line}", err=True)
     if check:

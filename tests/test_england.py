@@ -1,0 +1,217 @@
+"""The national scenario, scenarios/england-ltp.yaml: all 44 STP footprints of April 2017.
+
+It must be exactly what tools/build_england_scenario.py writes, validate, run, and report an
+England total (E92000001) that is its footprints' figures added up the way the design says:
+flows and stocks summed, rates recomputed from summed numerators and denominators. The scenario
+runs with one draw, and a full national run takes about a second, so it is run whole.
+"""
+
+from __future__ import annotations
+
+import calendar
+import io
+import math
+import subprocess
+import sys
+
+import polars as pl
+import pytest
+from typer.testing import CliRunner
+
+from stpmodel.cli import app
+from stpmodel.metrics import BY_NAME, metrics_for
+from stpmodel.scenario import load_scenario
+
+from .conftest import ROOT, SCENARIOS
+
+SCENARIO = SCENARIOS / "england-ltp.yaml"
+TOOL = ROOT / "tools" / "build_england_scenario.py"
+CODES = [f"E540000{n:02d}" for n in range(5, 49)]
+ENGLAND = "E92000001"
+YEARS = ["2019/20", "2020/21", "2021/22", "2022/23", "2023/24"]
+
+runner = CliRunner()
+
+
+def run_csv(*args: str) -> pl.DataFrame:
+    result = runner.invoke(app, ["run", str(SCENARIO), "-f", "csv", *args])
+    assert result.exit_code == 0, result.output
+    return pl.read_csv(io.StringIO(result.stdout), schema_overrides={"value": pl.Float64})
+
+
+@pytest.fixture(scope="module")
+def by_year() -> pl.DataFrame:
+    return run_csv()
+
+
+@pytest.fixture(scope="module")
+def by_month() -> pl.DataFrame:
+    return run_csv("--by", "month")
+
+
+def table(frame: pl.DataFrame, metric: str) -> dict[tuple[str, str], float]:
+    """(footprint_code, period) → value of one metric."""
+    rows = frame.filter(pl.col("metric") == metric)
+    return {(r["footprint_code"], r["period"]): r["value"] for r in rows.iter_rows(named=True)}
+
+
+def fy_of(month: str) -> str:
+    year, mm = int(month[:4]), int(month[5:])
+    start = year if mm >= 4 else year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
+def days_in(month: str) -> int:
+    return calendar.monthrange(int(month[:4]), int(month[5:]))[1]
+
+
+def erlang_b(a: float, c: int) -> float:
+    """Erlang's loss formula B(a, c) [fraction of arrivals lost] by its recursion:
+    B(a, 0) = 1; B(a, n) = aB(a, n−1) ÷ (n + aB(a, n−1))."""
+    b = 1.0
+    for n in range(1, c + 1):
+        b = a * b / (n + a * b)
+    return b
+
+
+def test_the_shipped_file_is_what_the_tool_writes(tmp_path):
+    """Rebuilding from the bundled reference gives the shipped bytes, so the two cannot drift:
+    after changing the tool (or the reference), run it again and commit both."""
+    out = tmp_path / "england-ltp.yaml"
+    subprocess.run([sys.executable, str(TOOL), "-o", str(out)], check=True, cwd=tmp_path)
+    assert out.read_bytes() == SCENARIO.read_bytes(), (
+        "scenarios/england-ltp.yaml is not what tools/build_england_scenario.py writes; run "
+        "`.venv/bin/python tools/build_england_scenario.py`")
+
+
+def test_it_validates_and_lists_the_44_footprints():
+    result = runner.invoke(app, ["validate", str(SCENARIO)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == f"{SCENARIO}: ok\n"
+    scenario = load_scenario(SCENARIO)
+    assert [m.footprint.code for m in scenario.members] == CODES
+    assert scenario.n_draws == 1
+    assert scenario.services == ("iapt", "inpatient", "crisis", "finance")
+    for member in scenario.members:  # each footprint starts from its own 2018-19 access
+        assert member.iapt.access.values[1:] == (max(0.22, member.iapt.access.values[0]),
+                                                 max(0.25, member.iapt.access.values[0]))
+
+
+def test_devon_by_hand():
+    """Devon's block, worked by hand from its published figures (stpmodel/data): 1,022,155 adults
+    (16+, ONS mid-2021), growth 0.76% a year, 34,460 IAPT referrals in 2018-19 (NHS Digital),
+    846 OAP days in February 2017 (NHS Digital OAP open data), and England's 119,851 mental
+    health spells in 2018 over 46,087,075.5 adults."""
+    devon = {m.footprint.code: m for m in load_scenario(SCENARIO).members}["E54000037"]
+    need = 0.17 * 1_022_155  # 173,766.35
+    entering = 34_460 * 0.68  # 23,432.8 a year
+    assert entering / need == pytest.approx(0.13485, abs=1e-5)
+    assert devon.iapt.access.values == (0.134, 0.22, 0.25)  # today's, rounded down; the standard
+    # 22% of need, grown 11 months, ÷ 0.68 entering = 56,610.06 referrals; up to the hundred
+    assert 0.22 * need * 1.0076 ** (11 / 12) / 0.68 == pytest.approx(56_610.06, abs=0.01)
+    assert devon.iapt.referrals.values[:2] == (34_460, 56_700)
+    assert devon.iapt.workforce.wte == 161.7  # 23,432.8 × 6.9 sessions ÷ 1,000 = 161.69, up
+    assert devon.inpatient.admissions == 2658  # 119,851 × 1,022,155 ÷ 46,087,075.5 = 2,658.1
+    load = 2658 * 35 / 365  # 254.9 beds' worth of admissions offered
+    oap_beds = 846 / 28  # 30.2 beds' worth out of area a day
+    assert load * erlang_b(load, 231) <= oap_beds < load * erlang_b(load, 230)
+    assert devon.inpatient.beds.values == (231,)
+
+
+def test_beds_are_calibrated_where_oap_days_are_published():
+    """Where a footprint's February 2017 OAP days are published, its beds are the smallest whole
+    c at which Erlang's loss formula places no more beds' worth out of area than it did
+    (a × B(a, c) ≤ OAP days ÷ 28, a = admissions × 35 days ÷ 365); where they are suppressed,
+    the beds for 85% occupancy at 32-day stays, as `stpmodel new` sizes them."""
+    from stpmodel import reference
+
+    calibrated = 0
+    for member in load_scenario(SCENARIO).members:
+        admissions, (beds,) = member.inpatient.admissions, member.inpatient.beds.values
+        oap_days = reference.oap_value(member.footprint.code, "2017-02", "oap_days")
+        if oap_days is None:
+            assert beds == math.ceil(admissions * 32 / 365 / 0.85), member.footprint.code
+            continue
+        calibrated += 1
+        load, target = admissions * 35 / 365, oap_days / 28
+        assert load * erlang_b(load, int(beds)) <= target < load * erlang_b(load, int(beds) - 1)
+    assert calibrated == 31
+
+
+def test_run_shows_england_and_every_footprint_keeps_to_its_iapt_plan():
+    """The table shows England's total. No footprint's access falls short of its plan: the
+    recruitment and referrals the tool derives are enough in every month (a shortfall would be
+    a note on standard error)."""
+    result = runner.invoke(app, ["run", str(SCENARIO)])
+    assert result.exit_code == 0, result.output
+    assert "England, the total of 44 footprints" in result.stdout
+    assert "IAPT access" not in result.stderr, result.stderr
+
+
+def test_the_csv_holds_every_footprint_and_england(by_year):
+    assert sorted(by_year["footprint_code"].unique()) == [*CODES, ENGLAND]
+    assert by_year.filter(pl.col("footprint_code") == ENGLAND)["footprint"].unique().to_list() \
+        == ["England"]
+    assert sorted(by_year["period"].unique()) == YEARS
+    assert by_year["value"].is_null().sum() < by_year.height  # figures, not blanks
+
+
+def test_england_flows_and_stocks_are_the_sums_of_the_footprints(by_year):
+    """Every flow (summed over the year) and every stock (at the year's end) that the scenario
+    reports: England's value is the sum of the 44 footprints' values. The CSV holds 6 decimals,
+    so the sum of 44 rounded values may differ from the rounded total by up to 44 × 5e-7."""
+    services = load_scenario(SCENARIO).services
+    checked = [m.name for m in metrics_for(services) if m.aggregation in ("flow", "stock")]
+    checked.append("beds_needed")  # a rate over days in the period, the same for every footprint
+    for name in ("iapt_entered", "oap_bed_days", "mh_admissions", "iapt_waiting_list",
+                 "mh_beds", "crisis_wte", "npv"):
+        assert name in checked
+    for metric in checked:
+        values = table(by_year, metric)
+        for year in YEARS:
+            parts = sum(values[(code, year)] for code in CODES)
+            assert values[(ENGLAND, year)] == pytest.approx(parts, rel=1e-9, abs=1e-4), \
+                (metric, year)
+
+
+def test_england_rates_are_recomputed_from_the_footprints(by_month, by_year):
+    """England's rates are recomputed from the footprints' summed numerators and denominators,
+    never averaged. For IAPT access in a financial year FY:
+
+        access(England, FY) = Σ_f Σ_{m in FY} entered[f, m]  ÷  Σ_f Σ_{m in FY} need[f, m] / 12
+
+    entered[f, m] is footprint f's iapt_entered in month m, and need[f, m] its iapt_need (a stock,
+    so the month's value in monthly rows); need / 12 is a month's share of a year's need, so
+    summing it over the 12 months of a year gives the year's need, and over the months of any
+    period the need of that period. Likewise occupancy is Σ occupied bed days ÷ Σ (beds × days in
+    the month), and the mean stay is Σ (mean stay × admissions) ÷ Σ admissions. The averages of
+    the footprints' rates would differ: the check fails if England's figure were an average.
+    """
+    entered, need = table(by_month, "iapt_entered"), table(by_month, "iapt_need")
+    occupied, beds = table(by_month, "mh_occupied_bed_days"), table(by_month, "mh_beds")
+    months = sorted({period for _, period in entered})
+    assert len(months) == 60
+    access, occupancy = table(by_year, "iapt_access_rate"), table(by_year, "mh_occupancy")
+    for year in YEARS:
+        mine = [m for m in months if fy_of(m) == year]
+        people = sum(entered[(c, m)] for c in CODES for m in mine)
+        year_need = sum(need[(c, m)] / 12 for c in CODES for m in mine)
+        assert access[(ENGLAND, year)] == pytest.approx(people / year_need, abs=1e-6), year
+        bed_days = sum(beds[(c, m)] * days_in(m) for c in CODES for m in mine)
+        used = sum(occupied[(c, m)] for c in CODES for m in mine)
+        assert occupancy[(ENGLAND, year)] == pytest.approx(used / bed_days, abs=1e-6), year
+    for month in months[:3]:  # and month by month
+        people = sum(entered[(c, month)] for c in CODES)
+        assert table(by_month, "iapt_access_rate")[(ENGLAND, month)] == pytest.approx(
+            people / sum(need[(c, month)] / 12 for c in CODES), abs=1e-6)
+
+    los, admissions = table(by_year, "mh_mean_los"), table(by_year, "mh_admissions")
+    for year in YEARS:
+        weighted = sum(los[(c, year)] * admissions[(c, year)] for c in CODES)
+        assert los[(ENGLAND, year)] == pytest.approx(
+            weighted / sum(admissions[(c, year)] for c in CODES), abs=1e-5), year
+
+    first = YEARS[0]
+    average = sum(access[(c, first)] for c in CODES) / len(CODES)
+    assert abs(access[(ENGLAND, first)] - average) > 1e-3  # recomputed, not averaged
+    assert BY_NAME["iapt_access_rate"].aggregation == "rate"

@@ -1,0 +1,478 @@
+"""Write scenarios/england-ltp.yaml: the Long Term Plan in all 44 STP footprints of April 2017.
+
+    .venv/bin/python tools/build_england_scenario.py           # scenarios/england-ltp.yaml
+    .venv/bin/python tools/build_england_scenario.py -o FILE   # elsewhere ('-': stdout)
+
+It reads nothing but stpmodel's bundled reference (stpmodel.reference, stpmodel/data) and the
+schema's defaults, so it runs from a fresh clone, and it writes the same bytes every time (no
+dates, versions or paths in the text). tests/test_england.py rebuilds the file and compares, so
+the shipped scenario cannot drift from this script.
+
+What each footprint gets, and why (the same arithmetic is written beside each value):
+
+- population: the ONS mid-2021 estimates (16+ and all ages) and the reference's projected growth
+  of the 16+ population, mid-2021 to mid-2026 (as ``stpmodel new``);
+- IAPT: today's access = 2018-19 referrals × 0.68 entering ÷ (0.17 × adults), rounded *down* to
+  0.1% so that today's staff can deliver it; the plan follows the national standard (22% by
+  March 2020, 25% by March 2021) but never asks a footprint to go below today's access; referrals
+  rise to what the plan needs (access × need × growth ÷ 0.68, rounded up to the hundred, as
+  scenarios/ltp-footprint.yaml); therapists are today's entries × 6.9 sessions ÷ 1,000 sessions a
+  WTE; recruitment is what reaching the plan needs, over its two years: the model lets staff
+  grow by at most recruitment ÷ 12 a month, never ahead of the month's need, so the 2019/20 rate
+  is 12 × the largest monthly rise in the WTE needed up to March 2020 (to 22%), and the rate from
+  April 2020 on 12 × the largest after (to 25% by March 2021, then the growth of need);
+- inpatient: admissions are England's 2018 mental health spells × the footprint's share of
+  adults (as ``stpmodel new``; it overstates adult acute admissions); beds are calibrated with
+  Erlang's loss formula to the footprint's February 2017 OAP days where those are published
+  (as scenarios/end-oaps.yaml: the smallest whole c with a × B(a, c) ≤ OAP days ÷ 28), and
+  otherwise sized as ``stpmodel new`` sizes them (admissions × 32 days ÷ 365 ÷ 0.85);
+- crisis: a shared placeholder plan and staffing; each footprint's whole population sizes teams.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import sys
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import polars as pl
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from stpmodel import reference  # noqa: E402
+from stpmodel.newscenario import (  # noqa: E402
+    ACCESS_STANDARD,
+    BASELINE_YEAR,
+    CRISIS_BASIC_WTE,
+    CRISIS_CORE_WTE,
+    CRISIS_COST_PER_WTE,
+    END,
+    GROWTH_TO,
+    LOS_CV,
+    LOS_STANDARD,
+    POPULATION_YEAR,
+    SESSIONS_PER_WTE,
+    START,
+    schema_default,
+)
+
+OUTPUT = ROOT / "scenarios" / "england-ltp.yaml"
+COMMAND = ".venv/bin/python tools/build_england_scenario.py"
+WIDTH = 100
+SEED = 20191101
+OAP_MONTH, OAP_MONTH_DAYS = "2017-02", 28  # the latest bundled OAP month, and its days
+LOS_TODAY = 35.0  # [days] LOCAL ASSUMPTION: no bundled source gives adult acute stays
+LOS_PLAN = {"2019-04": LOS_TODAY, "2022-04": LOS_STANDARD}
+CRISIS_BASIC = {"2019-04": 1.0, "2021-04": 0.0}
+CRISIS_CORE = {"2019-04": 0.0, "2021-04": 1.0}
+COURSE_WEEKS = 7
+WAITING_WEEKS = 4
+MILESTONES = {"2020-03": 11, "2021-03": 23}  # months after April 2019
+LAST = ("2024-03", 59)
+
+# The schema's defaults (their sources are in docs/data-sources.md).
+PREVALENCE = schema_default("iapt", "prevalence")
+ENTRY = schema_default("iapt", "entry_rate")
+SESSIONS = schema_default("iapt", "sessions_per_course")
+OCCUPANCY = schema_default("inpatient", "target_occupancy")
+PER_TEAM = schema_default("crisis", "population_per_team")
+
+ASSUMPTIONS = (
+    "iapt.referrals", "iapt.waiting_list", "iapt.course_weeks", "iapt.workforce.sessions_per_wte",
+    "iapt.workforce.wte", "iapt.workforce.recruitment",
+    "inpatient.admissions", "inpatient.los_days", "inpatient.los_cv", "inpatient.beds",
+    "crisis.basic_coverage", "crisis.core_coverage", "crisis.basic_wte_per_team",
+    "crisis.core_wte_per_team", "crisis.cost_per_wte",
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Arithmetic
+
+
+def calibrated_beds(load: float, oap_beds: float) -> tuple[int, float]:
+    """The smallest whole c with load × B(load, c) ≤ oap_beds, and load × B(load, c) [beds].
+
+    B is Erlang's loss formula, the share of arrivals that find all c beds full at offered load
+    a [beds], by its stable recursion B(a, 0) = 1, B(a, n) = aB(a, n−1) ÷ (n + aB(a, n−1))."""
+    b, c = 1.0, 0
+    while load * b > oap_beds:
+        c += 1
+        b = load * b / (c + load * b)
+    return c, load * b
+
+
+def floor_to(value: float, places: int) -> float:
+    scale = 10**places
+    return math.floor(value * scale + 1e-9) / scale
+
+
+def ceil_to(value: float, places: int) -> float:
+    scale = 10**places
+    return math.ceil(value * scale - 1e-9) / scale
+
+
+def ceil_hundred(value: float) -> int:
+    return int(math.ceil(value / 100 - 1e-9) * 100)
+
+
+@dataclass(frozen=True)
+class Footprint:
+    code: str
+    name: str
+    adults: int
+    total: int
+    growth: float
+    referrals: float
+    referrals_basis: str
+    oap_days: float | None
+    oap_daily_cost: float | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The derived values of one footprint (see the module docstring)."""
+
+    need: float
+    entering: float
+    access_today: float
+    access: dict[str, float]
+    referrals: dict[str, int]
+    referrals_needed: dict[str, float]
+    waiting_list: int
+    wte: float
+    wte_needed: dict[str, float]
+    recruitment: dict[str, int]
+    admissions: int
+    load: float
+    beds: int
+    oap_beds: float | None  # a × B(a, beds) where calibrated
+
+
+def baseline(fp: reference.FootprintRef) -> Footprint:
+    referrals = reference.iapt_value(fp.code, BASELINE_YEAR, "referrals_received")
+    if referrals is None:
+        raise SystemExit(f"no IAPT referrals for {fp} in {BASELINE_YEAR} in the bundled reference")
+    return Footprint(
+        code=fp.code, name=fp.name,
+        adults=round(reference.persons(fp.code, POPULATION_YEAR, 16)),
+        total=round(reference.persons(fp.code, POPULATION_YEAR)),
+        growth=round(reference.growth(fp.code, POPULATION_YEAR, GROWTH_TO), 4),
+        referrals=referrals[0], referrals_basis=referrals[1],
+        oap_days=reference.oap_value(fp.code, OAP_MONTH, "oap_days"),
+        oap_daily_cost=reference.oap_value(fp.code, OAP_MONTH, "average_daily_cost"),
+    )
+
+
+def plan(fp: Footprint, spells: float, england_adults: float) -> Plan:
+    """What the scenario gives footprint ``fp``; ``spells`` [spells/year] and ``england_adults``
+    [persons] scale England's inpatient spells to it."""
+    need = PREVALENCE * fp.adults
+    entering = fp.referrals * ENTRY
+    today = floor_to(entering / need, 3)
+    access = {START: today, **{m: max(v, today) for m, v in ACCESS_STANDARD.items()}}
+    months = {**MILESTONES, LAST[0]: LAST[1]}
+    target = {m: access.get(m, access["2021-03"]) for m in months}  # held at 25% after 2021
+    needed = {m: target[m] * need * (1 + fp.growth) ** (n / 12) / ENTRY for m, n in months.items()}
+    referrals = {START: round(fp.referrals), **{m: ceil_hundred(v) for m, v in needed.items()}}
+    wte = ceil_to(entering * SESSIONS / SESSIONS_PER_WTE, 1)
+    wte_needed = {m: needed[m] * ENTRY * SESSIONS / SESSIONS_PER_WTE for m in MILESTONES}
+    # The WTE the plan needs each month, as the model computes it; the model lets staff grow by
+    # at most recruitment ÷ 12 a month and never beyond what the month needs, so each year's rate
+    # must cover the largest monthly rise in it.
+    points = {0: today, **{MILESTONES[m]: access[m] for m in ACCESS_STANDARD}}
+    needs = [float(np.interp(m, list(points), list(points.values()))) * need
+             * (1 + fp.growth) ** (m / 12) * SESSIONS / SESSIONS_PER_WTE
+             for m in range(LAST[1] + 1)]
+    rises = np.diff(needs)
+    year_two = MILESTONES["2020-03"] + 1
+    first = max(0, math.ceil(12 * rises[: year_two - 1].max() - 1e-9))
+    second = max(0, math.ceil(12 * rises[year_two - 1 :].max() - 1e-9))
+
+    admissions = round(spells * fp.adults / england_adults)
+    load = admissions * LOS_TODAY / 365
+    if fp.oap_days is not None:
+        beds, oap_beds = calibrated_beds(load, fp.oap_days / OAP_MONTH_DAYS)
+    else:
+        beds, oap_beds = math.ceil(admissions * LOS_STANDARD / 365 / OCCUPANCY), None
+    return Plan(need=need, entering=entering, access_today=today, access=access,
+                referrals=referrals, referrals_needed=needed,
+                waiting_list=round(entering / 52 * WAITING_WEEKS), wte=wte,
+                wte_needed=wte_needed, recruitment={START: first, "2020-04": second},
+                admissions=admissions, load=load, beds=beds, oap_beds=oap_beds)
+
+
+# ---------------------------------------------------------------------------------------------
+# Text
+
+
+def num(value: float, places: int = 4) -> str:
+    """A number as YAML: whole numbers without a point, else at most ``places`` decimals."""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.{places}f}".rstrip("0").rstrip(".")
+
+
+def trajectory(points: Mapping[str, float], places: int = 4) -> str:
+    if len(set(points.values())) == 1:
+        return num(next(iter(points.values())), places)
+    return "{" + ", ".join(f"{m}: {num(v, places)}" for m, v in points.items()) + "}"
+
+
+class Text:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def comment(self, text: str, indent: int = 0) -> None:
+        pad = " " * indent + "# "
+        for paragraph in text.split("\n"):
+            hang = pad + "  " if paragraph.startswith("- ") else pad
+            self.lines.extend(textwrap.wrap(paragraph, WIDTH, initial_indent=pad,
+                                            subsequent_indent=hang, break_on_hyphens=False,
+                                            break_long_words=False) or [pad.rstrip()])
+
+    def line(self, text: str = "", indent: int = 0) -> None:
+        self.lines.append(" " * indent + text if text else "")
+
+    def text(self) -> str:
+        return "\n".join(self.lines) + "\n"
+
+
+def quoted(name: str) -> str:
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def build() -> str:
+    """The YAML text of scenarios/england-ltp.yaml."""
+    spells = float(reference.national().filter(pl.col("item") == "mh_inpatient_spells_2018")
+                   ["value"][0])
+    england_adults = reference.persons(reference.ENGLAND, POPULATION_YEAR, 16)
+    footprints = [baseline(fp) for fp in reference.footprints()]
+    assert [fp.code for fp in footprints] == list(reference.CODES), "expected the 44 footprints"
+    plans = [plan(fp, spells, england_adults) for fp in footprints]
+
+    out = Text()
+    _header(out, footprints, plans)
+    _shared(out, spells, england_adults)
+    out.line("footprints:")
+    for fp, p in zip(footprints, plans):
+        _footprint(out, fp, p)
+    return out.text()
+
+
+def _header(out: Text, footprints: list[Footprint], plans: list[Plan]) -> None:
+    calibrated = sum(p.oap_beds is not None for p in plans)
+    out.comment(f"The NHS Long Term Plan's mental health commitments in England: all 44 STP "
+                f"footprints of April 2017 ({reference.CODES[0]}–{reference.CODES[-1]}), "
+                f"{START} to {END}. `stpmodel run` shows England's total (E92000001); "
+                "`-f csv` or `-o FILE` holds every footprint as well.")
+    out.comment("")
+    out.comment(f"GENERATED: do not edit by hand. Written by `{COMMAND}` from stpmodel's "
+                "bundled reference (stpmodel.reference; sources in stpmodel/data/SOURCES.md) and "
+                "the schema's defaults. Change the script and run it again: "
+                "tests/test_england.py fails when this file is not what the script writes.")
+    out.comment("")
+    out.comment("The keys at the top are shared by every footprint; each block under "
+                "`footprints:` lays that footprint's own values over them. Every value says "
+                "where it comes from:\n"
+                "- SOURCED: a published figure (the bundled reference);\n"
+                "- DEFAULT: left out, so the schema's default applies (its source: "
+                "docs/data-sources.md);\n"
+                "- PLAN: a national standard, as a trajectory;\n"
+                "- PLAN ASSUMPTION: what the plan needs, by the arithmetic shown; no footprint "
+                "published it;\n"
+                "- NATIONAL-DEFAULT ESTIMATE: an England figure scaled to the footprint, or "
+                "sourced figures carried through;\n"
+                "- LOCAL ASSUMPTION: no public source is bundled; the value only lets the "
+                "scenario run.\n"
+                "Estimates and assumptions are listed under `assumptions`; `stpmodel run` prints "
+                "them after the results (with the first footprint's values).")
+    out.comment("")
+    out.comment(f"Beds: {calibrated} footprints are calibrated to their published OAP days of "
+                f"February 2017; {len(plans) - calibrated} whose figure is suppressed are sized "
+                "for the target occupancy. Each block says which.")
+    out.comment("")
+    out.comment("Left out: liaison (CORE24) and acute integration. The bundled table lists acute "
+                "trusts, not hospitals (CORE24 coverage counts hospitals, and many trusts run "
+                "several), and no source gives today's liaison level or its costs, so every "
+                "hospital's level would be an assumption. scenarios/ltp-footprint.yaml shows them "
+                "for one footprint.")
+    out.line("name: England LTP plan")
+    out.line("description: >")
+    out.lines.extend(textwrap.wrap(
+        "The 44 STP footprints of April 2017 from their public baselines to the Long Term Plan: "
+        "IAPT access to 22% by March 2020 and 25% by March 2021, 24/7 CORE crisis cover by "
+        "April 2021 and adult acute stays down to 32 days by April 2022, with beds held at "
+        "today's.", WIDTH, initial_indent="  ", subsequent_indent="  "))
+    out.line(f"start: {START}")
+    out.line(f"end: {END}")
+    out.line("draws: 1")
+    out.line(f"seed: {SEED}")
+    out.line()
+    out.comment("Values with no public source behind them (estimates, placeholders and plan "
+                "assumptions): run lists them after the results.")
+    out.line("assumptions:")
+    for path in ASSUMPTIONS:
+        out.line(f"- {path}", 2)
+    out.line()
+
+
+def _shared(out: Text, spells: float, england_adults: float) -> None:
+
+    out.comment("population: each footprint's own (below). SOURCED: "
+                f"{reference.POPULATION_SOURCE}; adults = 16+, total = all ages; the nearest "
+                f"bundled estimate, used as the {START} figure. growth: SOURCED, PROJECTED: the "
+                f"16+ population from mid-{POPULATION_YEAR} to mid-{GROWTH_TO}, "
+                f"{reference.PROJECTION_SOURCE}; as a compound rate a year.")
+    out.line()
+    out.line("iapt:")
+    out.comment(f"DEFAULT (left out): prevalence {num(PREVALENCE)} (APMS 2014), entry_rate "
+                f"{num(ENTRY)}, completion, caseness and recovery rates and sessions_per_course "
+                f"{num(SESSIONS)} (NHS Digital 2018-19), cost_per_course £877 (Radhakrishnan et "
+                "al. 2013). So need = 0.17 × adults.", 2)
+    out.comment("PLAN (each footprint's `access`): the national standard, 22% of need by March "
+                "2020 (2019/20 planning guidance) and 25% in 2020/21 (Five Year Forward View for "
+                f"Mental Health, 2016), from today's access: {BASELINE_YEAR} referrals × "
+                f"{num(ENTRY)} ÷ need, rounded down to 0.1% so that today's staff deliver it. A "
+                "footprint already above a standard keeps today's access.", 2)
+    out.comment(f"PLAN ASSUMPTION (each footprint's `referrals`): from {BASELINE_YEAR}'s "
+                "(SOURCED, NHS Digital IAPT annual key measures) up to what the plan needs, "
+                f"access × need × (1 + growth)^(months ÷ 12) ÷ {num(ENTRY)}, rounded up to the "
+                "hundred, at March 2020, March 2021 and March 2024 (as "
+                "scenarios/ltp-footprint.yaml).", 2)
+    out.comment(f"NATIONAL-DEFAULT ESTIMATE (each footprint's `waiting_list`): about "
+                f"{WAITING_WEEKS} weeks of people entering treatment (entries a year ÷ 52 × "
+                f"{WAITING_WEEKS}), as most people started within 6 weeks in England in 2018-19 "
+                "(NHS Digital, IAPT annual report 2018-19: 89.4%).", 2)
+    out.comment(f"LOCAL ASSUMPTION: {num(SESSIONS)} sessions a course (NHS Digital 2018-19) at "
+                "about one a week.", 2)
+    out.line(f"course_weeks: {COURSE_WEEKS}", 2)
+    out.line("workforce:", 2)
+    out.comment("LOCAL ASSUMPTION: 25 treatment sessions a week for 40 weeks; no public source "
+                "gives therapists' sessions.", 4)
+    out.line(f"sessions_per_wte: {num(SESSIONS_PER_WTE)}", 4)
+    out.comment(f"NATIONAL-DEFAULT ESTIMATE (each footprint's `wte`): the staff today's activity "
+                f"needs, entries × {num(SESSIONS)} sessions ÷ {num(SESSIONS_PER_WTE)}, rounded "
+                "up to 0.1 WTE. PLAN ASSUMPTION (each footprint's `recruitment` [WTE/year]): "
+                "what the plan needs, over its two years. The WTE the plan needs each month is "
+                f"access × need × {num(SESSIONS)} ÷ {num(SESSIONS_PER_WTE)}; the model lets "
+                "staff grow by at most recruitment ÷ 12 a month, never ahead of that need, so "
+                "the 2019/20 rate is 12 × the largest monthly rise in it up to March 2020 (to "
+                "22%), and the rate from 2020-04 on 12 × the largest after (to 25% by March "
+                "2021, then the growth of need), each rounded up.", 4)
+    out.line()
+    out.line("inpatient:")
+    out.comment(f"NATIONAL-DEFAULT ESTIMATE (each footprint's `admissions`): England's "
+                f"{spells:,.0f} mental health inpatient spells in 2018 (The Strategy Unit, "
+                "nhse_mh_inpat_model national workbook) × the footprint's share of England's "
+                f"adults (16+, mid-{POPULATION_YEAR}: ÷ {england_adults:,.0f}). Those spells "
+                "include more than adult acute care, so this overstates adult acute admissions.",
+                2)
+    out.comment(f"LOCAL ASSUMPTION: {num(LOS_TODAY)} days today (no bundled source gives adult "
+                "acute stays; the England mean of all mental health spells in 2018, 107 days, "
+                "includes long-stay care). PLAN ASSUMPTION: the Long Term Plan's 32 days "
+                "(a 2023/24 standard) reached by April 2022.", 2)
+    out.line(f"los_days: {trajectory(LOS_PLAN)}", 2)
+    out.comment("LOCAL ASSUMPTION: stays as spread as an exponential distribution "
+                "(coefficient of variation 1).", 2)
+    out.line(f"los_cv: {LOS_CV:.1f}", 2)
+    out.comment("LOCAL ASSUMPTION (each footprint's `beds`), derived one of two ways:\n"
+                f"- where the footprint's OAP days of February 2017 are published (NHS Digital "
+                "OAP open data), as scenarios/end-oaps.yaml: the offered load is a = admissions "
+                f"× {num(LOS_TODAY)} days ÷ 365 [beds], and beds are the smallest whole c with "
+                f"a × B(a, c) ≤ OAP days ÷ {OAP_MONTH_DAYS}, B being Erlang's loss formula (the "
+                "beds' worth placed out of area, with no repatriation);\n"
+                "- where they are suppressed, as `stpmodel new`: the beds that would run at the "
+                f"{OCCUPANCY:.0%} target occupancy with {num(LOS_STANDARD)}-day stays, "
+                f"admissions × {num(LOS_STANDARD)} ÷ 365 ÷ {num(OCCUPANCY)}, rounded up.\n"
+                "Held at today's number: the plan works through stays and crisis cover.", 2)
+    out.comment("oap_cost_per_day: SOURCED where published (the footprint's average recorded "
+                "daily cost, February 2017, NHS Digital OAP open data); otherwise the DEFAULT, "
+                f"England's £530. target_occupancy: DEFAULT {num(OCCUPANCY)} (RCPsych, cited by "
+                "the Crisp Commission 2016).", 2)
+    out.line()
+    out.line("crisis:")
+    out.comment(f"DEFAULT (left out): one team per {PER_TEAM:,.0f} people (Mental Health Policy "
+                "Implementation Guide); admissions −10% with a crisis team and −23% with a "
+                "24-hour one, against none (Glover, Arts & Babu 2006).", 2)
+    out.comment("LOCAL ASSUMPTION: today every footprint has a crisis team everywhere, none 24/7 "
+                "to the CORE standard (no bundled source gives crisis cover by footprint). PLAN "
+                "ASSUMPTION: all 24/7 CORE by April 2021 (the Long Term Plan's 24/7 crisis "
+                "commitment).", 2)
+    out.line(f"basic_coverage: {trajectory(CRISIS_BASIC, 1)}", 2)
+    out.line(f"core_coverage: {trajectory(CRISIS_CORE, 1)}", 2)
+    out.comment("LOCAL ASSUMPTIONS: staff of a team that is not 24/7 and of a 24/7 CORE team, "
+                "and the cost of a WTE (pay and non-pay), as scenarios/end-oaps.yaml.", 2)
+    out.line(f"basic_wte_per_team: {num(CRISIS_BASIC_WTE)}", 2)
+    out.line(f"core_wte_per_team: {num(CRISIS_CORE_WTE)}", 2)
+    out.line(f"cost_per_wte: {num(CRISIS_COST_PER_WTE)}", 2)
+    out.line()
+    out.comment("DEFAULT: discount rate 3.5% (HM Treasury Green Book); no budget or MHIS check.")
+    out.line("finance: {}")
+    out.line()
+
+
+def _footprint(out: Text, fp: Footprint, p: Plan) -> None:
+    apportioned = "" if fp.referrals_basis == "published" else " (apportioned from E54000049)"
+    above = [m for m, v in ACCESS_STANDARD.items() if p.access_today > v]
+    if out.lines[-1] != "footprints:":
+        out.line()
+    out.comment(f"{fp.name} ({fp.code})", 2)
+    out.line(f"- code: {fp.code}", 2)
+    out.line(f"name: {quoted(fp.name)}", 4)
+    out.line(f"population: {{adults: {fp.adults}, total: {fp.total}, growth: {num(fp.growth)}}}",
+             4)
+    out.line("iapt:", 4)
+    note = (" Already above the standard for " + " and ".join(above) + ", so held there."
+            if above else "")
+    out.comment(f"Today: {fp.referrals:,.0f} referrals in {BASELINE_YEAR}{apportioned} × "
+                f"{num(ENTRY)} = {p.entering:,.0f} entering ÷ need {p.need:,.0f} = "
+                f"{p.entering / p.need:.4f}, rounded down to {num(p.access_today, 3)}.{note}", 6)
+    out.line(f"access: {trajectory(p.access, 3)}", 6)
+    out.comment("Needed: " + ", ".join(f"{v:,.0f} by {m}" for m, v in p.referrals_needed.items())
+                + ".", 6)
+    out.line(f"referrals: {trajectory(p.referrals)}", 6)
+    out.line(f"waiting_list: {p.waiting_list}", 6)
+    wte_22, wte_25 = p.wte_needed["2020-03"], p.wte_needed["2021-03"]
+    out.comment(f"{p.wte:,.1f} WTE today; the plan needs {wte_22:,.1f} by 2020-03 and "
+                f"{wte_25:,.1f} by 2021-03 (referrals needed × "
+                f"{num(ENTRY)} × {num(SESSIONS)} ÷ {num(SESSIONS_PER_WTE)}).", 6)
+    out.line(f"workforce: {{wte: {num(p.wte, 1)}, recruitment: {trajectory(p.recruitment)}}}", 6)
+    out.line("inpatient:", 4)
+    if p.oap_beds is not None:
+        assert fp.oap_days is not None
+        out.comment(f"Beds CALIBRATED to {fp.oap_days:,.0f} OAP days in {OAP_MONTH}, "
+                    f"{fp.oap_days / OAP_MONTH_DAYS:,.1f} a day:\n"
+                    f"a = {p.admissions:,} × {num(LOS_TODAY)} ÷ 365 = {p.load:,.1f} beds offered; "
+                    f"a × B(a, {p.beds}) = {p.oap_beds:,.1f} placed out of area.", 6)
+    else:
+        out.comment(f"Beds AT TARGET OCCUPANCY (OAP days of {OAP_MONTH} suppressed): "
+                    f"{p.admissions:,} × {num(LOS_STANDARD)} ÷ 365 ÷ {num(OCCUPANCY)}, rounded "
+                    "up.", 6)
+    out.line(f"admissions: {p.admissions}", 6)
+    out.line(f"beds: {p.beds}", 6)
+    if fp.oap_daily_cost is not None:
+        out.line(f"oap_cost_per_day: {num(fp.oap_daily_cost)}", 6)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("-o", "--output", default=str(OUTPUT),
+                        help="where to write the scenario ('-' for stdout)")
+    args = parser.parse_args(argv)
+    text = build()
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        Path(args.output).write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
