@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 SCENARIO ?= scenarios/iapt-25-percent.yaml
 
 .DEFAULT_GOAL := help
-.PHONY: help install run test lint docs goldens clean
+.PHONY: help install run test lint docs goldens bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,7 +26,7 @@ test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest -q
 
 lint: $(STAMP) ## ruff and mypy
-	$(BIN)/ruff check stpmodel tests
+	$(BIN)/ruff check stpmodel tests benchmarks
 	$(BIN)/mypy
 
 docs: $(STAMP) ## regenerate docs/cli.md from --help and the metric table in docs/model.md
@@ -36,6 +36,10 @@ goldens: $(STAMP) ## regenerate tests/golden/*.csv from every shipped scenario (
 	rm -f tests/golden/*.csv
 	$(BIN)/stpmodel batch scenarios --out-dir tests/golden
 	rm -f tests/golden/summary.csv
+
+bench: $(STAMP) ## performance figures beside their targets (docs/performance.md); ~3 min
+	$(BIN)/pip install --quiet -e ".[dev,bench]"
+	$(BIN)/python -m benchmarks.bench
 
 clean: ## remove the virtual environment and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

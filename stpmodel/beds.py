@@ -19,6 +19,14 @@ a local bed frees. Bed days are counted exactly, as the overlap of each stay wit
 The simulation starts ``warmup_days`` before the first month with the first month's rate, stays
 and beds, so that the first month does not begin with empty wards. Nothing from the warm-up is
 reported except the beds it leaves occupied.
+
+How it is made fast (docs/performance.md has the figures). Each (draw, footprint) owns a
+Mersenne Twister from :mod:`stpmodel.streams`, which draws exactly what numba's ``np.random``
+would, without its per-draw thread-local lookup. The discharge times of occupied beds are kept in
+a calendar queue: buckets of about two discharges' width, each a linked list in a pool of nodes,
+with the current bucket sorted; discharges come out in time order, as from a heap, for a few
+operations each instead of a heap's ~2 log2(beds). A stay's bed days start from the month of its
+admission, which the simulation knows, and a day → month table finds the month it ends in.
 """
 
 from __future__ import annotations
@@ -27,6 +35,8 @@ import math
 
 import numpy as np
 from numba import njit, prange
+
+from . import streams
 
 LOS_GAMMA = 0
 LOS_LOGNORMAL = 1
@@ -38,40 +48,6 @@ B_OAP_BED_DAYS = 3  # out-of-area bed days [bed days]
 B_BED_DAYS_OPEN = 4  # local beds × days [bed days]
 B_LOS_DAYS = 5  # total length of stay of the month's admissions [days]
 N_BED_OUTPUTS = 6
-
-
-@njit(cache=True)
-def _push(heap, size, value):  # pragma: no cover - compiled
-    """Push onto a binary min-heap stored in heap[:size]; returns the new size."""
-    i = size
-    heap[i] = value
-    while i > 0:
-        parent = (i - 1) // 2
-        if heap[parent] <= heap[i]:
-            break
-        heap[parent], heap[i] = heap[i], heap[parent]
-        i = parent
-    return size + 1
-
-
-@njit(cache=True)
-def _pop(heap, size):  # pragma: no cover - compiled
-    """Remove the smallest value from heap[:size]; returns the new size."""
-    size -= 1
-    heap[0] = heap[size]
-    i = 0
-    while True:
-        left = 2 * i + 1
-        if left >= size:
-            break
-        child = left
-        if left + 1 < size and heap[left + 1] < heap[left]:
-            child = left + 1
-        if heap[i] <= heap[child]:
-            break
-        heap[i], heap[child] = heap[child], heap[i]
-        i = child
-    return size
 
 
 @njit(cache=True)
@@ -92,102 +68,259 @@ def _add_stay(start, end, weight, month_start, out_row):  # pragma: no cover - c
         m += 1
 
 
+# --- the calendar queue of discharge times -----------------------------------------------------
+# A discharge at time x [days] is in bucket floor(x × per_day). Buckets live in n_slots (a power
+# of two) slots, bucket & (n_slots − 1), each a linked list of nodes (node_next, node_value,
+# node_bucket; a slot can hold buckets a whole turn of the ring apart). The current bucket is
+# taken out of its slot into ready[rh:rn], sorted. Since floor(x × per_day) never decreases as x
+# grows, taking ready in order and then the buckets one by one gives the discharges in time order.
+
+
 @njit(cache=True)
-def _stay(mean, cv, dist):  # pragma: no cover - compiled
-    """One length of stay [days] with the given mean and coefficient of variation. A CV below
-    1e-6 is taken as fixed stays (the gamma shape 1/CV² would overflow)."""
-    if cv < 1e-6:
-        return mean
-    if dist == LOS_LOGNORMAL:
-        sigma2 = math.log(1.0 + cv * cv)
-        return np.random.lognormal(math.log(mean) - 0.5 * sigma2, math.sqrt(sigma2))
-    shape = 1.0 / (cv * cv)
-    return np.random.gamma(shape, mean / shape)
+def _file(value, bucket, mask, slot_head, node_next, node_value, node_bucket,
+          free):  # pragma: no cover - compiled
+    """Put a discharge into its bucket's slot; returns the new head of the free list."""
+    node = free
+    free = node_next[node]
+    node_value[node] = value
+    node_bucket[node] = bucket
+    slot = bucket & mask
+    node_next[node] = slot_head[slot]
+    slot_head[slot] = node
+    return free
+
+
+@njit(cache=True)
+def _insert_ready(ready, rh, rn, value):  # pragma: no cover - compiled
+    """Insert a discharge of the current bucket into the sorted ready[rh:rn]; returns (rh, rn).
+    ready has room for every occupied bed and one more, so moving the live part to the front
+    always makes room."""
+    if rn == ready.shape[0]:
+        for i in range(rn - rh):
+            ready[i] = ready[rh + i]
+        rn -= rh
+        rh = 0
+    j = rn
+    while j > rh and ready[j - 1] > value:
+        ready[j] = ready[j - 1]
+        j -= 1
+    ready[j] = value
+    return rh, rn + 1
+
+
+@njit(cache=True)
+def _take_bucket(bucket, mask, slot_head, node_next, node_value, node_bucket, free,
+                 ready):  # pragma: no cover - compiled
+    """Move the bucket's discharges from its slot into ready[0:rn], sorted; returns (rn, free)."""
+    slot = bucket & mask
+    rn = 0
+    prev = -1
+    node = slot_head[slot]
+    while node >= 0:
+        following = node_next[node]
+        if node_bucket[node] == bucket:
+            value = node_value[node]
+            j = rn
+            while j > 0 and ready[j - 1] > value:
+                ready[j] = ready[j - 1]
+                j -= 1
+            ready[j] = value
+            rn += 1
+            if prev < 0:
+                slot_head[slot] = following
+            else:
+                node_next[prev] = following
+            node_next[node] = free
+            free = node
+        else:  # a later turn of the ring
+            prev = node
+        node = following
+    return rn, free
 
 
 @njit(cache=True)
 def beds_footprint(days, rate, los_mean, los_cv, beds, dist, repatriate, warmup_days, seed,
                    out):  # pragma: no cover - compiled; see py_func tests
     """One draw and one footprint. rate, los_mean, beds: [month]; out[B_*, month] filled."""
-    np.random.seed(seed)
     n_months = days.shape[0]
     month_start = np.zeros(n_months + 1)
     for m in range(n_months):
         month_start[m + 1] = month_start[m] + days[m]
         out[B_BED_DAYS_OPEN, m] = beds[m] * days[m]
+    horizon = month_start[n_months]
+    day_month = np.empty(int(horizon) + 1, dtype=np.int64)  # the month of each day [month]
+    for m in range(n_months):
+        day_month[int(month_start[m]) : int(month_start[m + 1])] = m
+    day_month[int(horizon)] = n_months - 1  # a stay running to the end
+    admissions = out[B_ADMISSIONS]
+    oap_admissions = out[B_OAP_ADMISSIONS]
+    los_days = out[B_LOS_DAYS]
+
+    mt = streams.new_stream(seed)
+    pos = streams.N
+    gauss = np.zeros(2)
 
     max_beds = 0
+    top_rate = 0.0
+    top_los = 1.0
     for m in range(n_months):
         max_beds = max(max_beds, int(beds[m]))
-    heap = np.empty(max_beds + 1)  # discharge times of occupied local beds
-    size = 0
-    # OAPs still out, in the order they were placed (for repatriation)
+        if rate[m] > top_rate and rate[m] < 1e9:
+            top_rate = rate[m]
+        if los_mean[m] > top_los and los_mean[m] < 1e6:
+            top_los = los_mean[m]
+    # discharge times of occupied local beds: the calendar queue
+    cap = max_beds + 1
+    per_day = 0.5 * max(top_rate, 1e-3)  # buckets a day [1/day]: ~2 arrivals' time each
+    n_slots = 64
+    while n_slots < per_day * 2.0 * top_los and n_slots < 1 << 20:
+        n_slots *= 2
+    mask = n_slots - 1
+    slot_head = np.full(n_slots, -1, dtype=np.int64)
+    node_next = np.arange(1, cap + 1, dtype=np.int64)
+    node_next[cap - 1] = -1
+    node_value = np.empty(cap)
+    node_bucket = np.empty(cap, dtype=np.int64)
+    free = 0
+    ready = np.empty(cap)
+    rh = 0
+    rn = 0
+    size = 0  # occupied local beds
+    # OAPs still out, in the order they were placed (for repatriation): their discharge times
     oap_end = np.empty(1024)
-    oap_start = np.empty(1024)
     oap_head = 0
     oap_tail = 0
 
+    fixed = los_cv < 1e-6  # the gamma shape 1/CV² would overflow: fixed stays
+    lognormal = dist == LOS_LOGNORMAL
+    shape = 1.0
+    sigma2 = 0.0
+    sigma = 0.0
+    if not fixed:
+        if lognormal:
+            sigma2 = math.log(1.0 + los_cv * los_cv)
+            sigma = math.sqrt(sigma2)
+        else:
+            shape = 1.0 / (los_cv * los_cv)
+
     t = -float(warmup_days)
-    m = -1  # the warm-up runs with month 0's parameters
-    period_end = 0.0
-    while True:
+    cur = int(math.floor(t * per_day))  # the current bucket
+    for m in range(-1, n_months):  # the warm-up runs with month 0's parameters
         k = max(m, 0)
+        period_end = month_start[m + 1]
         lam = rate[k]
-        # next arrival of a Poisson process whose rate is constant until period_end
-        if lam > 0.0 and lam < 1e9:  # also guards against NaN
-            t_next = t + np.random.exponential(1.0 / lam)
-        else:
-            t_next = period_end + 1.0
-        if t_next >= period_end:  # memoryless: restart the clock at the boundary
+        if not (lam > 0.0 and lam < 1e9):  # no arrivals (also guards against NaN)
             t = period_end
-            m += 1
-            if m >= n_months:
-                break
-            period_end = month_start[m + 1]
             continue
-        t = t_next
-        local_beds = int(beds[k])
-
-        # discharges up to now free beds; a freed bed may bring an OAP home
-        while size > 0 and heap[0] <= t:
-            freed = heap[0]
-            size = _pop(heap, size)
-            if repatriate:
-                while oap_head < oap_tail and oap_end[oap_head] <= freed:
-                    oap_head += 1  # already discharged out of area
-                if oap_head < oap_tail and size < local_beds:
-                    end = oap_end[oap_head]
-                    oap_head += 1
-                    _add_stay(freed, end, -1.0, month_start, out[B_OAP_BED_DAYS])
-                    _add_stay(freed, end, 1.0, month_start, out[B_LOCAL_BED_DAYS])
-                    size = _push(heap, size, end)
-
-        stay = _stay(los_mean[k], los_cv, dist)
-        end = t + stay
-        counted = t >= 0.0
-        if counted:
-            mm = np.searchsorted(month_start, t, side="right") - 1
-            out[B_ADMISSIONS, mm] += 1.0
-            out[B_LOS_DAYS, mm] += stay
-        if size < local_beds:
-            size = _push(heap, size, end)
-            _add_stay(t, end, 1.0, month_start, out[B_LOCAL_BED_DAYS])
+        gap = 1.0 / lam
+        mean = los_mean[k]
+        if fixed:
+            p = mean  # the stay
+        elif lognormal:
+            p = math.log(mean) - 0.5 * sigma2  # mu
         else:
+            p = mean / shape  # the gamma scale
+        exponential_stays = not fixed and not lognormal and shape == 1.0 and p > 0.0
+        local_beds = int(beds[k])
+        counted = m >= 0
+        while True:
+            # next arrival of a Poisson process whose rate is constant until period_end
+            if pos > streams.LAST:
+                u, pos = streams.uniform(mt, pos)
+            else:  # the common case, inlined (see streams.uniform)
+                u = streams.double(mt[pos], mt[pos + 1])
+                pos += 2
+            t_next = t + -math.log(1.0 - u) * gap
+            if t_next >= period_end:  # memoryless: restart the clock at the boundary
+                t = period_end
+                break
+            t = t_next
+
+            # discharges up to now free beds, in time order; a freed bed may bring an OAP home
+            now = int(math.floor(t * per_day))
+            if size == 0:
+                cur = now
+                rh = 0
+                rn = 0
+            while size > 0:
+                if rh < rn:
+                    freed = ready[rh]
+                    if freed > t:
+                        break
+                    rh += 1
+                    size -= 1
+                    if repatriate:
+                        while oap_head < oap_tail and oap_end[oap_head] <= freed:
+                            oap_head += 1  # already discharged out of area
+                        if oap_head < oap_tail and size < local_beds:
+                            end = oap_end[oap_head]
+                            oap_head += 1
+                            _add_stay(freed, end, -1.0, month_start, out[B_OAP_BED_DAYS])
+                            _add_stay(freed, end, 1.0, month_start, out[B_LOCAL_BED_DAYS])
+                            bucket = int(math.floor(end * per_day))
+                            if bucket == cur:
+                                rh, rn = _insert_ready(ready, rh, rn, end)
+                            else:
+                                free = _file(end, bucket, mask, slot_head, node_next, node_value,
+                                             node_bucket, free)
+                            size += 1
+                elif cur < now:
+                    cur += 1
+                    rn, free = _take_bucket(cur, mask, slot_head, node_next, node_value,
+                                            node_bucket, free, ready)
+                    rh = 0
+                else:
+                    break
+
+            if fixed:
+                stay = p
+            elif exponential_stays:  # gamma of shape 1 (CV 1): an exponential, inlined
+                if pos > streams.LAST:
+                    u, pos = streams.uniform(mt, pos)
+                else:
+                    u = streams.double(mt[pos], mt[pos + 1])
+                    pos += 2
+                stay = -math.log(1.0 - u) * p
+            elif lognormal:
+                stay, pos = streams.lognormal(mt, pos, gauss, p, sigma)
+            else:
+                stay, pos = streams.gamma(mt, pos, shape, p)
+            end = t + stay
             if counted:
-                out[B_OAP_ADMISSIONS, mm] += 1.0
-            _add_stay(t, end, 1.0, month_start, out[B_OAP_BED_DAYS])
-            if repatriate:
+                admissions[m] += 1.0
+                los_days[m] += stay
+            if size < local_beds:
+                bucket = int(math.floor(end * per_day))
+                if bucket == cur:
+                    rh, rn = _insert_ready(ready, rh, rn, end)
+                else:
+                    free = _file(end, bucket, mask, slot_head, node_next, node_value,
+                                 node_bucket, free)
+                size += 1
+                row = B_LOCAL_BED_DAYS
+            else:
+                row = B_OAP_BED_DAYS
+                if counted:
+                    oap_admissions[m] += 1.0
+            # the stay's bed days, month by month: _add_stay's sums, from the month it starts
+            # (k; month 0 for the warm-up) to the one it ends in (day_month), without a search
+            lo = t if t > 0.0 else 0.0
+            hi = end if end < horizon else horizon
+            if hi > lo:
+                last = day_month[int(hi)]
+                out[row, k] += min(hi, month_start[k + 1]) - lo
+                for j in range(k + 1, last):
+                    out[row, j] += month_start[j + 1] - month_start[j]
+                # + 0 when the stay ends in its first month, or at the start of a month
+                out[row, last] += (last > k) * (hi - month_start[last])
+            if row == B_OAP_BED_DAYS and repatriate:
                 if oap_tail == oap_end.shape[0]:  # grow, dropping those already gone
                     live = oap_tail - oap_head
-                    bigger = max(1024, 2 * live)
-                    new_end = np.empty(bigger)
-                    new_start = np.empty(bigger)
-                    new_end[:live] = oap_end[oap_head:oap_tail]
-                    new_start[:live] = oap_start[oap_head:oap_tail]
-                    oap_end, oap_start = new_end, new_start
+                    bigger = np.empty(max(1024, 2 * live))
+                    bigger[:live] = oap_end[oap_head:oap_tail]
+                    oap_end = bigger
                     oap_head, oap_tail = 0, live
                 oap_end[oap_tail] = end
-                oap_start[oap_tail] = t
                 oap_tail += 1
 
 

@@ -1,0 +1,1 @@
+"""Benchmarks: `make bench` (see benchmarks/bench.py and docs/performance.md)."""

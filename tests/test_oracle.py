@@ -1,0 +1,264 @@
+"""Plain NumPy/Python references for both kernels, used as oracles (and timed by `make bench`).
+
+``reference_iapt`` derives the IAPT kernel's numbers a different way: with cumulative flows
+instead of a queue of cohorts. The list follows Lindley's recursion Q[d] = max(Q[d−1] + in[d] −
+slots[d], 0); people leave it in joining order, so the day-d starts are the stretch (S[d−1], S[d]]
+of the cumulative joiners, and those who waited at most w days are the part of it beyond A[d−w−1],
+everyone who had joined by day d−w−1. It is deterministic, so it must agree to ~1e-9.
+
+``reference_beds`` is the bed simulation as a plain event loop (``heapq``), drawing from NumPy's
+legacy ``RandomState(seed)``, whose Mersenne Twister, doubles, exponential and lognormal are
+those the kernel draws (the gamma of other shapes follows CPython's ``gammavariate``, as the
+kernel's does). So it follows the same sample path, and must agree to rounding too.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+
+import numpy as np
+import pytest
+
+from stpmodel import beds as b
+from stpmodel import kernel as k
+
+from .test_kernel import inputs
+
+# --- the IAPT reference ------------------------------------------------------------------------
+
+
+def reference_iapt(days: np.ndarray, series: np.ndarray, scalars: np.ndarray) -> np.ndarray:
+    """out[O_*, month] for one footprint; series[S_*, month], scalars[C_*] as for the kernel."""
+    days = np.asarray(days, dtype=np.int64)
+    n_months = len(days)
+    out = np.zeros((k.N_OUTPUTS, n_months))
+    spc, spw = scalars[k.C_SESSIONS_PER_COURSE], scalars[k.C_SESSIONS_PER_WTE]
+    wte = scalars[k.C_WTE0]
+    inflow = np.empty(n_months)
+    slots = np.empty(n_months)
+    for m in range(n_months):  # need, plan and staff: monthly arithmetic
+        need = series[k.S_PREVALENCE, m] * series[k.S_ADULTS, m]
+        planned = series[k.S_ACCESS, m] * need / 12.0
+        required = planned * 12.0 * spc / spw
+        if m > 0:
+            wte = max(wte, min(required, wte + series[k.S_RECRUITMENT, m]))
+        capacity = min(planned, wte * spw / 12.0 / spc)
+        joining = series[k.S_REFERRALS, m] * series[k.S_ENTRY, m]
+        out[[k.O_NEED, k.O_NEED_PER_MONTH, k.O_REFERRALS, k.O_JOINED, k.O_LEFT, k.O_PLANNED,
+             k.O_CAPACITY, k.O_WTE_REQUIRED, k.O_WTE_AVAILABLE], m] = [
+            need, need / 12.0, series[k.S_REFERRALS, m], joining,
+            series[k.S_REFERRALS, m] - joining, planned, capacity, required, wte]
+        inflow[m] = joining / days[m]
+        slots[m] = capacity / days[m]
+    month = np.repeat(np.arange(n_months), days)  # [day]
+    daily_in, daily_slots = inflow[month], slots[month]
+
+    # The start list joined over the n_back days before day 0, evenly, at most 3,650 cohorts.
+    waiting0 = scalars[k.C_WAITING0]
+    n_back = 0
+    if waiting0 > 0:
+        n_back = 1 if inflow[0] <= 0 else min(max(1, math.ceil(waiting0 / inflow[0])), 3650)
+    # joined[i]: everyone who had joined by the end of day i − n_back (the start list first)
+    back = waiting0 * np.arange(1, n_back + 1) / n_back if n_back else np.zeros(0)
+    joined = np.concatenate([back, waiting0 + np.cumsum(daily_in)])
+    # Lindley by cumulative minimum: Q[d] = X[d] − min(0, min_{i ≤ d} X[i]), X = Q0 + Σ(in − slots)
+    x = waiting0 + np.cumsum(daily_in - daily_slots)
+    queue = x - np.minimum(0.0, np.minimum.accumulate(x))
+    started = joined[n_back:] - queue  # S[d]: everyone who has started by the end of day d
+    before = np.concatenate([[0.0], started[:-1]])
+    entered_on = started - before
+
+    def within(wait: int) -> np.ndarray:
+        """Starts on each day d that joined on day d − wait or later."""
+        index = np.arange(len(started)) - wait - 1 + n_back  # into joined: day d − wait − 1
+        cut = np.where(index >= 0, joined[np.clip(index, 0, None)], 0.0)
+        return np.maximum(0.0, started - np.maximum(before, cut))
+
+    for row, daily in [(k.O_ENTERED, entered_on), (k.O_WITHIN_6, within(k.WAIT_6_WEEKS)),
+                       (k.O_WITHIN_18, within(k.WAIT_18_WEEKS))]:
+        out[row] = np.bincount(month, daily, n_months)
+    ends = np.cumsum(days) - 1
+    out[k.O_WAITING] = queue[ends]
+
+    # Finishing: a course entered on day s finishes on day s + L; before day 0 entries ran at
+    # month 0's daily rate. Courses on the go each day, summed, give the cost.
+    length = max(1, int(scalars[k.C_COURSE_DAYS]))
+    rate0 = out[k.O_ENTERED, 0] / days[0]
+    ending = np.concatenate([np.full(length, rate0), entered_on])[: len(entered_on)]
+    on_the_go = rate0 * length + np.cumsum(entered_on - ending)
+    finished = np.bincount(month, ending, n_months) * series[k.S_COMPLETION]
+    out[k.O_FINISHED] = finished
+    out[k.O_FINISHED_CASENESS] = finished * series[k.S_CASENESS]
+    out[k.O_RECOVERED] = out[k.O_FINISHED_CASENESS] * series[k.S_RECOVERY]
+    out[k.O_COST] = (np.bincount(month, on_the_go, n_months) * series[k.S_COST_PER_COURSE]
+                     / length)
+    return out
+
+
+# --- the bed reference -------------------------------------------------------------------------
+
+
+def _gammavariate(random, shape: float, scale: float) -> float:
+    """CPython's random.gammavariate, with ``random`` as its uniform source."""
+    if shape > 1.0:
+        ainv = math.sqrt(2.0 * shape - 1.0)
+        bbb, ccc = shape - math.log(4.0), shape + ainv
+        while True:
+            u1 = random()
+            if not 1e-7 < u1 < 0.9999999:
+                continue
+            u2 = 1.0 - random()
+            v = math.log(u1 / (1.0 - u1)) / ainv
+            x = shape * math.exp(v)
+            z = u1 * u1 * u2
+            r = bbb + ccc * v - x
+            if r + 1.0 + math.log(4.5) - 4.5 * z >= 0.0 or r >= math.log(z):
+                return x * scale
+    if shape == 1.0:
+        return -math.log(1.0 - random()) * scale
+    while True:
+        u = random()
+        bb = (math.e + shape) / math.e
+        p = bb * u
+        x = p ** (1.0 / shape) if p <= 1.0 else -math.log((bb - p) / shape)
+        u1 = random()
+        if (u1 <= x ** (shape - 1.0)) if p > 1.0 else (u1 <= math.exp(-x)):
+            return x * scale
+
+
+def _add(row: np.ndarray, start: float, end: float, weight: float, month_start) -> None:
+    """row[month] += weight × the overlap of [start, end) with the month."""
+    lo, hi = max(start, 0.0), min(end, month_start[-1])
+    for m in range(len(month_start) - 1):
+        a, c = max(lo, month_start[m]), min(hi, month_start[m + 1])
+        if c > a:
+            row[m] += weight * (c - a)
+
+
+def reference_beds(days, rate, los_mean, cv, beds, dist, repatriate, warmup, seed) -> np.ndarray:
+    """out[B_*, month] for one draw and footprint: rate, los_mean, beds [month]."""
+    rs = np.random.RandomState(int(seed))
+    month_start = np.concatenate([[0.0], np.cumsum(days)]).astype(float)
+    n = len(days)
+    out = np.zeros((b.N_BED_OUTPUTS, n))
+    out[b.B_BED_DAYS_OPEN] = np.asarray(beds) * days
+    occupied: list[float] = []  # discharge times of local beds (a heap)
+    oaps: list[float] = []  # discharge times of OAPs still out, in order of placement
+    t, m = -float(warmup), -1
+    while m < n:
+        i = max(m, 0)
+        end_of_period = month_start[m + 1]
+        lam = rate[i]
+        t_next = t + rs.exponential(1.0 / lam) if 0 < lam < 1e9 else end_of_period
+        if t_next >= end_of_period:
+            t, m = end_of_period, m + 1
+            continue
+        t = t_next
+        while occupied and occupied[0] <= t:
+            freed = heapq.heappop(occupied)
+            while repatriate and oaps and oaps[0] <= freed:
+                oaps.pop(0)
+            if repatriate and oaps and len(occupied) < int(beds[i]):
+                home = oaps.pop(0)
+                _add(out[b.B_OAP_BED_DAYS], freed, home, -1.0, month_start)
+                _add(out[b.B_LOCAL_BED_DAYS], freed, home, 1.0, month_start)
+                heapq.heappush(occupied, home)
+        if cv < 1e-6:
+            stay = los_mean[i]
+        elif dist == b.LOS_LOGNORMAL:
+            sigma2 = math.log(1.0 + cv * cv)
+            stay = rs.lognormal(math.log(los_mean[i]) - 0.5 * sigma2, math.sqrt(sigma2))
+        else:
+            shape = 1.0 / (cv * cv)
+            stay = _gammavariate(rs.random_sample, shape, los_mean[i] / shape)
+        if m >= 0:
+            out[b.B_ADMISSIONS, m] += 1.0
+            out[b.B_LOS_DAYS, m] += stay
+        if len(occupied) < int(beds[i]):
+            heapq.heappush(occupied, t + stay)
+            _add(out[b.B_LOCAL_BED_DAYS], t, t + stay, 1.0, month_start)
+        else:
+            if m >= 0:
+                out[b.B_OAP_ADMISSIONS, m] += 1.0
+            _add(out[b.B_OAP_BED_DAYS], t, t + stay, 1.0, month_start)
+            if repatriate:
+                oaps.append(t + stay)
+    return out
+
+
+# --- the IAPT kernel against its reference -----------------------------------------------------
+
+
+def close(kernel_out: np.ndarray, reference_out: np.ndarray) -> None:
+    scale = max(1.0, float(np.abs(reference_out).max()))
+    np.testing.assert_allclose(kernel_out, reference_out, rtol=1e-9, atol=1e-9 * scale)
+
+
+def run_iapt(days, series, scalars):
+    out = np.zeros((k.N_OUTPUTS, len(days)))
+    k.iapt_footprint(np.asarray(days, dtype=np.int64), series, scalars, out)
+    return out
+
+
+def test_iapt_reference_on_a_hand_worked_case():
+    """tests/test_kernel.py's twice-capacity case: 20 join a day, 10 start; 850 of the 910
+    entered in the quarter within 6 weeks. The reference gets there by cumulative flows."""
+    days = [30, 31, 30]
+    d = np.asarray(days, dtype=float)
+    case = inputs(days, adults=120.0 * d, referrals=20.0 * d)
+    out = reference_iapt(*case)
+    assert out[k.O_ENTERED] == pytest.approx([300, 310, 300])
+    assert out[k.O_WITHIN_6] == pytest.approx([300, 310, 240])
+    close(run_iapt(*case), out)
+
+
+def test_iapt_kernel_matches_its_reference_on_random_cases():
+    """300 footprints of random size, plans and staff, with start lists, months of every length
+    and every course length: every output, every month, to 1e-9 of the largest."""
+    rng = np.random.default_rng(20240601)
+    for _ in range(300):
+        n = int(rng.integers(1, 40))
+        days = rng.integers(28, 32, n)
+
+        def arr(lo, hi, n=n):
+            return rng.uniform(lo, hi, n)
+
+        case = inputs(days, adults=arr(1e4, 2e6), prevalence=arr(0.05, 0.3),
+                      access=arr(0, 0.4), referrals=arr(0, 5e4), entry=arr(0.3, 1),
+                      completion=arr(0, 1), caseness=arr(0, 1), recovery=arr(0, 1),
+                      cost=arr(100, 2000), recruitment=arr(0, 20),
+                      waiting0=float(rng.choice([0.0, rng.uniform(0, 5e4)])),
+                      course_days=int(rng.integers(1, 200)),
+                      sessions_per_course=float(rng.uniform(1, 12)),
+                      sessions_per_wte=float(rng.uniform(300, 1500)),
+                      wte0=float(rng.uniform(0, 500)))
+        close(run_iapt(*case), reference_iapt(*case))
+
+
+# --- the bed kernel against its reference -------------------------------------------------------
+
+
+@pytest.mark.parametrize(("dist", "cv", "repatriate"), [
+    (b.LOS_GAMMA, 1.0, False), (b.LOS_GAMMA, 1.0, True), (b.LOS_GAMMA, 0.6, False),
+    (b.LOS_GAMMA, 1.5, True), (b.LOS_LOGNORMAL, 1.2, False), (b.LOS_LOGNORMAL, 0.8, True),
+    (b.LOS_GAMMA, 0.0, False)],
+    ids=["exponential", "exponential-repatriate", "gamma-shape-2.8", "gamma-shape-0.44-repatriate",
+         "lognormal", "lognormal-repatriate", "fixed"])
+def test_bed_kernel_follows_the_reference_path(dist, cv, repatriate):
+    """Two years, a near-full ward whose beds and rates change month to month: the kernel and the
+    reference draw the same numbers, so every output agrees to rounding, draw by draw."""
+    rng = np.random.default_rng(7)
+    draws, months = 4, 24
+    days = rng.integers(28, 32, months).astype(np.int64)
+    rate = rng.uniform(1.5, 2.5, (draws, 1, months))
+    los = rng.uniform(20, 30, (draws, 1, months))
+    beds = np.round(rng.uniform(40, 60, (draws, 1, months)))
+    seeds = rng.integers(0, 2**32, (draws, 1), dtype=np.uint32)
+    cvs = np.full((draws, 1), cv)
+    out = b.project_beds(days, rate, los, cvs, beds, dist, repatriate, 200.0, seeds)
+    for d in range(draws):
+        expected = reference_beds(days, rate[d, 0], los[d, 0], cv, beds[d, 0], dist, repatriate,
+                                  200.0, seeds[d, 0])
+        assert expected[b.B_OAP_ADMISSIONS].sum() > 0  # the test exercises both paths
+        close(out[d, 0], expected)
