@@ -22,8 +22,6 @@ from __future__ import annotations
 
 import math
 import textwrap
-import types
-import typing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,21 +57,11 @@ CRISIS_BASIC_WTE, CRISIS_CORE_WTE, CRISIS_COST_PER_WTE = 14.0, 24.0, 55_000.0
 # Reading the schema's defaults
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is not None:
-        for arg in typing.get_args(annotation):
-            found = _model_in(arg)
-            if found is not None:
-                return found
-    return None
-
-
 def _section(name: str) -> type[BaseModel]:
+    from .problems import model_in
     from .scenario import Scenario
 
-    model = _model_in(Scenario.model_fields[name].annotation)
+    model = model_in(Scenario.model_fields[name].annotation)
     assert model is not None, name
     return model
 
