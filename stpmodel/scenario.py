@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from .distributions import KINDS
 from .errors import Problem, ScenarioError
 from .problems import problems as validation_problems
 from .sections import (
@@ -38,7 +39,7 @@ from .sections import (
     spec,
 )
 from .source import KeyPath, Source, parse_yaml
-from .values import Month, Quantity, Trajectory, fail, month_label, number
+from .values import MONTH_RE, Month, Quantity, Trajectory, fail, month_label, number
 
 __all__ = ["Acute", "Crisis", "Finance", "Footprint", "Iapt", "IaptWorkforce", "Inpatient",
            "Liaison", "Population", "Scenario", "load_scenario", "parse_scenario"]
@@ -271,15 +272,21 @@ class _Member(Source):
 
 
 def _merge(shared: dict[Any, Any], overrides: dict[Any, Any]) -> dict[Any, Any]:
-    """``shared`` with ``overrides`` laid over it: mappings merge key by key, anything else is
-    replaced."""
+    """``shared`` with ``overrides`` laid over it: sections merge key by key; a value (a number,
+    a trajectory, a distribution, a list) replaces the shared one whole."""
     out = dict(shared)
     for key, value in overrides.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
+        if _is_section(value) and _is_section(out.get(key)):
             out[key] = _merge(out[key], value)
         else:
             out[key] = value
     return out
+
+
+def _is_section(value: Any) -> bool:
+    """A mapping of keys, not a trajectory {YYYY-MM: ...} or a distribution {kind: [...]}."""
+    return isinstance(value, dict) and not any(
+        MONTH_RE.match(str(key)) or str(key) in KINDS for key in value)
 
 
 def _parse_several(src: Source) -> Scenario:

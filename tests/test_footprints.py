@@ -118,3 +118,16 @@ def test_draws_and_seed_overrides_reach_every_footprint():
     scenario = parse_scenario(SEVERAL).with_overrides(draws=2, seed=99)
     assert [(m.draws, m.seed) for m in scenario.members] == [(2, 99)] * 3
     assert run(scenario).out.shape[0] == 2
+
+
+def test_an_override_replaces_a_trajectory_whole():
+    """Sections merge key by key, but a trajectory is one value: an entry's own replaces the
+    shared one rather than mixing months from both."""
+    text = SEVERAL.replace("inpatient: {admissions: 2400, los_days: 35,",
+                           "inpatient: {admissions: 2400, los_days: {2019-04: 38, 2020-04: 32},")
+    text = text.replace("inpatient: {beds: 220}", "inpatient: {beds: 220, los_days: {2019-10: 40}}")
+    members = parse_scenario(text).members
+    assert members[0].inpatient.los_days.values == (38, 32)
+    assert members[1].inpatient.los_days.months == (2019 * 12 + 9,)
+    assert members[1].inpatient.los_days.values == (40,)
+    assert members[1].inpatient.beds.values == (220,)
