@@ -41,6 +41,12 @@ FOOTPRINT_HELP = ("A footprint's ONS code (E54000037) or name, written loosely (
 FORCE_HELP = "Overwrite the output file if it exists."
 KEEP_HELP = "Keep only this footprint: its ONS code or name, written loosely."
 
+# Options that several commands share.
+ForceOption = Annotated[bool, typer.Option("--force", help=FORCE_HELP)]
+KeepOption = Annotated[str | None, typer.Option("--footprint", help=KEEP_HELP)]
+BaselineOutput = Annotated[Path | None, typer.Option(
+    "--output", "-o", help="Write the baseline CSV to this file instead of the terminal.")]
+
 
 def _find(query: str) -> FootprintRef:
     from ..reference import FootprintNotFoundError, find_footprint
@@ -91,7 +97,7 @@ def footprints(
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write CSV to this file (atomically) instead of the terminal.")]
     = None,
-    force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
+    force: ForceOption = False,
 ) -> None:
     """List the 44 STP footprints (April 2017) with key baseline figures from bundled public
     data: population (ONS mid-2021) and its projected growth, acute trusts and A&E attendances
@@ -174,7 +180,7 @@ def new(
     output: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Write the scenario to this file instead of the terminal.")]
     = None,
-    force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
+    force: ForceOption = False,
 ) -> None:
     """Write a ready-to-run scenario for one footprint. Baseline values come from the bundled
     public data, each with a comment saying where it came from; values no public source gives
@@ -219,15 +225,12 @@ def import_oaps(
     period: Annotated[str | None, typer.Option(
         "--period", help="The month (YYYY-MM) of a single file that neither has a "
                          "PublicationPeriod column nor says its month in its name.")] = None,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write the baseline CSV to this file instead of the terminal.")]
-    = None,
-    footprint: Annotated[str | None, typer.Option(
-        "--footprint", help=KEEP_HELP)] = None,
+    output: BaselineOutput = None,
+    footprint: KeepOption = None,
     scenario: Annotated[Path | None, typer.Option(
         "--scenario", help="Instead of CSV, write a new scenario for --footprint (as `new` "
                            "does) with this OAP baseline.")] = None,
-    force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
+    force: ForceOption = False,
 ) -> None:
     """Read NHS Digital OAP open-data CSVs into a tidy baseline by footprint and month: OAP
     days, recorded costs, placements started, ended and active, and daily costs. Files with Stp
@@ -266,15 +269,12 @@ def import_iapt(
     year: Annotated[str | None, typer.Option(
         "--year", help="The reporting year (like 2018-19) of NHS Digital's annual CSV, when its "
                        "file name does not say it.")] = None,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write the baseline CSV to this file instead of the terminal.")]
-    = None,
-    footprint: Annotated[str | None, typer.Option(
-        "--footprint", help=KEEP_HELP)] = None,
+    output: BaselineOutput = None,
+    footprint: KeepOption = None,
     scenario: Annotated[Path | None, typer.Option(
         "--scenario", help="Instead of CSV, write a new scenario for --footprint (as `new` "
                            "does) whose IAPT referrals come from this file.")] = None,
-    force: Annotated[bool, typer.Option("--force", help=FORCE_HELP)] = False,
+    force: ForceOption = False,
 ) -> None:
     """Read IAPT annual measures into a tidy baseline of England and STP counts by year:
     referrals, finished courses, caseness, recovery and the rest. NHS England's 2020 STP codes
