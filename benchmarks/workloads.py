@@ -18,7 +18,7 @@ import time
 import numpy as np
 from numba import njit
 
-from stpmodel import streams
+from stpmodel.kernels import streams
 
 N_FOOTPRINTS = 44
 DAYS = np.array([30, 31, 30, 31, 31, 30, 31, 30, 31, 31, 28, 31] * 5, dtype=np.int64)  # [month]
@@ -26,7 +26,7 @@ WARMUP = 380.0  # [days]: stpmodel's default, 10 × the longest mean stay (38 da
 
 
 def bed_inputs(n_draws: int, seed: int = 1) -> tuple:
-    """Arguments for stpmodel.beds.project_beds, [draw, footprint, month]."""
+    """Arguments for stpmodel.kernels.beds.project_beds, [draw, footprint, month]."""
     rng = np.random.default_rng(seed)
     shape = (n_draws, N_FOOTPRINTS, 1)
     n_months = len(DAYS)
@@ -44,8 +44,8 @@ def simulated_admissions(args: tuple) -> float:
 
 
 def iapt_inputs(n_draws: int, seed: int = 2) -> tuple:
-    """Arguments for stpmodel.kernel.project: IAPT from 15% to 25% access."""
-    from stpmodel import kernel as k
+    """Arguments for stpmodel.kernels.waiting_list.project: IAPT from 15% to 25% access."""
+    from stpmodel.kernels import waiting_list as k
 
     rng = np.random.default_rng(seed)
     n_months = len(DAYS)
@@ -81,7 +81,8 @@ def small(args: tuple) -> tuple:
 
 def national(n_draws: int) -> dict:
     """Both kernels on the whole national grid, as one run would call them; peak RSS."""
-    from stpmodel import beds, kernel
+    from stpmodel.kernels import beds
+    from stpmodel.kernels import waiting_list as kernel
 
     bed_args, iapt_args = bed_inputs(n_draws), iapt_inputs(n_draws)
     beds.project_beds(*small(bed_args))
@@ -99,7 +100,8 @@ def peak_rss_mb() -> float:
 
 def kernels(n_draws: int) -> dict:
     """Kernel throughput on n_draws × 44 footprints × 60 months (threads: NUMBA_NUM_THREADS)."""
-    from stpmodel import beds, kernel
+    from stpmodel.kernels import beds
+    from stpmodel.kernels import waiting_list as kernel
 
     bed_args, iapt_args = bed_inputs(n_draws), iapt_inputs(n_draws)
     beds.project_beds(*small(bed_args))
@@ -165,7 +167,8 @@ def floor(n_draws: int) -> dict:
 def reference(n_footprints: int) -> dict:
     """The plain NumPy/Python references (tests/test_oracle.py) against the kernels on the same
     footprints, one thread."""
-    from stpmodel import beds, kernel
+    from stpmodel.kernels import beds
+    from stpmodel.kernels import waiting_list as kernel
     from tests.test_oracle import reference_beds, reference_iapt
 
     args = bed_inputs(1)
@@ -196,7 +199,7 @@ def peer_ciw(replications: int) -> dict:
     """Ciw and the kernel on one footprint's ward: 6.6 admissions a day staying 35 days (CV 1)
     on 220 beds, 3 years after a 380-day warm-up. Time per simulated bed-year, and the share
     placed out of area with its Monte Carlo error."""
-    from stpmodel import beds
+    from stpmodel.kernels import beds
     from tests.test_ciw import ciw_oap_share, mean_and_error
 
     rate, los, n_beds, years = 2400.0 / 365.0, 35.0, 220, 3

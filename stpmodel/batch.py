@@ -37,31 +37,10 @@ SCENARIO_GLOBS = ("*.yaml", "*.yml")
 SUMMARY_NAME = "summary.csv"
 STOP_TIMEOUT_S = 5.0  # how long stopped workers get to exit before they are killed
 
-# The key metrics of summary.csv: each one's figure in the last period (the final financial
-# year unless --by says otherwise), for the scenarios whose services report it (the mean over
-# draws when there are several; for several footprints, their total). Every standard that
-# applies follows them (see standards_columns).
-KEY_METRICS: tuple[str, ...] = (
-    "iapt_access_rate",
-    "iapt_recovery_rate",
-    "iapt_within_6_weeks",
-    "iapt_within_18_weeks",
-    "iapt_cost",
-    "mh_mean_los",
-    "beds_needed",
-    "oap_bed_days",
-    "oap_cost",
-    "crisis_admissions_avoided",
-    "crisis_cost",
-    "liaison_core24_coverage",
-    "liaison_cost",
-    "wte_required",
-    "wte_gap",
-    "investment",
-    "savings",
-    "net_cost",
-    "npv",
-)
+# The key metrics of summary.csv (those the services mark ``key``): each one's figure in the
+# last period (the final financial year unless --by says otherwise), for the scenarios whose
+# services report it (the mean over draws when there are several; for several footprints, their
+# total). Every standard that applies follows them (see standards_columns).
 SUMMARY_COLUMNS = ("file", "status", "output", "error", "scenario", "footprint_code",
                    "footprint", "draws", "final_period", "standards_not_met")
 
@@ -203,8 +182,10 @@ def _final(frame: pl.DataFrame) -> dict[str, Any]:
 
 
 def key_metrics(frame: pl.DataFrame) -> dict[str, str]:
-    """The :data:`KEY_METRICS` in the last period of one footprint's results (or their total's),
+    """The key metrics (:data:`stpmodel.services.KEY_METRICS`) in the last period of one footprint's results (or their total's),
     as text; with ``final_period``, that period's label."""
+    from .services import KEY_METRICS
+
     values = _final(frame)
     return {"final_period": str(values["final_period"]),
             **{m: format_number(values[m]) for m in KEY_METRICS if m in values}}
@@ -215,7 +196,7 @@ def standards_columns(frame: pl.DataFrame) -> dict[str, str]:
     footprint's results (or their total's), as the tidy output writes it: 1 met, 0 not met
     (with several draws, the share of draws that meet it), empty when it does not apply then.
     Columns are named as the output rows are, ``standard_<name>``."""
-    from .standards import STANDARDS
+    from .services import STANDARDS
 
     values = _final(frame)
     return {s.row_name: format_number(values[s.row_name]) for s in STANDARDS
@@ -350,7 +331,7 @@ def summary_csv(outcomes: Sequence[Outcome]) -> str:
     import csv
     import io
 
-    from .standards import STANDARDS
+    from .services import KEY_METRICS, STANDARDS
 
     present = {k for o in outcomes for k in o.summary}
     metrics = [m for m in KEY_METRICS if m in present]

@@ -490,7 +490,7 @@ _RULES = {
 
 
 def metrics_reference() -> str:
-    from .metrics import METRICS
+    from .services import METRICS
 
     rows = []
     for m in METRICS:

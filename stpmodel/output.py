@@ -23,8 +23,7 @@ from rich.measure import Measurement
 from rich.table import Table
 
 from .errors import OutputError
-from .metrics import METRICS
-from .standards import STANDARDS
+from .services import METRICS, STANDARDS
 
 Format = Literal["table", "csv", "parquet", "json"]
 FILE_FORMATS = ("csv", "parquet", "json")

@@ -12,15 +12,12 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from . import kernel as k
-from . import rows as r
-from .metrics import METRICS, Metric, metrics_for
+from .metrics import Metric
 from .model import Projection, run
-from .rows import SHARED_ROWS
 from .scenario import Scenario
-from .standards import STANDARDS, UNIT, applicable, judge
+from .services import LAYOUT, METRICS, N_ROWS, STANDARDS, metrics_for, present, standards_for
+from .standards import UNIT, judge
 from .timeline import By, Timeline
-from .values import month_label
 
 PERCENTILES = (5, 50, 95)
 
@@ -42,8 +39,8 @@ def aggregate(out: np.ndarray, period_of_month: np.ndarray,
         elif metric.aggregation == "stock":
             values[:, :, i] = out[:, :, metric.index][..., ends]
         else:
-            num = sums[:, :, metric.numerator]
-            den = sums[:, :, metric.denominator]
+            num = sums[:, :, metric.num]
+            den = sums[:, :, metric.den]
             with np.errstate(invalid="ignore", divide="ignore"):
                 values[:, :, i] = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
     return values
@@ -70,7 +67,7 @@ def total_rows(out: np.ndarray) -> np.ndarray:
     """out[draw, row, month] summed over footprints; rows the same for every footprint (such
     as days in the month) are taken once."""
     summed = out.sum(axis=1)
-    for row in SHARED_ROWS:
+    for row in LAYOUT.shared:
         summed[:, row] = out[:, 0, row]
     return summed
 
@@ -88,7 +85,7 @@ def _frame(out: np.ndarray, footprints: Sequence[tuple[str, str]], projection: P
     codes, labels = projection.timeline.periods(by)
     metrics = metrics_for(projection.services)
     values = aggregate(out, codes, metrics)  # [draw, footprint, metric, period]
-    standards = applicable(metrics)
+    standards = standards_for(metrics)
     first_months = projection.timeline.months[np.flatnonzero(np.r_[True, np.diff(codes) != 0])]
     met = judge(values, metrics, (first_months - 3) // 12, standards)
     values = np.concatenate([values, met], axis=2)
@@ -132,63 +129,17 @@ def partial_periods_of(timeline: Timeline, by: By) -> list[str]:
             if partial]
 
 
-def shortfalls(projection: Projection, by: By, tolerance: float = 0.0005) -> list[str]:
-    """Sentences naming each period whose IAPT access falls short of the plan, and why.
-
-    Uses the first footprint and the mean over draws. ``tolerance`` [fraction of need/year]
-    ignores differences too small to matter.
-    """
-    if "iapt" not in projection.services:
-        return []
-    codes, labels = projection.timeline.periods(by)
-    out = projection.out.mean(axis=0)  # [footprint, row, month]
-    notes = []
-    for f, (_, name) in enumerate(projection.footprints):
-        o = out[f]
-        for p, label in enumerate(labels):
-            months = np.flatnonzero(codes == p)
-            need = o[k.O_NEED_PER_MONTH, months].sum()
-            if need <= 0:
-                continue
-            achieved = o[k.O_ENTERED, months].sum() / need
-            target = o[k.O_PLANNED, months].sum() / need
-            if achieved >= target - tolerance:
-                continue
-            short = o[k.O_CAPACITY, months] < o[k.O_PLANNED, months] * (1 - 1e-9)
-            if short.any():
-                worst = months[short][np.argmax((o[k.O_WTE_REQUIRED] - o[k.O_WTE_AVAILABLE])
-                                                [months[short]])]
-                why = (f"therapists were short in {short.sum()} of {len(months)} months (at "
-                       f"worst {o[k.O_WTE_AVAILABLE, worst]:,.1f} WTE in post against "
-                       f"{o[k.O_WTE_REQUIRED, worst]:,.1f} required)")
-            else:
-                why = (f"too few referrals to fill the plan: "
-                       f"{o[k.O_JOINED, months].sum():,.0f} joined the waiting list against "
-                       f"{o[k.O_PLANNED, months].sum():,.0f} planned courses")
-            digits = 1 if f"{achieved:.1%}" != f"{target:.1%}" else 2
-            notes.append(f"{name} {label}: IAPT access {achieved:.{digits}%} is below the "
-                         f"planned {target:.{digits}%}; {why}.")
-    return notes
+def notes(projection: Projection, by: By) -> list[str]:
+    """The services' sentences on one block of footprints (such as IAPT access falling short of
+    the plan, and why)."""
+    return [note for service in present(projection.scenario.sections)
+            if service.notes is not None for note in service.notes(projection, by)]
 
 
-def payback(projection: Projection) -> str | None:
-    """When cumulative savings overtake cumulative investment for good (the mean over draws),
-    as a sentence; None when the scenario has no finance section."""
-    if "finance" not in projection.services:
-        return None
-    total = total_rows(projection.out)
-    cumulative = total[:, r.R_CUMULATIVE_NET_COST].mean(axis=0)
-    months = projection.timeline.months
-    if not np.any(total[:, r.R_INVESTMENT] > 0):
-        return "payback: nothing is invested above the start month's spend."
-    positive = np.flatnonzero(cumulative > 0)
-    if positive.size == 0:
-        return "payback: savings cover investment from the first month."
-    if positive[-1] == len(months) - 1:
-        return (f"payback: not by {month_label(int(months[-1]))}; the cumulative net cost is "
-                f"then £{cumulative[-1]:,.0f}.")
-    return (f"payback: {month_label(int(months[positive[-1] + 1]))}, when cumulative savings "
-            "overtake cumulative investment for good.")
+def total_notes(projection: Projection) -> list[str]:
+    """The services' sentences on the run's total (such as when the plan pays back)."""
+    return [note for service in present(projection.scenario.sections)
+            if service.total_notes is not None for note in service.total_notes(projection)]
 
 
 def unmet_standards(frame: pl.DataFrame) -> list[str]:
@@ -247,10 +198,10 @@ def report(scenario: Scenario, by: By, percentiles: Sequence[float] = PERCENTILE
     percentiles, and to its share of the per-draw total, before the next is run."""
     members = scenario.members
     timeline = Timeline(scenario.start, scenario.end)
-    per_footprint = scenario.n_draws * r.N_ROWS * timeline.n_months * 8.0
+    per_footprint = scenario.n_draws * N_ROWS * timeline.n_months * 8.0
     size = max(1, int(max_bytes // per_footprint))
     frames: list[pl.DataFrame] = []
-    notes = partial_periods_of(timeline, by)
+    lines = partial_periods_of(timeline, by)
     total: np.ndarray | None = None
     last: Projection | None = None
     for start in range(0, len(members), size):
@@ -259,16 +210,15 @@ def report(scenario: Scenario, by: By, percentiles: Sequence[float] = PERCENTILE
         tick = None if progress is None else (lambda n, done=done: progress(done + n))
         last = run(block, progress=tick)
         frames.append(tabulate(last, by, percentiles, total=False))
-        notes += shortfalls(last, by)
+        lines += notes(last, by)
         part = total_rows(last.out)
         total = part if total is None else total + part
-        total[:, SHARED_ROWS] = part[:, SHARED_ROWS]  # taken once, not summed
+        total[:, LAYOUT.shared] = part[:, LAYOUT.shared]  # taken once, not summed
     assert last is not None and total is not None
     whole = Projection(scenario, timeline, tuple((m.footprint.code, m.footprint.name)
                                                  for m in members), total[:, None])
     if len(members) > 1:
         frames.append(_frame(whole.out, (total_label(whole.footprints),), whole, by,
                              percentiles))
-    money = payback(whole)
     return Report(pl.concat(frames).sort(["footprint_code", "metric", "period"]),
-                  notes + ([money] if money else []))
+                  lines + total_notes(whole))

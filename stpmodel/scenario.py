@@ -9,7 +9,7 @@ published source; those declarations also feed ``stpmodel schema`` and docs/scen
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import (
     BaseModel,
@@ -17,6 +17,7 @@ from pydantic import (
     PrivateAttr,
     ValidationError,
     ValidationInfo,
+    create_model,
     field_validator,
     model_validator,
 )
@@ -24,35 +25,22 @@ from pydantic import (
 from .distributions import KINDS
 from .errors import Problem, ScenarioError
 from .problems import problems as validation_problems
-from .sections import (
-    LEVELS,
-    Acute,
-    Crisis,
-    Finance,
-    Footprint,
-    Iapt,
-    IaptWorkforce,
-    Inpatient,
-    Liaison,
-    Population,
-    Section,
-    spec,
-)
+from .sections import Footprint, Population, Section, spec
+from .services import SECTIONS, present
 from .source import KeyPath, Source, parse_yaml
 from .values import MONTH_RE, Month, Quantity, Trajectory, fail, month_label, number
 
-__all__ = ["Acute", "Crisis", "Finance", "Footprint", "Iapt", "IaptWorkforce", "Inpatient",
-           "Liaison", "Population", "Scenario", "load_scenario", "parse_scenario"]
+__all__ = ["Footprint", "Population", "Scenario", "load_scenario", "parse_scenario"]
 
 MAX_MONTHS = 600  # 50 years
-SERVICES = ("iapt", "inpatient", "crisis", "liaison", "acute", "finance")
 
 
-class Scenario(Section):
+class _Scenario(Section):
     """One footprint's plan, or the first of several (see :attr:`members`). Months are integer
-    indexes (see :mod:`stpmodel.values`)."""
+    indexes (see :mod:`stpmodel.values`). Each service's section is a field of the same name,
+    added from the registry (see :data:`Scenario`)."""
 
-    _members: tuple[Scenario, ...] = PrivateAttr(default=())
+    _members: tuple[_Scenario, ...] = PrivateAttr(default=())
 
     name: Annotated[str, Field(min_length=1)] = spec("scenario name, shown in every output row",
                                                      "text")
@@ -73,15 +61,6 @@ class Scenario(Section):
         "run lists them after the results as assumptions to replace with local figures",
         "key paths", default=[])
     population: Population = spec("the footprint's adult population", "")
-    iapt: Iapt | None = spec("IAPT (NHS Talking Therapies)", "", default=None)
-    inpatient: Inpatient | None = spec("adult acute mental health beds and out-of-area placements",
-                                       "", default=None)
-    crisis: Crisis | None = spec("crisis resolution and home treatment teams", "", default=None)
-    liaison: Liaison | None = spec("liaison psychiatry in acute hospitals (CORE24)", "",
-                                   default=None)
-    acute: Acute | None = spec("acute physical-health integration: A&E attendances and "
-                               "non-elective admissions avoided", "", default=None)
-    finance: Finance | None = spec("investment, savings, NPV, budget and MHIS", "", default=None)
 
     @field_validator("end")
     @classmethod
@@ -96,46 +75,21 @@ class Scenario(Section):
         return end
 
     @model_validator(mode="after")
-    def _sections_fit_together(self) -> Scenario:
-        if self.iapt is None and self.inpatient is None and self.liaison is None:
-            raise fail("a scenario needs at least one service: iapt, inpatient or liaison",
-                       "add an 'iapt:', 'inpatient:' or 'liaison:' section")
-        if self.liaison is not None:
-            self._check_liaison(self.liaison)
-        if self.crisis is not None:
-            if self.inpatient is None:
-                raise fail("crisis teams change admissions, so they need an 'inpatient:' section",
-                           key="crisis")
-            if self.population.total is None:
-                raise fail("crisis teams are sized by the whole population: add "
-                           "population.total [persons]", key="population")
-            basic, core = self.crisis.basic_coverage, self.crisis.core_coverage
-            for month in sorted({*basic.months, *core.months} or {self.start}):
-                both = basic.resolve(month) + core.resolve(month)
-                if both > 1.0 + 1e-12:
-                    raise fail(f"basic_coverage + core_coverage is {both:g} in "
-                               f"{month_label(month)}; together they can cover at most the "
-                               "whole population (1)", key="crisis.core_coverage")
+    def _sections_fit_together(self) -> _Scenario:
+        names = self.sections
+        if not any(s.standalone for s in present(names)):
+            standalone = [s.name for s in SECTIONS if s.standalone]
+            raise fail(f"a scenario needs at least one service: {', '.join(standalone[:-1])} "
+                       f"or {standalone[-1]}",
+                       "add a section: " + ", ".join(f"'{name}:'" for name in standalone[:-1])
+                       + f" or '{standalone[-1]}:'")
+        for service in present(names):
+            if service.check is not None:
+                service.check(self)
         return self
 
-    @staticmethod
-    def _check_liaison(liaison: Liaison) -> None:
-        for i, hospital in enumerate(liaison.hospitals):
-            for level in {LEVELS[int(v)] for v in hospital.level.values}:
-                if level in ("core", "enhanced") and getattr(liaison.levels, level) is None:
-                    raise fail(f"hospital '{hospital.name}' uses the {level} level, whose "
-                               "staffing and effect are not given",
-                               f"add liaison.levels.{level}: {{consultants: ..., "
-                               "professionals: ..., effect: ...}",
-                               key=f"liaison.hospitals.{i}.level")
-            if hospital.ae_attendances is not None and liaison.reference_ae_attendances is None:
-                raise fail("hospitals are sized by A&E attendances, so the effect needs the "
-                           "size of the hospital it was measured in",
-                           "add liaison.reference_ae_attendances [attendances/year]",
-                           key=f"liaison.hospitals.{i}.ae_attendances")
-
     @model_validator(mode="after")
-    def _assumptions_name_keys(self) -> Scenario:
+    def _assumptions_name_keys(self) -> _Scenario:
         for i, path in enumerate(self.assumptions):
             try:
                 self.value_at(path)
@@ -160,32 +114,41 @@ class Scenario(Section):
         """``key = value`` for each placeholder named in ``assumptions``."""
         return [f"{path} = {_describe(self.value_at(path))}" for path in self.assumptions]
 
-    def with_members(self, members: tuple[Scenario, ...]) -> Scenario:
+    def with_members(self, members: tuple[_Scenario, ...]) -> _Scenario:
         """This scenario standing for ``members`` (its own shared keys are the first's)."""
         copy = members[0].model_copy()
         copy.__pydantic_private__ = {"_members": members}
         return copy
 
     @property
-    def members(self) -> tuple[Scenario, ...]:
+    def members(self) -> tuple[_Scenario, ...]:
         """One complete scenario per footprint: itself, or those listed under ``footprints``."""
         private = self.__pydantic_private__ or {}
         return private.get("_members") or (self,)
 
+    def section(self, name: str) -> Any:
+        """The section of the service ``name``, or None when the scenario has none."""
+        return getattr(self, name, None)
+
+    @property
+    def sections(self) -> tuple[str, ...]:
+        """The services whose sections this scenario has, in registry order."""
+        return tuple(s.name for s in SECTIONS if self.section(s.name) is not None)
+
     @property
     def services(self) -> tuple[str, ...]:
-        """The services this scenario models, in report order."""
-        present = [name for name in SERVICES if getattr(self, name) is not None]
-        if self.finance is not None:
-            present += [name for name in ("budget", "mhis")
-                        if getattr(self.finance, name) is not None]
-        return tuple(present)
+        """What this scenario models, in registry order: its sections, then the features they
+        switch on (such as finance's budget and mhis)."""
+        names = self.sections
+        return names + tuple(feature for s in SECTIONS if s.name in names
+                             for feature in s.features(self.section(s.name)))
 
     @property
     def n_draws(self) -> int:
         return int(self.draws)
 
-    def with_overrides(self, *, draws: int | None = None, seed: int | None = None) -> Scenario:
+    def with_overrides(self, *, draws: int | None = None,
+                       seed: int | None = None) -> _Scenario:
         update: dict[str, Any] = {}
         if draws is not None:
             update["draws"] = draws
@@ -196,6 +159,14 @@ class Scenario(Section):
         if len(self.members) > 1:  # every footprint runs with the same draws and seed
             return self.with_members(tuple(m.model_copy(update=update) for m in self.members))
         return self.model_copy(update=update)
+
+
+if TYPE_CHECKING:
+    Scenario = _Scenario
+else:
+    Scenario = create_model(
+        "Scenario", __base__=_Scenario, __doc__=_Scenario.__doc__,
+        **{s.name: (s.section | None, spec(s.title, "", default=None)) for s in SECTIONS})
 
 
 def _describe(value: Any) -> str:
@@ -337,9 +308,11 @@ def _differences(members: list[Scenario], src: Source) -> list[Problem]:
                                 f"{', '.join(member.services)} but the first models "
                                 f"{', '.join(first.services)}; every footprint needs the same "
                                 "sections")]
-        for key in ("los_distribution", "repatriate"):
-            if (first.inpatient and member.inpatient
-                    and getattr(member.inpatient, key) != getattr(first.inpatient, key)):
-                return [src.problem(("footprints", i, "inpatient", key), f"inpatient.{key} "
-                                    "must be the same for every footprint")]
+        for service in SECTIONS:
+            for key in service.same_for_every_footprint:
+                mine, theirs = member.section(service.name), first.section(service.name)
+                if mine is not None and getattr(mine, key) != getattr(theirs, key):
+                    return [src.problem(("footprints", i, service.name, key),
+                                        f"{service.name}.{key} must be the same for every "
+                                        "footprint")]
     return []

@@ -1,9 +1,11 @@
-"""The national standards, and whether each is met in each period.
+"""What a national standard is, and whether each is met in each period.
 
-A standard compares one reported metric, aggregated over the period, with a threshold that may
-change by financial year (or with another metric, for the budget and MHIS checks). It is judged
-per draw, so with several draws the mean of a standard row is the share of draws meeting it.
-A period before a standard applies, or whose metric is missing, reports nothing for it.
+Each service declares its standards (``stpmodel/services/``); the registry collects them
+(:data:`stpmodel.services.STANDARDS`). A standard compares one reported metric, aggregated over the
+period, with a threshold that may change by financial year (or with another metric, for the budget
+and MHIS checks). It is judged per draw, so with several draws the mean of a standard row is the
+share of draws meeting it. A period before a standard applies, or whose metric is missing, reports
+nothing for it.
 """
 
 from __future__ import annotations
@@ -45,41 +47,13 @@ class Standard:
 
 
 ALWAYS = 0  # applies from any year
-STANDARDS: tuple[Standard, ...] = (
-    Standard("iapt_access", "iapt_access_rate", ">=", ((2019, 0.22), (2020, 0.25)),
-             "IAPT access: 22% of need in 2019/20, 25% from 2020/21",
-             "2019/20 planning guidance; Five Year Forward View for Mental Health (2016)"),
-    Standard("iapt_recovery", "iapt_recovery_rate", ">=", ((ALWAYS, 0.50),),
-             "IAPT recovery: at least 50%", "2019/20 planning guidance"),
-    Standard("iapt_6_weeks", "iapt_within_6_weeks", ">=", ((ALWAYS, 0.75),),
-             "IAPT waits: 75% enter treatment within 6 weeks", "2019/20 planning guidance"),
-    Standard("iapt_18_weeks", "iapt_within_18_weeks", ">=", ((ALWAYS, 0.95),),
-             "IAPT waits: 95% enter treatment within 18 weeks", "2019/20 planning guidance"),
-    Standard("liaison_core24", "liaison_core24_coverage", ">=", ((2020, 0.50), (2023, 0.70)),
-             "CORE24 liaison: 50% of acute hospitals by 2020/21, 70% by 2023/24",
-             "NHS Long Term Plan (2019)"),
-    Standard("oaps_ended", "oap_bed_days", "<=", ((2021, 0.0),),
-             "no out-of-area placements from 2021/22",
-             "Five Year Forward View for Mental Health (2016): eliminate inappropriate OAPs "
-             "by 2020/21"),
-    Standard("los_32_days", "mh_planned_los", "<=", ((2023, 32.0),),
-             "adult acute mean length of stay of 32 days or less from 2023/24 (as planned: "
-             "the simulated mean scatters around it)",
-             "NHS Long Term Plan, mental health deliverables for 2023/24"),
-    Standard("within_budget", "investment", "<=", ((ALWAYS, 0.0),),
-             "investment within the scenario's budget", "the scenario's finance.budget",
-             against="budget"),
-    Standard("mhis", "mh_spend", ">=", ((ALWAYS, 0.0),),
-             "Mental Health Investment Standard: MH spend grows at least as fast as the "
-             "allocation", "NHS England, Mental Health Investment Standard",
-             against="mhis_minimum"),
-)
 
 
-def applicable(metrics: tuple[Metric, ...]) -> tuple[Standard, ...]:
-    """The standards whose metrics (and comparison metric) are reported."""
+def applicable(metrics: tuple[Metric, ...],
+               standards: tuple[Standard, ...]) -> tuple[Standard, ...]:
+    """The ``standards`` whose metrics (and comparison metric) are reported."""
     names = {m.name for m in metrics}
-    return tuple(s for s in STANDARDS
+    return tuple(s for s in standards
                  if s.metric in names and (not s.against or s.against in names))
 
 

@@ -104,8 +104,8 @@ tests/bad/several-problems.yaml:12:3: iapt.acess: unknown key 'acess'
 tests/bad/several-problems.yaml:19:10: iapt.workforce.wte: expected a number of at least 0 [WTE], got -165""",
     # Sections that must fit together.
     "no-services": """\
-tests/bad/no-services.yaml:2:1: a scenario needs at least one service: iapt, inpatient or liaison
-  hint: add an 'iapt:', 'inpatient:' or 'liaison:' section""",
+tests/bad/no-services.yaml:2:1: a scenario needs at least one service: iapt, liaison or inpatient
+  hint: add a section: 'iapt:', 'liaison:' or 'inpatient:'""",
     "crisis-without-inpatient": """\
 tests/bad/crisis-without-inpatient.yaml:13:1: crisis: crisis teams change admissions, so they need an 'inpatient:' section""",
     "crisis-without-total": """\

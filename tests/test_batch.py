@@ -15,12 +15,12 @@ import polars as pl
 import pytest
 from typer.testing import CliRunner
 
-from stpmodel.batch import KEY_METRICS, BatchError, Job, Outcome, expand, plan, summary_csv
+from stpmodel.batch import BatchError, Job, Outcome, expand, plan, summary_csv
 from stpmodel.cli import app
 from stpmodel.compare import read_output
-from stpmodel.metrics import metrics_for
 from stpmodel.scenario import load_scenario
-from stpmodel.standards import applicable
+from stpmodel.services import KEY_METRICS, metrics_for
+from stpmodel.services import standards_for as applicable
 
 from .conftest import ROOT, SCENARIOS
 

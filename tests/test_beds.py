@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stpmodel import beds as b
+from stpmodel.kernels import beds as b
 
 YEARS = 10
 DAYS = np.full(12 * YEARS, 30, dtype=np.int64)  # 30-day months: 3,600 days a run

@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pytest
 
-from stpmodel import beds as b
+from stpmodel.kernels import beds as b
 
 from .test_beds import erlang_b
 

@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from stpmodel.cli import app
-from stpmodel.metrics import metrics_for
-from stpmodel.standards import applicable
+from stpmodel.services import metrics_for
+from stpmodel.services import standards_for as applicable
 
 from .conftest import ROOT, SCENARIOS
 

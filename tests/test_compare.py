@@ -22,11 +22,11 @@ from stpmodel.compare import (
     select,
     to_table_rows,
 )
-from stpmodel.metrics import metrics_for
 from stpmodel.output import write_frame
 from stpmodel.results import report
 from stpmodel.scenario import load_scenario, parse_scenario
-from stpmodel.standards import applicable
+from stpmodel.services import metrics_for
+from stpmodel.services import standards_for as applicable
 
 from .conftest import MINIMAL, SCENARIOS
 

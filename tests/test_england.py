@@ -19,8 +19,8 @@ import pytest
 from typer.testing import CliRunner
 
 from stpmodel.cli import app
-from stpmodel.metrics import BY_NAME, metrics_for
 from stpmodel.scenario import load_scenario
+from stpmodel.services import BY_NAME, metrics_for
 
 from .conftest import ROOT, SCENARIOS
 
@@ -91,7 +91,7 @@ def test_it_validates_and_lists_the_44_footprints():
     scenario = load_scenario(SCENARIO)
     assert [m.footprint.code for m in scenario.members] == CODES
     assert scenario.n_draws == 1
-    assert scenario.services == ("iapt", "inpatient", "crisis", "finance")
+    assert scenario.services == ("iapt", "crisis", "inpatient", "finance")  # registry order
     for member in scenario.members:  # each footprint starts from its own 2018-19 access
         assert member.iapt.access.values[1:] == (max(0.22, member.iapt.access.values[0]),
                                                  max(0.25, member.iapt.access.values[0]))

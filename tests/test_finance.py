@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from stpmodel.cli import app
 from stpmodel.model import run
-from stpmodel.results import payback, tabulate, unmet_standards
+from stpmodel.results import tabulate, total_notes, unmet_standards
 from stpmodel.scenario import parse_scenario
 
 from .conftest import SCENARIOS
@@ -76,8 +76,8 @@ def test_payback_month_with_a_one_off_cost():
     (£183,125), negative after 22: payback in the 22nd month from April 2019, January 2021."""
     text = RAID.replace("end: 2020-03", "end: 2022-03").replace(
         "finance: {}", "finance: {one_off: {2019-04: 5000000}}")
-    assert payback(run(parse_scenario(text))) == (
-        "payback: 2021-01, when cumulative savings overtake cumulative investment for good.")
+    assert total_notes(run(parse_scenario(text))) == [
+        "payback: 2021-01, when cumulative savings overtake cumulative investment for good."]
 
 
 def test_mhis_needs_about_121m_more():

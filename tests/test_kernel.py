@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from stpmodel import kernel as k
+from stpmodel.kernels import waiting_list as k
 
 KERNELS = pytest.mark.parametrize(
     "footprint", [k.iapt_footprint, k.iapt_footprint.py_func], ids=["compiled", "python"])

@@ -7,10 +7,11 @@ import csv
 import numpy as np
 import pytest
 
-from stpmodel.inputs import adults_by_month
 from stpmodel.model import run
-from stpmodel.results import shortfalls, tabulate
-from stpmodel.scenario import Iapt, Scenario, load_scenario, parse_scenario
+from stpmodel.results import tabulate
+from stpmodel.scenario import Scenario, load_scenario, parse_scenario
+from stpmodel.services.base import adults_by_month
+from stpmodel.services.iapt import Iapt, shortfalls
 
 from .conftest import MINIMAL, ROOT, SCENARIOS
 

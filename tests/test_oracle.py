@@ -20,8 +20,8 @@ import math
 import numpy as np
 import pytest
 
-from stpmodel import beds as b
-from stpmodel import kernel as k
+from stpmodel.kernels import beds as b
+from stpmodel.kernels import waiting_list as k
 
 from .test_kernel import inputs
 

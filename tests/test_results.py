@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from stpmodel import kernel as k
+from stpmodel.kernels import waiting_list as k
 from stpmodel.metrics import Metric
 from stpmodel.results import aggregate
 from stpmodel.timeline import Timeline
@@ -13,7 +13,7 @@ from stpmodel.values import month_index
 
 FLOW = Metric("flow", "persons", "flow", "", index=k.O_ENTERED)
 STOCK = Metric("stock", "persons", "stock", "", index=k.O_WAITING)
-RATE = Metric("rate", "fraction", "rate", "", numerator=k.O_WITHIN_6, denominator=k.O_ENTERED)
+RATE = Metric("rate", "fraction", "rate", "", num=k.O_WITHIN_6, den=k.O_ENTERED)
 
 
 def monthly(entered, waiting, within):

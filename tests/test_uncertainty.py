@@ -12,12 +12,13 @@ from typer.testing import CliRunner
 
 from stpmodel.cli import app
 from stpmodel.distributions import Dist
-from stpmodel.inputs import build_iapt
 from stpmodel.model import run
 from stpmodel.results import tabulate
 from stpmodel.sampling import Sampler, uncertain_values
 from stpmodel.scenario import parse_scenario
 from stpmodel.sensitivity import tornado
+from stpmodel.services.base import Context
+from stpmodel.services.iapt import build as build_iapt
 from stpmodel.timeline import Timeline
 
 from .conftest import MINIMAL, SCENARIOS
@@ -73,8 +74,8 @@ def test_draws_depend_on_their_own_path_only():
     more = parse_scenario(UNCERTAIN.replace("waiting_list: 0",
                                             "waiting_list: {uniform: [0, 500]}")).with_overrides(
         draws=80)
-    a = build_iapt(base.iapt, base, line, Sampler(3, 50))
-    b = build_iapt(more.iapt, more, line, Sampler(3, 80))
+    a = build_iapt(base.iapt, Context(base, line, Sampler(3, 50), 3, ()))
+    b = build_iapt(more.iapt, Context(more, line, Sampler(3, 80), 3, ()))
     np.testing.assert_array_equal(a.series[:, :, 1:3], b.series[:50, :, 1:3])  # prevalence, access
     assert len(uncertain_values(more)) == len(uncertain_values(base)) + 1
     assert [p for p, _ in uncertain_values(base)] == ["iapt.prevalence", "iapt.access.2020-03"]
@@ -99,9 +100,7 @@ def test_probability_of_meeting_a_standard_is_the_share_of_draws():
                                                 "[30, 40]}}")
     frame = tabulate(run(parse_scenario(text).with_overrides(draws=40)), "year")
     projection = run(parse_scenario(text).with_overrides(draws=40))
-    from stpmodel import beds as b
-    from stpmodel import rows as r
-    oap = projection.out[:, 0, r.bed(b.B_OAP_BED_DAYS), 24:36].sum(axis=1)  # 2021/22
+    oap = projection.row("inpatient.oap_bed_days")[:, 0, 24:36].sum(axis=1)  # 2021/22
     share = frame.filter((pl.col("metric") == "standard_oaps_ended")
                          & (pl.col("period") == "2021/22"))["mean"][0]
     assert share == pytest.approx(np.mean(oap <= 1e-9))

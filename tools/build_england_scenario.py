@@ -46,21 +46,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from stpmodel import reference  # noqa: E402
-from stpmodel.newscenario import (  # noqa: E402
+from stpmodel.services.crisis import BASIC_WTE as CRISIS_BASIC_WTE  # noqa: E402
+from stpmodel.services.crisis import CORE_WTE as CRISIS_CORE_WTE  # noqa: E402
+from stpmodel.services.crisis import COST_PER_WTE as CRISIS_COST_PER_WTE  # noqa: E402
+from stpmodel.services.crisis import Crisis  # noqa: E402
+from stpmodel.services.iapt import (  # noqa: E402
     ACCESS_STANDARD,
     BASELINE_YEAR,
-    CRISIS_BASIC_WTE,
-    CRISIS_CORE_WTE,
-    CRISIS_COST_PER_WTE,
-    END,
-    GROWTH_TO,
-    LOS_CV,
-    LOS_STANDARD,
-    POPULATION_YEAR,
     SESSIONS_PER_WTE,
-    START,
-    schema_default,
+    Iapt,
 )
+from stpmodel.services.inpatient import LOS_CV, LOS_STANDARD, Inpatient  # noqa: E402
+from stpmodel.template import END, GROWTH_TO, POPULATION_YEAR, START, default_of  # noqa: E402
 
 OUTPUT = ROOT / "scenarios" / "england-ltp.yaml"
 COMMAND = ".venv/bin/python tools/build_england_scenario.py"
@@ -77,11 +74,11 @@ MILESTONES = {"2020-03": 11, "2021-03": 23}  # months after April 2019
 LAST = ("2024-03", 59)
 
 # The schema's defaults (their sources are in docs/data-sources.md).
-PREVALENCE = schema_default("iapt", "prevalence")
-ENTRY = schema_default("iapt", "entry_rate")
-SESSIONS = schema_default("iapt", "sessions_per_course")
-OCCUPANCY = schema_default("inpatient", "target_occupancy")
-PER_TEAM = schema_default("crisis", "population_per_team")
+PREVALENCE = default_of(Iapt, "prevalence")
+ENTRY = default_of(Iapt, "entry_rate")
+SESSIONS = default_of(Iapt, "sessions_per_course")
+OCCUPANCY = default_of(Inpatient, "target_occupancy")
+PER_TEAM = default_of(Crisis, "population_per_team")
 
 ASSUMPTIONS = (
     "iapt.referrals", "iapt.waiting_list", "iapt.course_weeks", "iapt.workforce.sessions_per_wte",

@@ -80,7 +80,7 @@ def run(
     else:
         from rich.console import Console
 
-        from ..metrics import SUMMARY
+        from ..services import SUMMARY
 
         fp = loaded.footprint
         title = f"{loaded.name} · {fp.name} ({fp.code}) · by {by.value}"

@@ -1,4 +1,4 @@
-"""The projection kernel: pure numeric code, arrays in and arrays out.
+"""The waiting-list kernel (IAPT): pure numeric code, arrays in and arrays out.
 
 It imports nothing from stpmodel, does no I/O and keeps no state. Array layout::
 

@@ -20,13 +20,13 @@ The simulation starts ``warmup_days`` before the first month with the first mont
 and beds, so that the first month does not begin with empty wards. Nothing from the warm-up is
 reported except the beds it leaves occupied.
 
-How it is made fast (docs/performance.md has the figures). Each (draw, footprint) owns a
-Mersenne Twister from :mod:`stpmodel.streams`, which draws exactly what numba's ``np.random``
-would, without its per-draw thread-local lookup. The discharge times of occupied beds are kept in
-a calendar queue: buckets of about two discharges' width, each a linked list in a pool of nodes,
-with the current bucket sorted; discharges come out in time order, as from a heap, for a few
-operations each instead of a heap's ~2 log2(beds). A stay's bed days start from the month of its
-admission, which the simulation knows, and a day → month table finds the month it ends in.
+How it is made fast (docs/performance.md has the figures). Each (draw, footprint) owns a Mersenne
+Twister from :mod:`stpmodel.kernels.streams`, which draws exactly what numba's ``np.random`` would,
+without its per-draw thread-local lookup. The discharge times of occupied beds are kept in a
+calendar queue: buckets of about two discharges' width, each a linked list in a pool of nodes, with
+the current bucket sorted; discharges come out in time order, as from a heap, for a few operations
+each instead of a heap's ~2 log2(beds). A stay's bed days start from the month of its admission,
+which the simulation knows, and a day → month table finds the month it ends in.
 """
 
 from __future__ import annotations

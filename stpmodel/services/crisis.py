@@ -1,0 +1,146 @@
+"""Crisis resolution and home treatment teams (CRHT): cover, staff, cost, and the effect on
+admissions that the inpatient service applies (so the admissions they avoid are reported
+there). Equations: docs/model.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from ..metrics import Metric
+from ..sections import WTE, Section, spec
+from ..template import TemplateContext, comment_defaults, default_of, num
+from ..values import FRACTION, Quantity, fail, month_label, number, series
+from .base import Context, Cost, Rows, Service, Staff
+
+if TYPE_CHECKING:
+    from ..scenario import Scenario
+
+EFFECT = Quantity("fraction", 0.0, 0.99, percent_hint=True)  # below 1: some admissions remain
+
+
+class Crisis(Section):
+    basic_coverage: series(FRACTION, "linear") = spec(  # type: ignore[valid-type]
+        "share of the population covered by a crisis team that is not 24/7 to the CORE "
+        "standard", "fraction of population", interp="linear")
+    core_coverage: series(FRACTION, "linear") = spec(  # type: ignore[valid-type]
+        "share of the population covered by a 24/7 crisis team meeting the CORE standard",
+        "fraction of population", interp="linear")
+    basic_effect: number(EFFECT) = spec(  # type: ignore[valid-type]
+        "fall in admissions with a crisis team, against none", "fraction", default=0.10,
+        source="Glover, Arts & Babu, Br J Psychiatry 2006: admissions 10% lower with a crisis "
+               "resolution team")
+    core_effect: number(EFFECT) = spec(  # type: ignore[valid-type]
+        "fall in admissions with a 24/7 crisis team, against none", "fraction", default=0.23,
+        source="Glover, Arts & Babu, Br J Psychiatry 2006: admissions 23% lower with a 24-hour "
+               "crisis resolution team")
+    population_per_team: number(Quantity("persons", 0.0, above_lo=True)) = spec(  # type: ignore[valid-type]
+        "population one team serves", "persons", default=150_000.0,
+        source="Department of Health, Mental Health Policy Implementation Guide (2001): one "
+               "team per 150,000 population")
+    basic_wte_per_team: number(WTE) = spec(  # type: ignore[valid-type]
+        "staff of one crisis team that is not 24/7", "WTE")
+    core_wte_per_team: number(WTE) = spec(  # type: ignore[valid-type]
+        "staff of one 24/7 CORE crisis team", "WTE")
+    cost_per_wte: series(Quantity("£/WTE/year", 0.0), "step") = spec(  # type: ignore[valid-type]
+        "cost of one crisis team WTE a year, pay and non-pay", "£/WTE/year", interp="step")
+
+
+def check(scenario: Scenario) -> None:
+    """Crisis teams change admissions and are sized by the whole population; basic and CORE
+    cover together cover at most everyone."""
+    crisis = scenario.section("crisis")
+    if scenario.section("inpatient") is None:
+        raise fail("crisis teams change admissions, so they need an 'inpatient:' section",
+                   key="crisis")
+    if scenario.population.total is None:
+        raise fail("crisis teams are sized by the whole population: add "
+                   "population.total [persons]", key="population")
+    basic, core = crisis.basic_coverage, crisis.core_coverage
+    for month in sorted({*basic.months, *core.months} or {scenario.start}):
+        both = basic.resolve(month) + core.resolve(month)
+        if both > 1.0 + 1e-12:
+            raise fail(f"basic_coverage + core_coverage is {both:g} in "
+                       f"{month_label(month)}; together they can cover at most the "
+                       "whole population (1)", key="crisis.core_coverage")
+
+
+@dataclass(frozen=True)
+class CrisisInputs:
+    effect: np.ndarray  # fall in admissions against no crisis team [fraction, draw × month]
+    wte: np.ndarray  # [WTE, draw × month]
+    cost_per_wte: np.ndarray  # [£/WTE/year, draw × month]
+
+
+def build(crisis: Crisis, ctx: Context) -> CrisisInputs:
+    """Cover, staff and effect for one footprint. The effect is basic_coverage × basic_effect +
+    core_coverage × core_effect; staff are the population ÷ population_per_team × (cover × WTE
+    per team) for each kind of team."""
+    basic = ctx.series("crisis.basic_coverage", crisis.basic_coverage)
+    core = ctx.series("crisis.core_coverage", crisis.core_coverage)
+    effect = (basic * ctx.value("crisis.basic_effect", crisis.basic_effect)[:, None]
+              + core * ctx.value("crisis.core_effect", crisis.core_effect)[:, None])
+    total = ctx.value("population.total", ctx.scenario.population.total)
+    population = total[:, None] * ctx.population_index
+    per_team = ctx.value("crisis.population_per_team", crisis.population_per_team)[:, None]
+    wte = population / per_team * (
+        basic * ctx.value("crisis.basic_wte_per_team", crisis.basic_wte_per_team)[:, None]
+        + core * ctx.value("crisis.core_wte_per_team", crisis.core_wte_per_team)[:, None])
+    return CrisisInputs(effect, wte, ctx.series("crisis.cost_per_wte", crisis.cost_per_wte))
+
+
+def derive(rows: Rows, inputs: CrisisInputs, ctx: Context) -> None:
+    rows["wte"] = inputs.wte
+    rows["cost"] = inputs.wte * inputs.cost_per_wte / 12.0
+
+
+# Illustrative placeholders: no public source gives these. They only let the scenario run.
+BASIC_COVERAGE, CORE_COVERAGE = 1.0, 0.0
+BASIC_WTE, CORE_WTE, COST_PER_WTE = 14.0, 24.0, 55_000.0
+
+
+def template(t: TemplateContext) -> None:
+    out = t.out
+    per_team = default_of(Crisis, "population_per_team")
+    written = {"basic_coverage", "core_coverage", "basic_wte_per_team", "core_wte_per_team",
+               "cost_per_wte"}
+    out.key("crisis")
+    comment_defaults(out, Crisis, written,
+                     extra=f" So {t.total:,} people need {t.total / per_team:.1f} teams.")
+    out.comment("ILLUSTRATIVE PLACEHOLDER: a crisis team covers everyone today, none of it 24/7 "
+                "to the CORE standard. No bundled source gives crisis cover by footprint. PLAN: "
+                "write your move to 24/7 CORE teams as trajectories, e.g. "
+                "core_coverage: {2019-04: 0, 2021-04: 1}.", 2)
+    out.key("basic_coverage", num(BASIC_COVERAGE), 2)
+    out.key("core_coverage", num(CORE_COVERAGE), 2)
+    out.comment("ILLUSTRATIVE PLACEHOLDERS: staff of a team that is not 24/7 and of a 24/7 CORE "
+                "team, and the cost of a WTE (pay and non-pay). No public source is bundled; "
+                "these are the values scenarios/end-oaps.yaml uses.", 2)
+    out.key("basic_wte_per_team", num(BASIC_WTE), 2)
+    out.key("core_wte_per_team", num(CORE_WTE), 2)
+    out.key("cost_per_wte", num(COST_PER_WTE), 2)
+    t.assumptions.extend(["crisis.basic_coverage", "crisis.core_coverage",
+                          "crisis.basic_wte_per_team", "crisis.core_wte_per_team",
+                          "crisis.cost_per_wte"])
+
+
+SERVICE = Service(
+    name="crisis",
+    title="crisis resolution and home treatment teams",
+    section=Crisis,
+    rows=("wte", "cost"),  # [WTE], [£]
+    inputs=build,
+    derive=derive,
+    check=check,
+    staff=(Staff("wte", "wte"),),  # taken as staffed as planned
+    costs=(Cost("cost"),),
+    template=template,
+    metrics=(
+        Metric("crisis_wte", "WTE", "stock", "crisis team staff", row="wte"),
+        Metric("crisis_cost", "£", "flow", "crisis team staff × cost per WTE", row="cost",
+               key=True),
+    ),
+)
