@@ -182,8 +182,9 @@ def _final(frame: pl.DataFrame) -> dict[str, Any]:
 
 
 def key_metrics(frame: pl.DataFrame) -> dict[str, str]:
-    """The key metrics (:data:`stpmodel.services.KEY_METRICS`) in the last period of one footprint's results (or their total's),
-    as text; with ``final_period``, that period's label."""
+    """The key metrics (:data:`stpmodel.services.KEY_METRICS`) in the last period of one
+    footprint's results (or their total's), as text; with ``final_period``, that period's
+    label."""
     from .services import KEY_METRICS
 
     values = _final(frame)
