@@ -25,9 +25,10 @@ run: $(STAMP) ## run a shipped scenario (SCENARIO=...) and print the table
 test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest -q
 
-lint: $(STAMP) ## ruff and mypy
-	$(BIN)/ruff check stpmodel tests benchmarks
+lint: $(STAMP) ## ruff, mypy, and the layers (import-linter; docs/contributing.md)
+	$(BIN)/ruff check stpmodel tests benchmarks tools
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 docs: $(STAMP) ## regenerate docs/cli.md from --help and the metric table in docs/model.md
 	$(BIN)/python -m stpmodel.docgen
