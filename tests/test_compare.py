@@ -16,12 +16,12 @@ from stpmodel.compare import (
     compare,
     comparison_csv,
     granularity,
-    input_differences,
     like_for_like,
     read_output,
     select,
     to_table_rows,
 )
+from stpmodel.inputdiff import input_differences
 from stpmodel.output import write_frame
 from stpmodel.results import report
 from stpmodel.scenario import load_scenario, parse_scenario

@@ -196,7 +196,7 @@ class _Side:
         return str(names[0]) if len(names) == 1 else f"{len(names)} scenarios"
 
     def input_differences(self, other: _Side) -> list[Any]:
-        from ..compare import input_differences
+        from ..inputdiff import input_differences
 
         if self.scenario is None or other.scenario is None:
             return []
