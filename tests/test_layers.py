@@ -74,3 +74,19 @@ def test_every_service_module_is_in_the_registry() -> None:
         declared = [v for v in vars(module).values() if isinstance(v, Service)]
         assert declared, f"{path.name} declares no Service"
         assert all(s in SERVICES for s in declared), f"{path.name}: not in the registry"
+
+
+@pytest.mark.parametrize(("rows", "kernel", "prefix"), [
+    ("stpmodel.services.iapt:KERNEL_ROWS", "stpmodel.kernels.waiting_list", "O_"),
+    ("stpmodel.services.inpatient:BED_ROWS", "stpmodel.kernels.beds", "B_"),
+])
+def test_kernel_rows_are_named_in_the_kernels_order(rows: str, kernel: str, prefix: str) -> None:
+    """A service names its kernel's output rows without importing the kernel (so that validating
+    a scenario does not load numba): the names must be the kernel's constants, in order."""
+    module, name = rows.split(":")
+    names = getattr(importlib.import_module(module), name)
+    constants = sorted(((v, n) for n, v in vars(importlib.import_module(kernel)).items()
+                        if n.startswith(prefix)))
+    assert [v for v, _ in constants] == list(range(len(constants)))
+    assert tuple(n[len(prefix):].lower() for _, n in constants) == names[:len(constants)]
+    assert len(names) >= len(constants)

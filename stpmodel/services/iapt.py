@@ -12,10 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-import polars as pl
 
-from .. import reference
-from ..kernels import waiting_list as k
 from ..metrics import Metric
 from ..sections import PERSONS, WTE, Section, spec
 from ..standards import ALWAYS, Standard
@@ -113,6 +110,8 @@ class IaptInputs:
 
 def build(iapt: Iapt, ctx: Context) -> IaptInputs:
     """The waiting-list kernel's inputs for one footprint."""
+    from ..kernels import waiting_list as k  # numba: imported when a run needs it
+
     def draw(path: str) -> np.ndarray:
         node: object = iapt
         for part in path.split("."):
@@ -152,13 +151,15 @@ def _stack(parts: list[IaptInputs]) -> IaptInputs:
 
 
 def _simulate(inputs: IaptInputs, days: np.ndarray, block: slice) -> np.ndarray:
+    from ..kernels import waiting_list as k
+
     return k.project(days, inputs.series[block], inputs.scalars[block])
 
 
-# The kernel's outputs, O_NEED ... O_COST, in its order: need, need_per_month, referrals, ...
-KERNEL_ROWS = tuple(name[2:].lower() for name, _ in sorted(
-    ((n, v) for n, v in vars(k).items() if n.startswith("O_")), key=lambda item: item[1]))
-assert len(KERNEL_ROWS) == k.N_OUTPUTS
+# The kernel's outputs O_NEED ... O_COST, in its order, named as rows (tests/test_layers.py checks)
+KERNEL_ROWS = ("need", "need_per_month", "referrals", "joined", "left", "entered", "within_6",
+               "within_18", "finished", "finished_caseness", "recovered", "waiting", "planned",
+               "capacity", "wte_required", "wte_available", "cost")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -218,6 +219,10 @@ SESSIONS_PER_WTE = 1000.0  # illustrative placeholder: 25 treatment sessions a w
 
 def _counts(code: str, label: str, src: Sources) -> tuple[str, float, str]:
     """``(year, referrals, basis)``: the latest year up to 2018-19 with referrals for ``code``."""
+    import polars as pl
+
+    from .. import reference
+
     table = src.iapt if src.iapt is not None else reference.iapt()
     rows = table.filter((pl.col("footprint_code") == code)
                         & (pl.col("measure") == "referrals_received")
@@ -232,6 +237,8 @@ def _counts(code: str, label: str, src: Sources) -> tuple[str, float, str]:
 
 
 def template(t: TemplateContext) -> None:
+    from .. import reference
+
     fp, out, adults, growth = t.fp, t.out, t.adults, t.growth
     year, referrals, basis = _counts(fp.code, str(fp), t.sources)
     prevalence = default_of(Iapt, "prevalence")
@@ -298,7 +305,7 @@ SERVICE = Service(
     title="IAPT (NHS Talking Therapies)",
     section=Iapt,
     rows=KERNEL_ROWS,
-    kernel_rows=k.N_OUTPUTS,
+    kernel_rows=len(KERNEL_ROWS),
     standalone=True,
     inputs=build,
     stack=_stack,

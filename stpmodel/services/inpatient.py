@@ -13,19 +13,19 @@ from __future__ import annotations
 import math
 import zlib
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import polars as pl
 
-from .. import reference
-from ..kernels import beds as b
 from ..metrics import Metric
 from ..sections import Section, spec
 from ..standards import Standard
 from ..template import POPULATION_YEAR, TemplateContext, comment_defaults, default_of, num
 from ..values import Quantity, number, series
 from .base import DAYS_PER_YEAR, Context, Rows, Service, stack
+
+if TYPE_CHECKING:
+    import polars as pl
 
 OCCUPANCY = Quantity("fraction", 0.0, 1.0, above_lo=True, percent_hint=True)
 STREAM_BEDS = 0xBED5  # the bed simulation's streams: (seed, STREAM_BEDS, draw, footprint)
@@ -130,6 +130,8 @@ def build(inpatient: Inpatient, ctx: Context) -> InpatientInputs:
     """The bed kernel's inputs for one footprint: the plan, and with finance the counterfactual
     in which beds, stays and crisis cover stay as in the start month (population still grows),
     on the same random streams."""
+    from ..kernels import beds as b  # numba: imported when a run needs it
+
     n_months = ctx.timeline.n_months
     planned, held_admissions = admissions_by_month(inpatient, ctx)
     los = ctx.series("inpatient.los_days", inpatient.los_days)
@@ -160,13 +162,12 @@ def build(inpatient: Inpatient, ctx: Context) -> InpatientInputs:
 # ---------------------------------------------------------------------------------------------
 # The kernel
 
-# The bed kernel's outputs, B_ADMISSIONS ... B_LOS_DAYS in its order, then the counterfactual's
-# OAP bed days (zero without finance)
-KERNEL_ROWS = tuple(name[2:].lower() for name, _ in sorted(
-    ((n, v) for n, v in vars(b).items() if n.startswith("B_")), key=lambda item: item[1])) + (
-    "held_oap_bed_days",)
-assert len(KERNEL_ROWS) == b.N_BED_OUTPUTS + 1
-HELD = b.N_BED_OUTPUTS
+# The bed kernel's outputs B_ADMISSIONS ... B_LOS_DAYS in its order, named as rows
+# (tests/test_layers.py checks), then the counterfactual's OAP bed days (zero without finance)
+BED_ROWS = ("admissions", "oap_admissions", "local_bed_days", "oap_bed_days", "bed_days_open",
+            "los_days")
+KERNEL_ROWS = (*BED_ROWS, "held_oap_bed_days")
+HELD = len(BED_ROWS)
 
 
 @dataclass(frozen=True)
@@ -192,6 +193,8 @@ def _stack(parts: list[InpatientInputs]) -> BedRun:
 
 
 def _beds(days: np.ndarray, inputs: BedInputs, seeds: np.ndarray, block: slice) -> np.ndarray:
+    from ..kernels import beds as b
+
     return b.project_beds(days, inputs.rate[block], inputs.los_mean[block],
                           inputs.los_cv[block], inputs.beds[block], inputs.dist,
                           inputs.repatriate, inputs.warmup_days, seeds[block])
@@ -200,9 +203,10 @@ def _beds(days: np.ndarray, inputs: BedInputs, seeds: np.ndarray, block: slice) 
 def _simulate(run: BedRun, days: np.ndarray, block: slice) -> np.ndarray:
     plan = _beds(days, run.plan, run.seeds, block)
     out = np.zeros((plan.shape[0], plan.shape[1], len(KERNEL_ROWS), plan.shape[3]))
-    out[:, :, : b.N_BED_OUTPUTS] = plan
+    out[:, :, :HELD] = plan
     if run.held is not None:
-        out[:, :, HELD] = _beds(days, run.held, run.seeds, block)[:, :, b.B_OAP_BED_DAYS]
+        held = _beds(days, run.held, run.seeds, block)
+        out[:, :, HELD] = held[:, :, BED_ROWS.index("oap_bed_days")]
     return out
 
 
@@ -235,12 +239,18 @@ LOS_CV = 1.0  # illustrative placeholder: stays as spread as an exponential dist
 
 
 def _national(item: str) -> tuple[float, str]:
+    import polars as pl
+
+    from .. import reference
+
     frame = reference.national()
     row = frame.filter(pl.col("item") == item).row(0, named=True)
     return float(row["value"]), str(row["source"])
 
 
 def template(t: TemplateContext) -> None:
+    from .. import reference
+
     fp, out, adults = t.fp, t.out, t.adults
     spells, spells_source = _national("mh_inpatient_spells_2018")
     england_adults = reference.persons(reference.ENGLAND, POPULATION_YEAR, 16)
@@ -289,11 +299,16 @@ def template(t: TemplateContext) -> None:
 
 
 def _latest_oap_month(oaps: pl.DataFrame, code: str) -> str | None:
+    import polars as pl
+
     months = oaps.filter(pl.col("footprint_code") == code)["period"].unique().sort()
     return None if not months.len() else str(months[-1])
 
 
 def _oap_baseline(t: TemplateContext, oaps: pl.DataFrame) -> None:
+    import polars as pl
+
+    from .. import reference
     from ..iotools.oaps import PARTIAL
 
     mine = oaps.filter(pl.col("footprint_code") == t.fp.code)
