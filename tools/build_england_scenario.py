@@ -35,7 +35,6 @@ import argparse
 import math
 import sys
 import textwrap
-from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +56,15 @@ from stpmodel.services.iapt import (  # noqa: E402
     Iapt,
 )
 from stpmodel.services.inpatient import LOS_CV, LOS_STANDARD, Inpatient  # noqa: E402
-from stpmodel.template import END, GROWTH_TO, POPULATION_YEAR, START, default_of  # noqa: E402
+from stpmodel.template import (  # noqa: E402
+    END,
+    GROWTH_TO,
+    POPULATION_YEAR,
+    START,
+    default_of,
+    num,
+    trajectory,
+)
 
 OUTPUT = ROOT / "scenarios" / "england-ltp.yaml"
 COMMAND = ".venv/bin/python tools/build_england_scenario.py"
@@ -207,19 +214,6 @@ def plan(fp: Footprint, spells: float, england_adults: float) -> Plan:
 
 # ---------------------------------------------------------------------------------------------
 # Text
-
-
-def num(value: float, places: int = 4) -> str:
-    """A number as YAML: whole numbers without a point, else at most ``places`` decimals."""
-    if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.{places}f}".rstrip("0").rstrip(".")
-
-
-def trajectory(points: Mapping[str, float], places: int = 4) -> str:
-    if len(set(points.values())) == 1:
-        return num(next(iter(points.values())), places)
-    return "{" + ", ".join(f"{m}: {num(v, places)}" for m, v in points.items()) + "}"
 
 
 class Text:
