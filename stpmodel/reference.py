@@ -303,3 +303,59 @@ def summary() -> pl.DataFrame:
     return pl.DataFrame(rows, schema_overrides={"oap_days_feb_2017": pl.Float64,
                                                 "oap_daily_cost_feb_2017": pl.Float64,
                                                 "iapt_referrals_2018_19": pl.Int64})
+
+
+# ---------------------------------------------------------------------------------------------
+# IAPT (NHS Talking Therapies) on NHS England's definitions: outturn, need and standards
+# (built by tools/build_iapt_reference.py; sources in stpmodel/data/SOURCES.md)
+
+IAPT_OUTTURN_SOURCE = ("NHS Digital, IAPT annual key measures; NHS England, Mental Health "
+                       "Dashboard (IAPT(i_a), IAPT(iii)); NHS England, NHS Talking Therapies "
+                       "monthly activity and performance")
+IAPT_NEED_SOURCE = ("NHS England's IAPT prevalence denominator, derived from the Mental Health "
+                    "Dashboard IAPT(i_a): Q1 2019/20 number entering treatment / Q4 2018/19 "
+                    "quarterly access rate")
+
+
+@cache
+def iapt_outturn() -> pl.DataFrame:
+    """England IAPT outturn by year, 2018-19 to 2024-25: ``financial_year, measure, value, unit,
+    use`` (``calibration`` for 2018-19 and 2019-20, else ``out_of_sample``), ``preferred`` (the
+    row to use where two sources give a year's measure), ``basis, source``."""
+    return _read("iapt_outturn.csv", schema_overrides={"value": pl.Float64,
+                                                       "preferred": pl.Boolean})
+
+
+def iapt_outturn_value(year: str, measure: str) -> float | None:
+    """The preferred England outturn of one measure in one financial year, or None."""
+    rows = iapt_outturn().filter((pl.col("financial_year") == year)
+                                 & (pl.col("measure") == measure) & pl.col("preferred"))
+    return float(rows["value"][0]) if rows.height else None
+
+
+@cache
+def iapt_need() -> pl.DataFrame:
+    """NHS England's IAPT need (the access-rate denominator) for England (``E92000001``, first)
+    and the 44 footprints: ``footprint_code, footprint_name, need`` [persons],
+    ``adults_16plus`` (mid-2021), ``need_share_of_adults`` [fraction], ``need_population_basis``
+    (England's need per adult × the footprint's adults), ``method, dashboard_share,
+    reference_period, population_year, source``."""
+    return _read("iapt_need.csv", schema_overrides={"need": pl.Float64,
+                                                    "adults_16plus": pl.Float64,
+                                                    "need_population_basis": pl.Float64})
+
+
+def iapt_need_share(code: str) -> float:
+    """A footprint's (or England's) need as a share of its adults aged 16+, to grow with
+    population. Raises KeyError for an unknown code."""
+    rows = iapt_need().filter(pl.col("footprint_code") == code)
+    if not rows.height:
+        raise KeyError(code)
+    return float(rows["need_share_of_adults"][0])
+
+
+@cache
+def iapt_standards() -> pl.DataFrame:
+    """NHS England's IAPT access ambitions: ``financial_year, org_code`` (``E92000001`` or an
+    STP code of 2021), ``org_name, period, measure, value, unit, rule, source``."""
+    return _read("iapt_standards.csv", schema_overrides={"value": pl.Float64})

@@ -26,9 +26,9 @@ class Standard:
     name: str
     metric: str
     op: Literal[">=", "<="]
-    # (first financial year it applies to, threshold), ascending; with ``against`` the
-    # threshold only says from when the standard applies
-    thresholds: tuple[tuple[int, float], ...]
+    # (first financial year it applies to, threshold), ascending; a threshold of None ends the
+    # standard from that year; with ``against`` the threshold only says from when it applies
+    thresholds: tuple[tuple[int, float | None], ...]
     description: str
     source: str
     against: str = ""  # another metric to compare with instead of a threshold

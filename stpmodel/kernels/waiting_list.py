@@ -11,8 +11,17 @@ Every quantity is per month unless its name says otherwise. Units are in bracket
 
 IAPT runs in daily sub-steps so that waits can be measured in days: each month's referrals and
 treatment capacity are spread evenly over its days, and the waiting list is a first-in-first-out
-queue of daily cohorts. A person who joins and is seen on the same day waited 0 days; "within 6
-weeks" means a wait of at most 42 days, "within 18 weeks" at most 126.
+queue of daily cohorts. A person's wait from referral to first treatment is their time in that
+queue plus a pathway delay of their own (assessment, booking, the route they take), lognormal with
+a given median and spread: so waits vary between people, and the share seen within a time falls
+smoothly, not all at once, as the queue grows. The delay shapes the waits reported; when courses
+start is set by the queue. A person who joins and is seen on the same day with no delay waited 0
+days; "within 6 weeks" means a wait of at most 42 days, "within 18 weeks" at most 126.
+
+Courses entered either finish (two or more sessions; NHS Digital's "finished a course") after
+``C_COURSE_DAYS`` with ``C_SESSIONS_FINISHED`` sessions spread over them, or end unfinished with
+``C_SESSIONS_NOT_FINISHED`` sessions on the day they start. Waits are also reported as NHS Digital
+reports them: among courses finishing in the month.
 """
 
 from __future__ import annotations
@@ -24,48 +33,69 @@ from numba import njit, prange
 
 # --- time-varying inputs: series[d, f, S_*, m] -------------------------------------------------
 S_ADULTS = 0  # adult population [persons]
-S_PREVALENCE = 1  # [fraction of adults]
+S_PREVALENCE = 1  # need as a share of adults [fraction of adults]
 S_ACCESS = 2  # planned access [fraction of need/year]
 S_REFERRALS = 3  # referrals received [referrals/month]
 S_ENTRY = 4  # share of referrals that enter treatment [fraction]
-S_COMPLETION = 5  # share of courses entered that finish [fraction]
+S_COMPLETION = 5  # share of courses entered that finish (2+ sessions) [fraction]
 S_CASENESS = 6  # share of finished courses at caseness [fraction]
 S_RECOVERY = 7  # share of finished courses at caseness that recover [fraction]
-S_COST_PER_COURSE = 8  # [£/course]
+S_COST_PER_SESSION = 8  # [£/session]
 S_RECRUITMENT = 9  # the most therapist WTE can grow in the month [WTE/month]
 N_SERIES = 10
 
 # --- inputs fixed for the run: scalars[d, f, C_*] ---------------------------------------------
 C_WAITING0 = 0  # waiting list at the start [persons]
-C_COURSE_DAYS = 1  # entering to finishing [days]
-C_SESSIONS_PER_COURSE = 2  # [sessions/course]
-C_SESSIONS_PER_WTE = 3  # [sessions/WTE/year]
-C_WTE0 = 4  # therapists in post at the start [WTE]
-N_SCALARS = 5
+C_COURSE_DAYS = 1  # entering to finishing, for a course that finishes [days]
+C_SESSIONS_FINISHED = 2  # sessions of a finished course [sessions/course]
+C_SESSIONS_NOT_FINISHED = 3  # sessions of a course entered but not finished [sessions/course]
+C_SESSIONS_PER_WTE = 4  # [sessions/WTE/year]
+C_WTE0 = 5  # therapists in post at the start [WTE]
+C_DELAY_MEDIAN = 6  # median of the pathway delay added to each wait [days]; 0: none
+C_DELAY_SIGMA = 7  # its spread: the standard deviation of its log [-]; 0: no spread
+N_SCALARS = 8
 
 # --- outputs: out[d, f, O_*, m] ---------------------------------------------------------------
-O_NEED = 0  # IAPT need [persons], at the month
+O_NEED = 0  # need [persons], at the month
 O_NEED_PER_MONTH = 1  # need / 12 [persons/month]: the denominator of annualised access
 O_REFERRALS = 2  # [referrals]
 O_JOINED = 3  # referrals joining the waiting list [persons]
 O_LEFT = 4  # referrals leaving before treatment [persons]
-O_ENTERED = 5  # courses entered [persons]
-O_WITHIN_6 = 6  # entered after waiting ≤ 42 days [persons]
-O_WITHIN_18 = 7  # entered after waiting ≤ 126 days [persons]
-O_FINISHED = 8  # courses finished [persons]
-O_FINISHED_CASENESS = 9  # finished courses that started at caseness [persons]
-O_RECOVERED = 10  # [persons]
-O_WAITING = 11  # waiting list at the end of the month [persons]
-O_PLANNED = 12  # planned courses: access × need / 12 [courses]
-O_CAPACITY = 13  # courses the therapists in post can start [courses]
-O_WTE_REQUIRED = 14  # WTE to deliver the plan [WTE]
-O_WTE_AVAILABLE = 15  # WTE in post [WTE]
-O_COST = 16  # [£]
-N_OUTPUTS = 17
+O_ENTERED = 5  # courses entered (first treatment) [persons]
+O_ENTERED_WITHIN_6 = 6  # entered after waiting ≤ 42 days from referral [persons]
+O_ENTERED_WITHIN_18 = 7  # entered after waiting ≤ 126 days [persons]
+O_FINISHED = 8  # courses finished (2+ sessions), in the month they end [persons]
+O_FINISHED_WITHIN_6 = 9  # finished courses whose first treatment came ≤ 42 days [persons]
+O_FINISHED_WITHIN_18 = 10  # ... ≤ 126 days [persons]
+O_ENDED_UNFINISHED = 11  # courses entered that end without finishing [persons]
+O_FINISHED_CASENESS = 12  # finished courses that started at caseness [persons]
+O_RECOVERED = 13  # [persons]
+O_WAITING = 14  # waiting list at the end of the month [persons]
+O_WAITING_OVER_6 = 15  # of whom referred more than 42 days before [persons]
+O_WAITING_OVER_18 = 16  # ... more than 126 days before [persons]
+O_PLANNED = 17  # planned courses: access × need / 12 [courses]
+O_CAPACITY = 18  # courses the therapists in post can start [courses]
+O_WTE_REQUIRED = 19  # WTE to deliver the plan [WTE]
+O_WTE_AVAILABLE = 20  # WTE in post [WTE]
+O_SESSIONS = 21  # treatment sessions delivered [sessions]
+O_COST = 22  # sessions × cost per session [£]
+N_OUTPUTS = 23
 
 WAIT_6_WEEKS = 42  # [days]
 WAIT_18_WEEKS = 126  # [days]
 MAX_BACKLOG_DAYS = 3650  # the start list is spread over at most this many daily cohorts
+
+
+@njit(cache=True)
+def within(limit, median, sigma):  # pragma: no cover - compiled; see py_func tests
+    """The share of people whose pathway delay is at most ``limit`` days: the lognormal
+    distribution's CDF with the given median and log spread; a point mass at the median when
+    sigma is 0, and at 0 when the median is 0."""
+    if median <= 0.0 or sigma <= 0.0:
+        return 1.0 if limit >= median else 0.0
+    if limit <= 0.0:
+        return 0.0
+    return 0.5 * math.erfc(-(math.log(limit) - math.log(median)) / (sigma * math.sqrt(2.0)))
 
 
 @njit(cache=True)
@@ -96,20 +126,32 @@ def iapt_footprint(days, series, scalars, out):  # pragma: no cover - compiled; 
     head = 0
     tail = n_back
 
-    entered_on = np.zeros(n_days, dtype=np.float64)  # courses entered each day
-    spc = scalars[C_SESSIONS_PER_COURSE]
+    # courses entered each day that will finish, and those of them whose first treatment came
+    # within 6 and 18 weeks of referral
+    finishing_on = np.zeros(n_days, dtype=np.float64)
+    finishing_6_on = np.zeros(n_days, dtype=np.float64)
+    finishing_18_on = np.zeros(n_days, dtype=np.float64)
+    s_fin = scalars[C_SESSIONS_FINISHED]
+    s_not = scalars[C_SESSIONS_NOT_FINISHED]
     spw = scalars[C_SESSIONS_PER_WTE]
+    median = scalars[C_DELAY_MEDIAN]
+    sigma = scalars[C_DELAY_SIGMA]
     wte = scalars[C_WTE0]
 
-    # Pass 1: need, plan, staff and the waiting list, day by day.
+    # Pass 1: need, plan, staff and the waiting list, day by day. A person's wait from referral
+    # to first treatment is their time in the queue plus a pathway delay of their own.
     day = 0
     for m in range(n_months):
         need = series[S_PREVALENCE, m] * series[S_ADULTS, m]
         planned = series[S_ACCESS, m] * need / 12.0
-        required = planned * 12.0 * spc / spw
+        completion = series[S_COMPLETION, m]
+        per_course = completion * s_fin + (1.0 - completion) * s_not  # sessions per entry
+        required = planned * 12.0 * per_course / spw
         if m > 0:  # staff grow towards the requirement, by at most the recruitment limit
             wte = max(wte, min(required, wte + series[S_RECRUITMENT, m]))
-        capacity = min(planned, wte * spw / 12.0 / spc)
+        capacity = planned
+        if per_course > 0.0:
+            capacity = min(planned, wte * spw / 12.0 / per_course)
         referrals = series[S_REFERRALS, m]
         joining = referrals * series[S_ENTRY, m]
 
@@ -136,54 +178,87 @@ def iapt_footprint(days, series, scalars, out):  # pragma: no cover - compiled; 
                 waiting += inflow
             free = slots
             served = 0.0
+            soon = 0.0
+            later = 0.0
             while free > 0.0 and head < tail:
                 take = min(free, remaining[head])
-                wait = day - joined_day[head]
+                queued = day - joined_day[head]
                 served += take
-                if wait <= WAIT_6_WEEKS:
-                    within_6 += take
-                if wait <= WAIT_18_WEEKS:
-                    within_18 += take
+                soon += take * within(WAIT_6_WEEKS - queued, median, sigma)
+                later += take * within(WAIT_18_WEEKS - queued, median, sigma)
                 remaining[head] -= take
                 free -= take
                 if remaining[head] <= 0.0:
                     head += 1
             waiting = max(waiting - served, 0.0)
-            entered_on[day] = served
+            finishing_on[day] = served * completion
+            finishing_6_on[day] = soon * completion
+            finishing_18_on[day] = later * completion
             entered += served
+            within_6 += soon
+            within_18 += later
             day += 1
+        over_6 = 0.0
+        over_18 = 0.0
+        for i in range(head, tail):  # the list at the end of the month, by time waited
+            if day - joined_day[i] > WAIT_6_WEEKS:
+                over_6 += remaining[i]
+            if day - joined_day[i] > WAIT_18_WEEKS:
+                over_18 += remaining[i]
         out[O_ENTERED, m] = entered
-        out[O_WITHIN_6, m] = within_6
-        out[O_WITHIN_18, m] = within_18
+        out[O_ENTERED_WITHIN_6, m] = within_6
+        out[O_ENTERED_WITHIN_18, m] = within_18
         out[O_WAITING, m] = waiting
+        out[O_WAITING_OVER_6, m] = min(over_6, waiting)
+        out[O_WAITING_OVER_18, m] = min(over_18, waiting)
 
-    # Pass 2: finishing and cost. A course entered on day s finishes on day s + L; its cost is
-    # spread evenly over days s .. s+L-1. Before the start, entries are taken to have run at the
-    # first month's daily rate (a steady state), so finishing does not start from nothing.
+    # Pass 2: finishing, sessions and cost. Of the courses entered on day s, the share
+    # completion[month of s] finishes on day s + L, its sessions spread evenly over days
+    # s .. s+L-1; the rest have their sessions on day s and end then. Before the start, entries
+    # are taken to have run at the first month's daily rate and waits (a steady state), so
+    # finishing does not start from nothing.
     course_days = max(1, int(scalars[C_COURSE_DAYS]))
-    before = out[O_ENTERED, 0] / days[0]
-    in_treatment = before * course_days  # courses on the go at the start of day 0
+    before = out[O_ENTERED, 0] / days[0] * series[S_COMPLETION, 0]  # finishers a day, before
+    share_6 = 0.0
+    share_18 = 0.0
+    if out[O_ENTERED, 0] > 0.0:
+        share_6 = out[O_ENTERED_WITHIN_6, 0] / out[O_ENTERED, 0]
+        share_18 = out[O_ENTERED_WITHIN_18, 0] / out[O_ENTERED, 0]
+    in_treatment = before * course_days  # finishing courses on the go at the start of day 0
     day = 0
     for m in range(n_months):
+        completion = series[S_COMPLETION, m]
         finished = 0.0
-        cost = 0.0
+        finished_6 = 0.0
+        finished_18 = 0.0
+        course_days_lived = 0.0  # Σ over days of finishing courses in progress
         for _ in range(days[m]):
             started = day - course_days
             if started >= 0:
-                ending = entered_on[started]
+                ending = finishing_on[started]
+                ending_6 = finishing_6_on[started]
+                ending_18 = finishing_18_on[started]
             else:
                 ending = before
-            in_treatment += entered_on[day] - ending
+                ending_6 = before * share_6
+                ending_18 = before * share_18
+            in_treatment += finishing_on[day] - ending
             finished += ending
-            cost += in_treatment
+            finished_6 += ending_6
+            finished_18 += ending_18
+            course_days_lived += in_treatment
             day += 1
-        # completion is applied at finishing: a simplification that is exact when it is constant
-        finished *= series[S_COMPLETION, m]
+        unfinished = out[O_ENTERED, m] * (1.0 - completion)
+        sessions = course_days_lived * s_fin / course_days + unfinished * s_not
         caseness = finished * series[S_CASENESS, m]
         out[O_FINISHED, m] = finished
+        out[O_FINISHED_WITHIN_6, m] = finished_6
+        out[O_FINISHED_WITHIN_18, m] = finished_18
+        out[O_ENDED_UNFINISHED, m] = unfinished
         out[O_FINISHED_CASENESS, m] = caseness
         out[O_RECOVERED, m] = caseness * series[S_RECOVERY, m]
-        out[O_COST, m] = cost * series[S_COST_PER_COURSE, m] / course_days
+        out[O_SESSIONS, m] = sessions
+        out[O_COST, m] = sessions * series[S_COST_PER_SESSION, m]
 
 
 @njit(cache=True, parallel=True)
