@@ -44,7 +44,10 @@ def simulated_admissions(args: tuple) -> float:
 
 
 def iapt_inputs(n_draws: int, seed: int = 2) -> tuple:
-    """Arguments for stpmodel.kernels.waiting_list.project: IAPT from 15% to 25% access."""
+    """Arguments for stpmodel.kernels.waiting_list.project: IAPT from 15% to 25% access; 53.4% of
+    courses finish, with 6.9 sessions (1 if not), at £173.55 a session; each wait has a
+    lognormal pathway delay of median 11.7 days and log-sd 1.07; staff at the start deliver the
+    first month's plan."""
     from stpmodel.kernels import waiting_list as k
 
     rng = np.random.default_rng(seed)
@@ -55,16 +58,21 @@ def iapt_inputs(n_draws: int, seed: int = 2) -> tuple:
     series[:, :, k.S_PREVALENCE] = 0.17
     series[:, :, k.S_ACCESS] = np.linspace(0.15, 0.25, n_months)
     series[:, :, k.S_REFERRALS] = adults * 0.17 * np.linspace(0.15, 0.25, n_months) / 12 / 0.68
-    for row, value in [(k.S_ENTRY, 0.68), (k.S_COMPLETION, 0.534), (k.S_CASENESS, 0.937),
-                       (k.S_RECOVERY, 0.522), (k.S_COST_PER_COURSE, 877.0),
+    completion, finished, not_finished = 0.534, 6.9, 1.0
+    for row, value in [(k.S_ENTRY, 0.68), (k.S_COMPLETION, completion), (k.S_CASENESS, 0.937),
+                       (k.S_RECOVERY, 0.522), (k.S_COST_PER_SESSION, 173.55),
                        (k.S_RECRUITMENT, 2.0)]:
         series[:, :, row] = value
+    per_course = completion * finished + (1.0 - completion) * not_finished  # [sessions/entry]
     scalars = np.empty((n_draws, N_FOOTPRINTS, k.N_SCALARS))
     scalars[..., k.C_WAITING0] = 1800.0
     scalars[..., k.C_COURSE_DAYS] = 49.0
-    scalars[..., k.C_SESSIONS_PER_COURSE] = 6.9
+    scalars[..., k.C_SESSIONS_FINISHED] = finished
+    scalars[..., k.C_SESSIONS_NOT_FINISHED] = not_finished
     scalars[..., k.C_SESSIONS_PER_WTE] = 1000.0
-    scalars[..., k.C_WTE0] = adults[..., 0] * 0.17 * 0.15 * 6.9 / 1000.0
+    scalars[..., k.C_WTE0] = adults[..., 0] * 0.17 * 0.15 * per_course / 1000.0
+    scalars[..., k.C_DELAY_MEDIAN] = 11.7
+    scalars[..., k.C_DELAY_SIGMA] = 1.07
     return DAYS, series, scalars
 
 

@@ -57,7 +57,7 @@ tests/bad/unknown-top-level-key.yaml:8:1: draw: unknown key 'draw'
   hint: did you mean 'draws'?""",
     "missing-required": """\
 tests/bad/missing-required.yaml:11:1: iapt: missing required key 'waiting_list'
-  hint: people waiting to enter treatment at the start [persons]""",
+  hint: people queued for a therapist at the start beyond the usual pathway delay (a backlog); those within their pathway delay are not counted [persons]""",
     # Values: numbers and their ranges.
     "percent-not-fraction": """\
 tests/bad/percent-not-fraction.yaml:14:14: iapt.access.2020-03: expected a fraction between 0 and 1 [fraction], got 25

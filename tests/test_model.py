@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-
 import numpy as np
 import pytest
 
@@ -11,9 +9,9 @@ from stpmodel.model import run
 from stpmodel.results import tabulate
 from stpmodel.scenario import Scenario, load_scenario, parse_scenario
 from stpmodel.services.base import adults_by_month
-from stpmodel.services.iapt import Iapt, shortfalls
+from stpmodel.services.iapt.run import shortfalls
 
-from .conftest import MINIMAL, ROOT, SCENARIOS
+from .conftest import MINIMAL, SCENARIOS
 
 
 def national(access: float) -> Scenario:
@@ -61,30 +59,6 @@ def test_people_are_conserved_through_a_shipped_scenario():
     waiting = frame.filter(frame["metric"] == "iapt_waiting_list")["value"].to_list()
     start = projection.scenario.iapt.waiting_list
     assert joined == pytest.approx(entered + waiting[-1] - start, rel=1e-9)
-
-
-def test_iapt_defaults_are_the_published_2018_19_ratios():
-    """The defaults are NHS Digital's England 2018-19 annual measures (bundled extract), and
-    the 2018-19 annual report's 1.09m referrals entering treatment."""
-    counts = {}
-    with open(ROOT / "tests/data/iapt_england_annual_counts.csv", newline="") as fh:
-        for row in csv.DictReader(fh):
-            if row["reporting_period"] == "2018-19":
-                counts[row["measure_name"]] = float(row["value"])
-    iapt = Iapt.model_fields
-    assert counts["referrals_received"] == 1_603_643
-    entered = 1_090_000  # NHS Digital, IAPT annual report 2018-19
-    assert iapt["entry_rate"].default == round(entered / counts["referrals_received"], 2)
-    assert iapt["completion_rate"].default == round(
-        counts["finished_course_treatment"] / entered, 3)
-    assert iapt["caseness_rate"].default == round(
-        counts["at_caseness"] / counts["finished_course_treatment"], 3)
-    assert iapt["recovery_rate"].default == round(
-        counts["recovery"] / counts["at_caseness"], 3)
-    # and the product is the bundled finished ÷ referrals, 0.3633, to the precision used
-    product = iapt["entry_rate"].default * iapt["completion_rate"].default
-    assert product == pytest.approx(counts["finished_course_treatment"]
-                                    / counts["referrals_received"], abs=0.001)
 
 
 def test_the_25_percent_plan_reaches_25_percent_with_waits_met():

@@ -3,8 +3,11 @@
 ``reference_iapt`` derives the IAPT kernel's numbers a different way: with cumulative flows
 instead of a queue of cohorts. The list follows Lindley's recursion Q[d] = max(Q[d−1] + in[d] −
 slots[d], 0); people leave it in joining order, so the day-d starts are the stretch (S[d−1], S[d]]
-of the cumulative joiners, and those who waited at most w days are the part of it beyond A[d−w−1],
-everyone who had joined by day d−w−1. It is deterministic, so it must agree to ~1e-9.
+of the cumulative joiners, and those who had queued at most q days are the part of it beyond
+A[d−q−1], everyone who had joined by day d−q−1. A wait is the queue time plus a lognormal pathway
+delay, so the starts within a limit w are Σ_q (starts queued exactly q days) × F(w − q), F the
+delay's CDF (from ``math.erf``), over q = 0 … w (F is 0 beyond). Courses on the go are a moving
+sum over the course length. It is deterministic, so it must agree to ~1e-9.
 
 ``reference_beds`` is the bed simulation as a plain event loop (``heapq``), drawing from NumPy's
 legacy ``RandomState(seed)``, whose Mersenne Twister, doubles, exponential and lognormal are
@@ -28,22 +31,35 @@ from .test_kernel import inputs
 # --- the IAPT reference ------------------------------------------------------------------------
 
 
+def delay_cdf(x: float, median: float, sigma: float) -> float:
+    """P(pathway delay ≤ x days): lognormal with this median and log-sd, Φ(ln(x/median)/σ); a
+    point mass at the median when σ is 0, and at 0 when the median is 0."""
+    if median <= 0.0 or sigma <= 0.0:
+        return 1.0 if x >= median else 0.0
+    if x <= 0.0:
+        return 0.0
+    return 0.5 * (1.0 + math.erf(math.log(x / median) / (sigma * math.sqrt(2.0))))
+
+
 def reference_iapt(days: np.ndarray, series: np.ndarray, scalars: np.ndarray) -> np.ndarray:
     """out[O_*, month] for one footprint; series[S_*, month], scalars[C_*] as for the kernel."""
     days = np.asarray(days, dtype=np.int64)
     n_months = len(days)
     out = np.zeros((k.N_OUTPUTS, n_months))
-    spc, spw = scalars[k.C_SESSIONS_PER_COURSE], scalars[k.C_SESSIONS_PER_WTE]
+    s_fin, s_not = scalars[k.C_SESSIONS_FINISHED], scalars[k.C_SESSIONS_NOT_FINISHED]
+    spw = scalars[k.C_SESSIONS_PER_WTE]
+    completion = series[k.S_COMPLETION]
     wte = scalars[k.C_WTE0]
     inflow = np.empty(n_months)
     slots = np.empty(n_months)
     for m in range(n_months):  # need, plan and staff: monthly arithmetic
         need = series[k.S_PREVALENCE, m] * series[k.S_ADULTS, m]
         planned = series[k.S_ACCESS, m] * need / 12.0
-        required = planned * 12.0 * spc / spw
+        per_course = completion[m] * s_fin + (1.0 - completion[m]) * s_not  # [sessions/entry]
+        required = planned * 12.0 * per_course / spw
         if m > 0:
             wte = max(wte, min(required, wte + series[k.S_RECRUITMENT, m]))
-        capacity = min(planned, wte * spw / 12.0 / spc)
+        capacity = min(planned, wte * spw / 12.0 / per_course) if per_course > 0 else planned
         joining = series[k.S_REFERRALS, m] * series[k.S_ENTRY, m]
         out[[k.O_NEED, k.O_NEED_PER_MONTH, k.O_REFERRALS, k.O_JOINED, k.O_LEFT, k.O_PLANNED,
              k.O_CAPACITY, k.O_WTE_REQUIRED, k.O_WTE_AVAILABLE], m] = [
@@ -68,31 +84,65 @@ def reference_iapt(days: np.ndarray, series: np.ndarray, scalars: np.ndarray) ->
     started = joined[n_back:] - queue  # S[d]: everyone who has started by the end of day d
     before = np.concatenate([[0.0], started[:-1]])
     entered_on = started - before
+    day_index = np.arange(len(started))
 
-    def within(wait: int) -> np.ndarray:
-        """Starts on each day d that joined on day d − wait or later."""
-        index = np.arange(len(started)) - wait - 1 + n_back  # into joined: day d − wait − 1
-        cut = np.where(index >= 0, joined[np.clip(index, 0, None)], 0.0)
-        return np.maximum(0.0, started - np.maximum(before, cut))
+    def joined_by(last_day: np.ndarray) -> np.ndarray:
+        """A[last_day]: everyone who had joined by the end of that day (0 before the list)."""
+        index = last_day + n_back
+        return np.where(index >= 0, joined[np.clip(index, 0, None)], 0.0)
 
-    for row, daily in [(k.O_ENTERED, entered_on), (k.O_WITHIN_6, within(k.WAIT_6_WEEKS)),
-                       (k.O_WITHIN_18, within(k.WAIT_18_WEEKS))]:
+    def queued_at_most(q: int) -> np.ndarray:
+        """Starts on each day d that joined on day d − q or later."""
+        return np.maximum(0.0, started - np.maximum(before, joined_by(day_index - q - 1)))
+
+    median, sigma = scalars[k.C_DELAY_MEDIAN], scalars[k.C_DELAY_SIGMA]
+
+    def within(limit: int) -> np.ndarray:
+        """Starts on each day whose queue time + delay is at most ``limit`` days."""
+        total, shorter = np.zeros(len(started)), np.zeros(len(started))
+        for q in range(limit + 1):
+            upto = queued_at_most(q)
+            total += (upto - shorter) * delay_cdf(limit - q, median, sigma)
+            shorter = upto
+        return total
+
+    within_on = {6: within(k.WAIT_6_WEEKS), 18: within(k.WAIT_18_WEEKS)}
+    for row, daily in [(k.O_ENTERED, entered_on), (k.O_ENTERED_WITHIN_6, within_on[6]),
+                       (k.O_ENTERED_WITHIN_18, within_on[18])]:
         out[row] = np.bincount(month, daily, n_months)
     ends = np.cumsum(days) - 1
     out[k.O_WAITING] = queue[ends]
+    # the list at a month's end (day e) by time waited e + 1 − joining day: those who joined by
+    # day e − w and have not started
+    for row, w in [(k.O_WAITING_OVER_6, k.WAIT_6_WEEKS), (k.O_WAITING_OVER_18, k.WAIT_18_WEEKS)]:
+        out[row] = np.minimum(np.maximum(0.0, joined_by(ends - w) - started[ends]), queue[ends])
 
-    # Finishing: a course entered on day s finishes on day s + L; before day 0 entries ran at
-    # month 0's daily rate. Courses on the go each day, summed, give the cost.
+    # Finishing: of a day's entries the month's completion share finishes L days later; before
+    # day 0 they ran at month 0's daily rate and within-shares. Sessions of finishing courses
+    # are spread over their L days: a moving sum of courses on the go; the rest have theirs on
+    # the day they enter.
     length = max(1, int(scalars[k.C_COURSE_DAYS]))
-    rate0 = out[k.O_ENTERED, 0] / days[0]
-    ending = np.concatenate([np.full(length, rate0), entered_on])[: len(entered_on)]
-    on_the_go = rate0 * length + np.cumsum(entered_on - ending)
-    finished = np.bincount(month, ending, n_months) * series[k.S_COMPLETION]
-    out[k.O_FINISHED] = finished
-    out[k.O_FINISHED_CASENESS] = finished * series[k.S_CASENESS]
+    c_on = completion[month]
+    rate0 = out[k.O_ENTERED, 0] / days[0] * completion[0]
+    share = {6: 0.0, 18: 0.0}
+    if out[k.O_ENTERED, 0] > 0:
+        share = {w: out[row, 0] / out[k.O_ENTERED, 0]
+                 for w, row in [(6, k.O_ENTERED_WITHIN_6), (18, k.O_ENTERED_WITHIN_18)]}
+    padded = np.concatenate([np.full(length, rate0), entered_on * c_on])
+    n_days = len(entered_on)
+    for row, daily, pre in [(k.O_FINISHED, padded[length:], rate0),
+                            (k.O_FINISHED_WITHIN_6, within_on[6] * c_on, rate0 * share[6]),
+                            (k.O_FINISHED_WITHIN_18, within_on[18] * c_on, rate0 * share[18])]:
+        ending = np.concatenate([np.full(length, pre), daily])[:n_days]  # entered L days before
+        out[row] = np.bincount(month, ending, n_months)
+    sums = np.concatenate([[0.0], np.cumsum(padded)])
+    on_the_go = sums[day_index + length + 1] - sums[day_index + 1]  # entered on d − L + 1 … d
+    out[k.O_ENDED_UNFINISHED] = out[k.O_ENTERED] * (1.0 - completion)
+    out[k.O_SESSIONS] = (np.bincount(month, on_the_go, n_months) * s_fin / length
+                         + out[k.O_ENDED_UNFINISHED] * s_not)
+    out[k.O_COST] = out[k.O_SESSIONS] * series[k.S_COST_PER_SESSION]
+    out[k.O_FINISHED_CASENESS] = out[k.O_FINISHED] * series[k.S_CASENESS]
     out[k.O_RECOVERED] = out[k.O_FINISHED_CASENESS] * series[k.S_RECOVERY]
-    out[k.O_COST] = (np.bincount(month, on_the_go, n_months) * series[k.S_COST_PER_COURSE]
-                     / length)
     return out
 
 
@@ -203,19 +253,39 @@ def run_iapt(days, series, scalars):
 
 def test_iapt_reference_on_a_hand_worked_case():
     """tests/test_kernel.py's twice-capacity case: 20 join a day, 10 start; 850 of the 910
-    entered in the quarter within 6 weeks. The reference gets there by cumulative flows."""
+    entered in the quarter within 6 weeks, and 70 of the 910 left at the end of June had waited
+    over 6 weeks. The reference gets there by cumulative flows."""
     days = [30, 31, 30]
     d = np.asarray(days, dtype=float)
     case = inputs(days, adults=120.0 * d, referrals=20.0 * d)
     out = reference_iapt(*case)
     assert out[k.O_ENTERED] == pytest.approx([300, 310, 300])
-    assert out[k.O_WITHIN_6] == pytest.approx([300, 310, 240])
+    assert out[k.O_ENTERED_WITHIN_6] == pytest.approx([300, 310, 240])
+    assert out[k.O_WAITING_OVER_6] == pytest.approx([0, 0, 70], abs=1e-9)
+    close(run_iapt(*case), out)
+
+
+def test_iapt_reference_with_a_delay_and_no_queue():
+    """With spare capacity nobody queues, so the share within 6 weeks is the delay's CDF at 42
+    days, Φ(ln(42/11.7)/1.07) = 0.8839, among courses entered and finished alike; 60% of the
+    courses finish, each with 7 sessions (the rest 1): 4.6 sessions a course entered."""
+    days = [30, 31, 30]
+    case = inputs(days, adults=1e9, referrals=10.0 * np.array(days), completion=0.6,
+                  course_days=49, sessions_finished=7.0, sessions_not_finished=1.0,
+                  delay_median=11.7, delay_sigma=1.07)
+    out = reference_iapt(*case)
+    assert delay_cdf(42.0, 11.7, 1.07) == pytest.approx(0.8839, abs=1e-4)
+    assert out[k.O_ENTERED_WITHIN_6] == pytest.approx(0.8839 * out[k.O_ENTERED], rel=1e-4)
+    assert out[k.O_FINISHED_WITHIN_6] == pytest.approx(0.8839 * out[k.O_FINISHED], rel=1e-4)
+    assert out[k.O_FINISHED] == pytest.approx(6.0 * np.array(days))
+    assert out[k.O_SESSIONS] == pytest.approx(46.0 * np.array(days))
     close(run_iapt(*case), out)
 
 
 def test_iapt_kernel_matches_its_reference_on_random_cases():
-    """300 footprints of random size, plans and staff, with start lists, months of every length
-    and every course length: every output, every month, to 1e-9 of the largest."""
+    """300 footprints of random size, plans and staff, with start lists, months of every length,
+    every course length, completion, sessions and pathway delay (none, a point mass, or
+    lognormal): every output, every month, to 1e-9 of the largest."""
     rng = np.random.default_rng(20240601)
     for _ in range(300):
         n = int(rng.integers(1, 40))
@@ -227,12 +297,15 @@ def test_iapt_kernel_matches_its_reference_on_random_cases():
         case = inputs(days, adults=arr(1e4, 2e6), prevalence=arr(0.05, 0.3),
                       access=arr(0, 0.4), referrals=arr(0, 5e4), entry=arr(0.3, 1),
                       completion=arr(0, 1), caseness=arr(0, 1), recovery=arr(0, 1),
-                      cost=arr(100, 2000), recruitment=arr(0, 20),
+                      cost=arr(50, 300), recruitment=arr(0, 20),
                       waiting0=float(rng.choice([0.0, rng.uniform(0, 5e4)])),
                       course_days=int(rng.integers(1, 200)),
-                      sessions_per_course=float(rng.uniform(1, 12)),
+                      sessions_finished=float(rng.uniform(2, 12)),
+                      sessions_not_finished=float(rng.choice([0.0, rng.uniform(0, 2)])),
                       sessions_per_wte=float(rng.uniform(300, 1500)),
-                      wte0=float(rng.uniform(0, 500)))
+                      wte0=float(rng.uniform(0, 500)),
+                      delay_median=float(rng.choice([0.0, rng.uniform(1, 60)])),
+                      delay_sigma=float(rng.choice([0.0, rng.uniform(0.1, 2)])))
         close(run_iapt(*case), reference_iapt(*case))
 
 

@@ -13,14 +13,14 @@ from stpmodel.values import month_index
 
 FLOW = Metric("flow", "persons", "flow", "", index=k.O_ENTERED)
 STOCK = Metric("stock", "persons", "stock", "", index=k.O_WAITING)
-RATE = Metric("rate", "fraction", "rate", "", num=k.O_WITHIN_6, den=k.O_ENTERED)
+RATE = Metric("rate", "fraction", "rate", "", num=k.O_ENTERED_WITHIN_6, den=k.O_ENTERED)
 
 
 def monthly(entered, waiting, within):
     out = np.zeros((1, 1, k.N_OUTPUTS, len(entered)))
     out[0, 0, k.O_ENTERED] = entered
     out[0, 0, k.O_WAITING] = waiting
-    out[0, 0, k.O_WITHIN_6] = within
+    out[0, 0, k.O_ENTERED_WITHIN_6] = within
     return out
 
 

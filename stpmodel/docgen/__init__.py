@@ -33,6 +33,7 @@ from typing import Any
 from .cli import cli_reference, exit_code_problems, help_problems
 from .keys import defaults_reference, key_problems, keys_reference, metrics_reference
 from .markdown import DocgenError
+from .validation import england_reference, footprint_reference
 
 DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
 MARK_BEGIN = "<!-- BEGIN GENERATED: {name} -->"
@@ -52,30 +53,34 @@ def splice(text: str, name: str, body: str, file: str = "") -> str:
     return text[:i] + "\n" + MARK_NOTE + "\n\n" + body.rstrip("\n") + "\n\n" + text[j:]
 
 
-# file name → (marker name, generator); None as the marker name means the whole file
-SECTIONS: dict[str, tuple[str | None, Any]] = {
-    "cli.md": (None, cli_reference),
-    "scenario-format.md": ("keys", keys_reference),
-    "model.md": ("metrics", metrics_reference),
-    "data-sources.md": ("defaults", defaults_reference),
-}
+# (file name, marker name, generator); None as the marker name means the whole file. A file may
+# hold several generated sections.
+SECTIONS: tuple[tuple[str, str | None, Any], ...] = (
+    ("cli.md", None, cli_reference),
+    ("scenario-format.md", "keys", keys_reference),
+    ("model.md", "metrics", metrics_reference),
+    ("data-sources.md", "defaults", defaults_reference),
+    ("validation.md", "iapt-england", england_reference),
+    ("validation.md", "iapt-footprints", footprint_reference),
+)
 
 
 def expected(docs: Path = DOCS) -> dict[Path, str]:
     """What each generated file should hold now. Raises :class:`DocgenError` when a file with a
     generated section is missing or lacks its markers."""
-    out = {}
-    for name, (marker, generate) in SECTIONS.items():
+    out: dict[Path, str] = {}
+    for name, marker, generate in SECTIONS:
         path = docs / name
         if marker is None:
             out[path] = generate()
             continue
-        try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise DocgenError(f"{path}: missing; it holds a generated section between "
-                              f"'{MARK_BEGIN.format(name=marker)}' markers") from None
-        out[path] = splice(text, marker, generate(), str(path))
+        if path not in out:
+            try:
+                out[path] = path.read_text(encoding="utf-8")
+            except FileNotFoundError:
+                raise DocgenError(f"{path}: missing; it holds a generated section between "
+                                  f"'{MARK_BEGIN.format(name=marker)}' markers") from None
+        out[path] = splice(out[path], marker, generate(), str(path))
     return out
 
 

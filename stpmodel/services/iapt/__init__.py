@@ -106,7 +106,8 @@ SERVICE = Service(
                "less after referral (NHS Digital's basis)",
                numerator="finished_within_18", denominator="finished", key=True),
         Metric("iapt_waiting_list", "persons", "stock",
-               "people waiting to enter treatment, at the end of the period", row="waiting"),
+               "people queued for a therapist beyond the usual pathway delay, at the end of "
+               "the period", row="waiting"),
         Metric("iapt_waiting_over_6_weeks", "persons", "stock",
                "of them, those referred more than 6 weeks before", row="waiting_over_6"),
         Metric("iapt_waiting_over_18_weeks", "persons", "stock",

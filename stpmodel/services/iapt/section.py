@@ -75,7 +75,8 @@ class Iapt(Section):
                "recovered ÷ at caseness, 284,810 ÷ 546,105 (0.522) and 291,371 ÷ 569,244 "
                "(0.512); standard ≥ 0.50")
     waiting_list: number(PERSONS) = spec(  # type: ignore[valid-type]
-        "people waiting to enter treatment at the start", "persons")
+        "people queued for a therapist at the start beyond the usual pathway delay (a "
+        "backlog); those within their pathway delay are not counted", "persons")
     course_weeks: number(Quantity("weeks", 1.0, 104.0)) = spec(  # type: ignore[valid-type]
         "time from entering treatment to finishing a course that finishes", "weeks")
     sessions_finished: number(Quantity("sessions/course", 0.0, above_lo=True)) = spec(  # type: ignore[valid-type]
