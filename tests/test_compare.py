@@ -321,18 +321,18 @@ def test_a_scenario_against_itself_shows_nothing_and_exits_0(oaps_frame):
 
 
 def test_a_one_lever_change_reaches_only_what_that_lever_can(tmp_path):
-    """IAPT cost is courses in progress × cost per course, and nothing else uses the cost, so
-    877 → 1,000 £/course changes iapt_cost alone, by 123/877 = 14.03% in every year."""
-    dearer = edited(tmp_path, PLAN, "course_weeks: 7", "course_weeks: 7\n  cost_per_course: 1000")
+    """IAPT cost is sessions × cost per session, and nothing else uses the cost, so
+    173.55 → 200 £/session changes iapt_cost alone, by 26.45/173.55 = 15.24% in every year."""
+    dearer = edited(tmp_path, PLAN, "course_weeks: 7", "course_weeks: 7\n  cost_per_session: 200")
     result = invoke("diff", PLAN, dearer, "-f", "csv")
     assert result.exit_code == 1
     rows = csv_rows(result.stdout)
     assert {r["metric"] for r in rows} == {"iapt_cost"}
     assert len(rows) == 5  # 2019/20 .. 2023/24
     for r in rows:
-        assert float(r["rel_change"]) == pytest.approx(123 / 877, abs=1e-6)
-        assert float(r["change"]) == pytest.approx(float(r["a"]) * 123 / 877, rel=1e-6)
-    assert "inputs that differ (A → B):\n  iapt.cost_per_course: 877 → 1000\n" in result.stderr
+        assert float(r["rel_change"]) == pytest.approx(26.45 / 173.55, abs=1e-6)
+        assert float(r["change"]) == pytest.approx(float(r["a"]) * 26.45 / 173.55, rel=1e-6)
+    assert "inputs that differ (A → B):\n  iapt.cost_per_session: 173.55 → 200\n" in result.stderr
     assert result.stderr.endswith(f"5 of {PLAN_ROWS} rows changed\n")
 
 
@@ -376,12 +376,12 @@ def test_outputs_and_scenarios_compare_alike(saved, tmp_path):
 
 
 def test_tolerance_sets_the_exit_code(tmp_path):
-    """The one lever above moves iapt_cost by 14.03% (123/877), a few £m a year."""
-    dearer = edited(tmp_path, PLAN, "course_weeks: 7", "course_weeks: 7\n  cost_per_course: 1000")
+    """The one lever above moves iapt_cost by 15.24% (26.45/173.55), a few £m a year."""
+    dearer = edited(tmp_path, PLAN, "course_weeks: 7", "course_weeks: 7\n  cost_per_session: 200")
     codes = {t: invoke("diff", PLAN, dearer, "--tolerance", t).exit_code
-             for t in ("rel=0.15", "rel=0.14", "abs=1e9", "abs=1e6,rel=0.15", "abs=1e6,rel=0.1",
+             for t in ("rel=0.16", "rel=0.15", "abs=1e9", "abs=1e6,rel=0.16", "abs=1e6,rel=0.1",
                        "abs=1e9,rel=0.1")}
-    assert codes == {"rel=0.15": 0, "rel=0.14": 1, "abs=1e9": 0, "abs=1e6,rel=0.15": 0,
+    assert codes == {"rel=0.16": 0, "rel=0.15": 1, "abs=1e9": 0, "abs=1e6,rel=0.16": 0,
                      "abs=1e6,rel=0.1": 1, "abs=1e9,rel=0.1": 0}
     result = invoke("diff", PLAN, dearer, "--tolerance", "abs=1e6,rel=0.1")
     assert "* beyond the tolerance" in result.stdout
@@ -395,14 +395,14 @@ def test_the_table_shows_inputs_and_changes_together():
     out = result.stdout
     assert out.startswith(f"A: {PLAN} (IAPT to 25% access)\nB: {SHORT} (IAPT to 25% access, "
                           "workforce short)\n")
-    assert "Inputs that differ (A → B):\n  iapt.workforce.recruitment: 90 → 25\n" in out
+    assert "Inputs that differ (A → B):\n  iapt.workforce.recruitment: 63 → 15\n" in out
     line = next(x for x in out.splitlines() if x.strip().startswith("iapt_access_rate"))
     assert line.split()[:3] == ["iapt_access_rate", "2020/21", "%"]
     assert result.stderr == "1 of 1 rows changed\n"
 
 
 def test_all_shows_unchanged_rows_too(tmp_path):
-    dearer = edited(tmp_path, PLAN, "course_weeks: 7", "course_weeks: 7\n  cost_per_course: 1000")
+    dearer = edited(tmp_path, PLAN, "course_weeks: 7", "course_weeks: 7\n  cost_per_session: 200")
     result = invoke("diff", PLAN, dearer, "-f", "csv", "--all")
     rows = csv_rows(result.stdout)
     assert len(rows) == PLAN_ROWS

@@ -114,7 +114,9 @@ def test_a_lever_moves_only_what_it_can_reach():
         "  los_cv: 1.0", "  los_cv: {uniform: [0.8, 1.2]}").replace(
         "  bed_days_saved", "  bed_days_saved: {pert: [10000, 14500, 16000]}\n  # was")
     a = tabulate(run(parse_scenario(text).with_overrides(draws=8)), "year")
-    b = tabulate(run(parse_scenario(text.replace("recruitment: 100", "recruitment: 60"))
+    plan = "recruitment: {2019-04: 64, 2020-05: 14}"
+    assert plan in text
+    b = tabulate(run(parse_scenario(text.replace(plan, "recruitment: 30"))
                      .with_overrides(draws=8)), "year")
     joined = a.join(b, on=["metric", "period"], suffix="_b")
     moved = set(joined.filter(pl.col("mean") != pl.col("mean_b"))["metric"].to_list())
