@@ -307,14 +307,15 @@ def compare(a: pl.DataFrame, b: pl.DataFrame, tolerance: Tolerance = Tolerance()
     size = change.abs()
     beyond = one_missing | ((size > tolerance.abs) & (size > tolerance.rel * ra.abs())
                            ).fill_null(False)
-    # largest first: by |relative change| (a change from zero or from missing is infinite), then
-    # by |absolute change|, then by name so that the order is always the same
+    # largest first: by |relative change| (a change from zero or from missing is infinite; none,
+    # when both sides are missing), then by |absolute change|, then by name so that the order is
+    # always the same
     inf = float("inf")
     rows = rows.with_columns(
         beyond.alias("beyond_tolerance"),
         pl.when(one_missing).then(inf).when(ra == 0).then(pl.when(rb == 0).then(0.0)
                                                           .otherwise(inf))
-        .otherwise(pl.col("rel_change").abs()).alias("_rel_size"),
+        .otherwise(pl.col("rel_change").abs()).fill_null(0.0).alias("_rel_size"),
         pl.when(one_missing).then(inf).otherwise(size).fill_null(0.0).alias("_abs_size"),
     ).sort(["_rel_size", "_abs_size", "metric", "period", "footprint_code"],
            descending=[True, True, False, False, False]).drop("_rel_size", "_abs_size")

@@ -174,13 +174,13 @@ def test_the_summary_holds_each_scenarios_final_year(folder, tmp_path):
 
 
 def test_check_fails_a_scenario_that_misses_a_standard(tmp_path):
-    """The IAPT plan's access rises linearly from 15% (April 2019) to 22% (March 2020), so its
-    2019/20 access is below the 22% standard by construction."""
+    """The IAPT plan stops at the Five Year Forward View's 25% of need, so its 2021/22 access is
+    below that year's 26.65% standard by construction."""
     out = tmp_path / "out"
     missed = invoke("batch", PLAN, "--out-dir", out, "--check")
     assert missed.exit_code == 1
     assert missed.stdout.startswith(f"unmet   {PLAN}")
-    assert (f"{PLAN}: standard not met: Birmingham and Solihull 2019/20: IAPT access"
+    assert (f"{PLAN}: standard not met: Birmingham and Solihull 2021/22: IAPT access"
             in missed.stderr)
     assert "1 did not meet every national standard" in missed.stderr
     summary = pl.read_csv(out / "summary.csv", infer_schema=False)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import re
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -68,8 +70,14 @@ def test_new_then_run_in_a_fresh_process(tmp_path):
 def test_devons_numbers_and_their_arithmetic():
     """Hand-checked from the sources quoted in the scenario:
     - adults 1,022,155 and total 1,218,643: ONS mid-2021, derived to STP17;
-    - need 0.17 × 1,022,155 = 173,766; referrals 34,460 (NHS Digital 2018-19) × 0.68 = 23,433
-      entering, 13.5% of need (as scenarios/ltp-footprint.yaml has it);
+    - need on NHS England's basis 0.12396 × 1,022,155 = 126,706 (stpmodel/data/iapt_need.csv);
+      referrals 34,460 (NHS Digital 2018-19) × 0.679 = 23,398 entering, 18.47% of need, written
+      down to 0.184 so that today's staff deliver it; the plan NHS England's standards from
+      there: 22% from 2020-01, 25% from 2020-04, 26.65% from
+      2021-04 and 31.26% from 2023-04 (written to 0.1%); nobody queued beyond the pathway delay;
+      WTE 23,398 × 4.1329 sessions (0.531 × 6.9 + 0.469 × 1) ÷ 1,000 = 96.7; recruitment 12 ×
+      the steepest month-on-month rise in the WTE the plan needs (access, linear between its
+      points, × need × growth × 4.1329 ÷ 1,000: January to April 2020, 22% → 25%), rounded up;
     - admissions 119,851 × 1,022,155 ÷ 46,087,075.5 = 2,658;
     - beds ⌈2,658 × 32 ÷ 365 ÷ 0.85⌉ = 275; OAP cost £610 a day (Devon, February 2017)."""
     text = build_scenario(reference.find_footprint("Devon"))
@@ -77,7 +85,22 @@ def test_devons_numbers_and_their_arithmetic():
     assert scenario.population.adults == 1_022_155
     assert scenario.population.total == 1_218_643
     assert scenario.iapt.referrals.describe() == "34460"
-    assert scenario.iapt.access.describe() == "{2019-04: 0.135, 2020-03: 0.22, 2021-03: 0.25}"
+    need = 0.12396 * 1_022_155
+    entering = 34_460 * 0.679
+    assert math.floor(entering / need * 1000) / 1000 == 0.184
+    assert scenario.iapt.access.describe() == (
+        "{2019-04: 0.184, 2020-01: 0.22, 2020-04: 0.25, 2021-04: 0.267, 2023-04: 0.313}")
+    assert scenario.iapt.waiting_list == 0
+    sessions = 0.531 * 6.9 + 0.469 * 1
+    wte = round(entering * sessions / 1000, 1)
+    assert scenario.iapt.workforce.wte == wte == 96.7
+    growth = scenario.population.growth.values[0]
+    points = [(0, 0.184), (9, 0.22), (12, 0.25), (24, 0.2665), (48, 0.3126)]  # months from 2019-04
+    level = [np.interp(m, *zip(*points)) * need * (1 + growth) ** (m / 12) * sessions / 1000
+             for m in range(49)]
+    steepest = max(b - a for a, b in zip(level, level[1:]))
+    assert steepest == max(level[10] - level[9], level[11] - level[10], level[12] - level[11])
+    assert scenario.iapt.workforce.recruitment.describe() == str(math.ceil(12 * steepest))
     assert scenario.inpatient.admissions == 2658
     assert scenario.inpatient.beds.describe() == "275"
     assert scenario.inpatient.oap_cost_per_day.describe() == "610"

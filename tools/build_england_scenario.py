@@ -12,15 +12,20 @@ What each footprint gets, and why (the same arithmetic is written beside each va
 
 - population: the ONS mid-2021 estimates (16+ and all ages) and the reference's projected growth
   of the 16+ population, mid-2021 to mid-2026 (as ``stpmodel new``);
-- IAPT: today's access = 2018-19 referrals × 0.68 entering ÷ (0.17 × adults), rounded *down* to
-  0.1% so that today's staff can deliver it; the plan follows the national standard (22% by
-  March 2020, 25% by March 2021) but never asks a footprint to go below today's access; referrals
-  rise to what the plan needs (access × need × growth ÷ 0.68, rounded up to the hundred, as
-  scenarios/ltp-footprint.yaml); therapists are today's entries × 6.9 sessions ÷ 1,000 sessions a
-  WTE; recruitment is what reaching the plan needs, over its two years: the model lets staff
-  grow by at most recruitment ÷ 12 a month, never ahead of the month's need, so the 2019/20 rate
-  is 12 × the largest monthly rise in the WTE needed up to March 2020 (to 22%), and the rate from
-  April 2020 on 12 × the largest after (to 25% by March 2021, then the growth of need);
+- IAPT: need is on NHS England's basis (the default need_basis, nhse): the footprint's share of
+  adults in stpmodel/data/iapt_need.csv × adults, as ``stpmodel new``; today's access = 2018-19
+  referrals × 0.679 entering ÷ need, rounded *down* to 0.1% so that today's staff can deliver
+  it; the plan follows NHS England's standards as ``stpmodel new`` writes them, each reached as
+  the year it is judged on starts (22% from January 2020, judged on the Q4 2019/20 run rate; 25%
+  from April 2020; 26.65% from April 2021; 31.26% from April 2023; the last two rounded up to
+  0.1%), but never asks a footprint to go below today's access; referrals rise to what the plan
+  needs (access × need × growth ÷ 0.679, rounded up to the hundred, as
+  scenarios/ltp-footprint.yaml); nobody is queued beyond the pathway delay (waiting_list 0);
+  therapists are today's entries × 4.133 sessions (0.531 × 6.9 finished + 0.469 × 1 not) ÷ 1,000
+  sessions a WTE; recruitment is what reaching the plan needs: the model lets staff grow by at
+  most recruitment ÷ 12 a month, never ahead of the month's need, so the rate to April 2020 is
+  12 × the largest monthly rise in the WTE needed up to then (to 25%), and the rate from May 2020
+  on 12 × the largest after (to 31.26% by April 2023, then the growth of need);
 - inpatient: admissions are England's 2018 mental health spells × the footprint's share of
   adults (as ``stpmodel new``; it overstates adult acute admissions); beds are calibrated with
   Erlang's loss formula to the footprint's February 2017 OAP days where those are published
@@ -49,11 +54,11 @@ from stpmodel.services.crisis import BASIC_WTE as CRISIS_BASIC_WTE  # noqa: E402
 from stpmodel.services.crisis import CORE_WTE as CRISIS_CORE_WTE  # noqa: E402
 from stpmodel.services.crisis import COST_PER_WTE as CRISIS_COST_PER_WTE  # noqa: E402
 from stpmodel.services.crisis import Crisis  # noqa: E402
-from stpmodel.services.iapt import (  # noqa: E402
+from stpmodel.services.iapt.section import Iapt, nhse_shares  # noqa: E402
+from stpmodel.services.iapt.template import (  # noqa: E402
     ACCESS_STANDARD,
     BASELINE_YEAR,
     SESSIONS_PER_WTE,
-    Iapt,
 )
 from stpmodel.services.inpatient import LOS_CV, LOS_STANDARD, Inpatient  # noqa: E402
 from stpmodel.template import (  # noqa: E402
@@ -76,14 +81,19 @@ LOS_PLAN = {"2019-04": LOS_TODAY, "2022-04": LOS_STANDARD}
 CRISIS_BASIC = {"2019-04": 1.0, "2021-04": 0.0}
 CRISIS_CORE = {"2019-04": 0.0, "2021-04": 1.0}
 COURSE_WEEKS = 7
-WAITING_WEEKS = 4
-MILESTONES = {"2020-03": 11, "2021-03": 23}  # months after April 2019
+MILESTONES = {"2020-01": 9, "2020-04": 12, "2021-04": 24, "2023-04": 48}  # months after 2019-04
+assert list(MILESTONES) == list(ACCESS_STANDARD), "the milestones are the standards' months"
 LAST = ("2024-03", 59)
+FIRST_RATE = 12  # recruitment's first rate covers months 1..12 (to April 2020, 25%) ...
+RECRUITMENT_STEP = "2020-05"  # ... and its second the months after
 
 # The schema's defaults (their sources are in docs/data-sources.md).
-PREVALENCE = default_of(Iapt, "prevalence")
 ENTRY = default_of(Iapt, "entry_rate")
-SESSIONS = default_of(Iapt, "sessions_per_course")
+COMPLETION = default_of(Iapt, "completion_rate")
+SESSIONS_FINISHED = default_of(Iapt, "sessions_finished")
+SESSIONS_NOT_FINISHED = default_of(Iapt, "sessions_not_finished")
+# sessions a course entered: finished courses' and unfinished ones', at the completion rate
+SESSIONS = COMPLETION * SESSIONS_FINISHED + (1 - COMPLETION) * SESSIONS_NOT_FINISHED
 OCCUPANCY = default_of(Inpatient, "target_occupancy")
 PER_TEAM = default_of(Crisis, "population_per_team")
 
@@ -135,6 +145,7 @@ class Footprint:
     growth: float
     referrals: float
     referrals_basis: str
+    share: float  # need on NHS England's basis as a share of adults (stpmodel/data/iapt_need.csv)
     oap_days: float | None
     oap_daily_cost: float | None
 
@@ -149,7 +160,6 @@ class Plan:
     access: dict[str, float]
     referrals: dict[str, int]
     referrals_needed: dict[str, float]
-    waiting_list: int
     wte: float
     wte_needed: dict[str, float]
     recruitment: dict[str, int]
@@ -163,12 +173,15 @@ def baseline(fp: reference.FootprintRef) -> Footprint:
     referrals = reference.iapt_value(fp.code, BASELINE_YEAR, "referrals_received")
     if referrals is None:
         raise SystemExit(f"no IAPT referrals for {fp} in {BASELINE_YEAR} in the bundled reference")
+    share = nhse_shares().get(fp.code)
+    if share is None:
+        raise SystemExit(f"no NHS England IAPT need for {fp} in stpmodel/data/iapt_need.csv")
     return Footprint(
         code=fp.code, name=fp.name,
         adults=round(reference.persons(fp.code, POPULATION_YEAR, 16)),
         total=round(reference.persons(fp.code, POPULATION_YEAR)),
         growth=round(reference.growth(fp.code, POPULATION_YEAR, GROWTH_TO), 4),
-        referrals=referrals[0], referrals_basis=referrals[1],
+        referrals=referrals[0], referrals_basis=referrals[1], share=share,
         oap_days=reference.oap_value(fp.code, OAP_MONTH, "oap_days"),
         oap_daily_cost=reference.oap_value(fp.code, OAP_MONTH, "average_daily_cost"),
     )
@@ -177,27 +190,29 @@ def baseline(fp: reference.FootprintRef) -> Footprint:
 def plan(fp: Footprint, spells: float, england_adults: float) -> Plan:
     """What the scenario gives footprint ``fp``; ``spells`` [spells/year] and ``england_adults``
     [persons] scale England's inpatient spells to it."""
-    need = PREVALENCE * fp.adults
+    need = fp.share * fp.adults
     entering = fp.referrals * ENTRY
     today = floor_to(entering / need, 3)
-    access = {START: today, **{m: max(v, today) for m, v in ACCESS_STANDARD.items()}}
+    # the standards as written: rounded up to 0.1% (26.65% → 0.267, 31.26% → 0.313) so that
+    # meeting the plan meets them; never below today's access
+    access = {START: today, **{m: max(ceil_to(v, 3), today) for m, v in ACCESS_STANDARD.items()}}
     months = {**MILESTONES, LAST[0]: LAST[1]}
-    target = {m: access.get(m, access["2021-03"]) for m in months}  # held at 25% after 2021
+    last_standard = list(MILESTONES)[-1]
+    target = {m: access.get(m, access[last_standard]) for m in months}  # held after April 2023
     needed = {m: target[m] * need * (1 + fp.growth) ** (n / 12) / ENTRY for m, n in months.items()}
     referrals = {START: round(fp.referrals), **{m: ceil_hundred(v) for m, v in needed.items()}}
     wte = ceil_to(entering * SESSIONS / SESSIONS_PER_WTE, 1)
     wte_needed = {m: needed[m] * ENTRY * SESSIONS / SESSIONS_PER_WTE for m in MILESTONES}
     # The WTE the plan needs each month, as the model computes it; the model lets staff grow by
-    # at most recruitment ÷ 12 a month and never beyond what the month needs, so each year's rate
-    # must cover the largest monthly rise in it.
+    # at most recruitment ÷ 12 a month and never beyond what the month needs, so each rate must
+    # cover the largest monthly rise in it while it applies.
     points = {0: today, **{MILESTONES[m]: access[m] for m in ACCESS_STANDARD}}
     needs = [float(np.interp(m, list(points), list(points.values()))) * need
              * (1 + fp.growth) ** (m / 12) * SESSIONS / SESSIONS_PER_WTE
              for m in range(LAST[1] + 1)]
-    rises = np.diff(needs)
-    year_two = MILESTONES["2020-03"] + 1
-    first = max(0, math.ceil(12 * rises[: year_two - 1].max() - 1e-9))
-    second = max(0, math.ceil(12 * rises[year_two - 1 :].max() - 1e-9))
+    rises = np.diff(needs)  # rises[i]: from month i to month i + 1
+    first = max(0, math.ceil(12 * rises[:FIRST_RATE].max() - 1e-9))
+    second = max(0, math.ceil(12 * rises[FIRST_RATE:].max() - 1e-9))
 
     admissions = round(spells * fp.adults / england_adults)
     load = admissions * LOS_TODAY / 365
@@ -206,9 +221,8 @@ def plan(fp: Footprint, spells: float, england_adults: float) -> Plan:
     else:
         beds, oap_beds = math.ceil(admissions * LOS_STANDARD / 365 / OCCUPANCY), None
     return Plan(need=need, entering=entering, access_today=today, access=access,
-                referrals=referrals, referrals_needed=needed,
-                waiting_list=round(entering / 52 * WAITING_WEEKS), wte=wte,
-                wte_needed=wte_needed, recruitment={START: first, "2020-04": second},
+                referrals=referrals, referrals_needed=needed, wte=wte,
+                wte_needed=wte_needed, recruitment={START: first, RECRUITMENT_STEP: second},
                 admissions=admissions, load=load, beds=beds, oap_beds=oap_beds)
 
 
@@ -227,6 +241,14 @@ class Text:
             self.lines.extend(textwrap.wrap(paragraph, WIDTH, initial_indent=pad,
                                             subsequent_indent=hang, break_on_hyphens=False,
                                             break_long_words=False) or [pad.rstrip()])
+
+    def flow(self, key: str, value: str, indent: int = 0) -> None:
+        """``key: value``, a flow mapping wrapped after its commas to fit WIDTH, continued under
+        its first entry."""
+        first = " " * indent + f"{key}: "
+        self.lines.extend(textwrap.wrap(value, WIDTH, initial_indent=first,
+                                        subsequent_indent=" " * (len(first) + 1),
+                                        break_on_hyphens=False, break_long_words=False))
 
     def line(self, text: str = "", indent: int = 0) -> None:
         self.lines.append(" " * indent + text if text else "")
@@ -298,7 +320,9 @@ def _header(out: Text, footprints: list[Footprint], plans: list[Plan]) -> None:
     out.line("description: >")
     out.lines.extend(textwrap.wrap(
         "The 44 STP footprints of April 2017 from their public baselines to the Long Term Plan: "
-        "IAPT access to 22% by March 2020 and 25% by March 2021, 24/7 CORE crisis cover by "
+        "IAPT access to NHS England's standards (22% as the run rate of January to March 2020, "
+        "25% in 2020/21, 26.65% in 2021/22, 31.26% from 2023/24, of need on NHS England's "
+        "basis), 24/7 CORE crisis cover by "
         "April 2021 and adult acute stays down to 32 days by April 2022, with beds held at "
         "today's.", WIDTH, initial_indent="  ", subsequent_indent="  "))
     out.line(f"start: {START}")
@@ -323,40 +347,55 @@ def _shared(out: Text, spells: float, england_adults: float) -> None:
                 f"{reference.PROJECTION_SOURCE}; as a compound rate a year.")
     out.line()
     out.line("iapt:")
-    out.comment(f"DEFAULT (left out): prevalence {num(PREVALENCE)} (APMS 2014), entry_rate "
-                f"{num(ENTRY)}, completion, caseness and recovery rates and sessions_per_course "
-                f"{num(SESSIONS)} (NHS Digital 2018-19), cost_per_course £877 (Radhakrishnan et "
-                "al. 2013). So need = 0.17 × adults.", 2)
-    out.comment("PLAN (each footprint's `access`): the national standard, 22% of need by March "
-                "2020 (2019/20 planning guidance) and 25% in 2020/21 (Five Year Forward View for "
-                f"Mental Health, 2016), from today's access: {BASELINE_YEAR} referrals × "
-                f"{num(ENTRY)} ÷ need, rounded down to 0.1% so that today's staff deliver it. A "
-                "footprint already above a standard keeps today's access.", 2)
+    d = {key: num(default_of(Iapt, key)) for key in (
+        "caseness_rate", "recovery_rate", "cost_per_session", "wait_median_days", "wait_spread")}
+    out.comment(f"DEFAULT (left out): need_basis nhse, NHS England's prevalence denominator for "
+                "the access standard (each footprint's share of adults in "
+                "stpmodel/data/iapt_need.csv, from the NHS Mental Health Dashboard, IAPT(i_a)), "
+                "so need = that share × adults; England's measured ratios, the mean of 2018-19 "
+                f"and 2019-20: entry_rate {num(ENTRY)}, completion_rate {num(COMPLETION)}, "
+                f"caseness_rate {d['caseness_rate']}, recovery_rate {d['recovery_rate']}; "
+                f"sessions_finished {num(SESSIONS_FINISHED)} (NHS Digital 2018-19) and "
+                f"sessions_not_finished {num(SESSIONS_NOT_FINISHED)}, so a course entered takes "
+                f"{num(COMPLETION)} × {num(SESSIONS_FINISHED)} + {num(1 - COMPLETION)} × "
+                f"{num(SESSIONS_NOT_FINISHED)} = {num(SESSIONS, 3)} sessions; cost_per_session "
+                f"£{d['cost_per_session']} (National Cost Collection, 2024/25 prices); "
+                f"wait_median_days {d['wait_median_days']} and wait_spread {d['wait_spread']} "
+                "(calibrated to England's waits, docs/validation.md).", 2)
+    out.comment("PLAN (each footprint's `access`): NHS England's access standards, each reached "
+                "as the year it is judged on starts: 22% from January 2020 (2019/20 is judged on "
+                "its fourth quarter's run rate; 2019/20 planning guidance), 25% from April 2020 "
+                "(2020/21; Five Year Forward View for Mental Health, 2016), 26.65% from April "
+                "2021 (2021/22; NHS England's 2021/22 targets) and 31.26% from April 2023 "
+                "(2023/24 on; the Long Term Plan's 1.9m), the last two rounded up to 0.267 and "
+                f"0.313; from today's access: {BASELINE_YEAR} referrals × {num(ENTRY)} ÷ need, "
+                "rounded down to 0.1% so that today's staff deliver it. A footprint already "
+                "above a standard keeps today's access.", 2)
     out.comment(f"PLAN ASSUMPTION (each footprint's `referrals`): from {BASELINE_YEAR}'s "
                 "(SOURCED, NHS Digital IAPT annual key measures) up to what the plan needs, "
                 f"access × need × (1 + growth)^(months ÷ 12) ÷ {num(ENTRY)}, rounded up to the "
-                "hundred, at March 2020, March 2021 and March 2024 (as "
+                "hundred, at January 2020, April 2020, April 2021, April 2023 and March 2024 (as "
                 "scenarios/ltp-footprint.yaml).", 2)
-    out.comment(f"NATIONAL-DEFAULT ESTIMATE (each footprint's `waiting_list`): about "
-                f"{WAITING_WEEKS} weeks of people entering treatment (entries a year ÷ 52 × "
-                f"{WAITING_WEEKS}), as most people started within 6 weeks in England in 2018-19 "
-                "(NHS Digital, IAPT annual report 2018-19: 89.4%).", 2)
-    out.comment(f"LOCAL ASSUMPTION: {num(SESSIONS)} sessions a course (NHS Digital 2018-19) at "
-                "about one a week.", 2)
+    out.comment("NATIONAL-DEFAULT ESTIMATE: nobody queued for a therapist beyond the usual "
+                "pathway delay; England's waits in 2018-19 and 2019-20 are that delay alone "
+                "(wait_median_days, wait_spread; docs/validation.md).", 2)
+    out.line("waiting_list: 0", 2)
+    out.comment(f"LOCAL ASSUMPTION: {num(SESSIONS_FINISHED)} sessions a finished course (NHS "
+                "Digital 2018-19) at about one a week.", 2)
     out.line(f"course_weeks: {COURSE_WEEKS}", 2)
     out.line("workforce:", 2)
     out.comment("LOCAL ASSUMPTION: 25 treatment sessions a week for 40 weeks; no public source "
                 "gives therapists' sessions.", 4)
     out.line(f"sessions_per_wte: {num(SESSIONS_PER_WTE)}", 4)
     out.comment(f"NATIONAL-DEFAULT ESTIMATE (each footprint's `wte`): the staff today's activity "
-                f"needs, entries × {num(SESSIONS)} sessions ÷ {num(SESSIONS_PER_WTE)}, rounded "
-                "up to 0.1 WTE. PLAN ASSUMPTION (each footprint's `recruitment` [WTE/year]): "
-                "what the plan needs, over its two years. The WTE the plan needs each month is "
-                f"access × need × {num(SESSIONS)} ÷ {num(SESSIONS_PER_WTE)}; the model lets "
+                f"needs, entries × {num(SESSIONS, 3)} sessions ÷ {num(SESSIONS_PER_WTE)}, "
+                "rounded up to 0.1 WTE. PLAN ASSUMPTION (each footprint's `recruitment` "
+                "[WTE/year]): what the plan needs. The WTE the plan needs each month is access × "
+                f"need × growth × {num(SESSIONS, 3)} ÷ {num(SESSIONS_PER_WTE)}; the model lets "
                 "staff grow by at most recruitment ÷ 12 a month, never ahead of that need, so "
-                "the 2019/20 rate is 12 × the largest monthly rise in it up to March 2020 (to "
-                "22%), and the rate from 2020-04 on 12 × the largest after (to 25% by March "
-                "2021, then the growth of need), each rounded up.", 4)
+                "the rate to April 2020 is 12 × the largest monthly rise in it up to then (to "
+                f"25%), and the rate from {RECRUITMENT_STEP} on 12 × the largest after (to 31.26% "
+                "by April 2023, then the growth of need), each rounded up.", 4)
     out.line()
     out.line("inpatient:")
     out.comment(f"NATIONAL-DEFAULT ESTIMATE (each footprint's `admissions`): England's "
@@ -411,7 +450,7 @@ def _shared(out: Text, spells: float, england_adults: float) -> None:
 
 def _footprint(out: Text, fp: Footprint, p: Plan) -> None:
     apportioned = "" if fp.referrals_basis == "published" else " (apportioned from E54000049)"
-    above = [m for m, v in ACCESS_STANDARD.items() if p.access_today > v]
+    above = [m for m, v in ACCESS_STANDARD.items() if p.access_today > ceil_to(v, 3)]
     if out.lines[-1] != "footprints:":
         out.line()
     out.comment(f"{fp.name} ({fp.code})", 2)
@@ -423,17 +462,17 @@ def _footprint(out: Text, fp: Footprint, p: Plan) -> None:
     note = (" Already above the standard for " + " and ".join(above) + ", so held there."
             if above else "")
     out.comment(f"Today: {fp.referrals:,.0f} referrals in {BASELINE_YEAR}{apportioned} × "
-                f"{num(ENTRY)} = {p.entering:,.0f} entering ÷ need {p.need:,.0f} = "
-                f"{p.entering / p.need:.4f}, rounded down to {num(p.access_today, 3)}.{note}", 6)
+                f"{num(ENTRY)} = {p.entering:,.0f} entering ÷ need {fp.share:.5f} × "
+                f"{fp.adults:,} = {p.need:,.0f} is {p.entering / p.need:.4f}, rounded down to "
+                f"{num(p.access_today, 3)}.{note}", 6)
     out.line(f"access: {trajectory(p.access, 3)}", 6)
     out.comment("Needed: " + ", ".join(f"{v:,.0f} by {m}" for m, v in p.referrals_needed.items())
                 + ".", 6)
-    out.line(f"referrals: {trajectory(p.referrals)}", 6)
-    out.line(f"waiting_list: {p.waiting_list}", 6)
-    wte_22, wte_25 = p.wte_needed["2020-03"], p.wte_needed["2021-03"]
-    out.comment(f"{p.wte:,.1f} WTE today; the plan needs {wte_22:,.1f} by 2020-03 and "
-                f"{wte_25:,.1f} by 2021-03 (referrals needed × "
-                f"{num(ENTRY)} × {num(SESSIONS)} ÷ {num(SESSIONS_PER_WTE)}).", 6)
+    out.flow("referrals", trajectory(p.referrals), 6)
+    out.comment(f"{p.wte:,.1f} WTE today; the plan needs "
+                + ", ".join(f"{v:,.1f} by {m}" for m, v in p.wte_needed.items())
+                + f" (referrals needed × {num(ENTRY)} × {num(SESSIONS, 3)} ÷ "
+                f"{num(SESSIONS_PER_WTE)}).", 6)
     out.line(f"workforce: {{wte: {num(p.wte, 1)}, recruitment: {trajectory(p.recruitment)}}}", 6)
     out.line("inpatient:", 4)
     if p.oap_beds is not None:

@@ -113,26 +113,23 @@ def footprint_errors() -> list[tuple[str, float, float]]:
     from ..model import run
     from ..results import tabulate
     from ..scenario import parse_scenario
-    from ..services.iapt import Iapt
-    from ..services.iapt.section import nhse_shares
 
-    entry = float(Iapt.model_fields["entry_rate"].default)
     counts = reference.iapt().filter(pl.col("reporting_period") == "2019-20")
     value = {(c, m): v for c, m, v in counts.select(
         "footprint_code", "measure", "value").iter_rows()}
-    shares = nhse_shares()
     refs = [fp for fp in reference.footprints() if (fp.code, "referrals_received") in value]
+    # access 1 plans for all of need, and staff are ample, so everyone who joins the list is
+    # seen at once: entered = referrals × the default entry rate
     lines = ["name: footprints 2019/20", "start: 2019-04", "end: 2020-03",
              "population: {adults: 1, growth: 0}",
-             "iapt: {access: 0.2, referrals: 1, waiting_list: 0, course_weeks: 7,",
+             "iapt: {access: 1, referrals: 1, waiting_list: 0, course_weeks: 7,",
              "       workforce: {wte: 100000, sessions_per_wte: 1000, recruitment: 0}}",
              "footprints:"]
     for fp in refs:
         adults = reference.persons(fp.code, 2021, 16)
         referrals = value[(fp.code, "referrals_received")]
-        access = referrals * entry / (shares[fp.code] * adults)  # enters everyone who joins
         lines.append(f"  - {{code: {fp.code}, name: \"{fp.name}\", population: {{adults: "
-                     f"{adults:.0f}}}, iapt: {{access: {access:.9f}, referrals: {referrals:.0f}}}}}")
+                     f"{adults:.0f}}}, iapt: {{referrals: {referrals:.0f}}}}}")
     frame = tabulate(run(parse_scenario("\n".join(lines) + "\n", "<footprints 2019/20>")),
                      "year", total=False)
     model = {(r["footprint_code"], r["metric"]): r["value"] for r in frame.iter_rows(named=True)}
@@ -148,9 +145,8 @@ def footprint_errors() -> list[tuple[str, float, float]]:
 def footprint_reference() -> str:
     errors = footprint_errors()
     rows = []
-    for name, index in (("finished courses (`iapt_finished`)", 1),
-                        ("recovery rate (`iapt_recovery_rate`)", 2)):
-        values = sorted(e[index] for e in errors)
+    for name, values in (("finished courses (`iapt_finished`)", sorted(e[1] for e in errors)),
+                         ("recovery rate (`iapt_recovery_rate`)", sorted(e[2] for e in errors))):
         n = len(values)
         quartile = (values[n // 4], values[n // 2], values[(3 * n) // 4])
         rows.append((name, n, f"{values[0]:+.1%}", f"{quartile[0]:+.1%}", f"{quartile[1]:+.1%}",

@@ -15,6 +15,7 @@ from ...template import (
     num,
     trajectory,
 )
+from ...values import month_index
 from .section import APMS_2014, Iapt, nhse_shares
 
 BASELINE_YEAR = "2018-19"  # the last IAPT year before COVID-19
@@ -50,6 +51,27 @@ def _counts(code: str, label: str, src: Sources) -> tuple[str, float, str]:
     return str(last["reporting_period"]), float(last["value"]), str(basis)
 
 
+def _steepest_rise(access: dict[str, float], need: float, growth: float,
+                   sessions: float) -> float:
+    """The largest month-on-month rise in the WTE the plan needs [WTE/month]: access
+    (interpolated linearly between its points, as the model does) × need × growth × sessions per
+    course entered ÷ sessions per WTE."""
+    points = sorted((month_index(int(m[:4]), int(m[5:])) - month_index(int(START[:4]),
+                                                                        int(START[5:])), v)
+                    for m, v in access.items())
+    months = range(points[-1][0] + 1)
+    level = [_between(points, m) * need * (1 + growth) ** (m / 12) * sessions / SESSIONS_PER_WTE
+             for m in months]
+    return max((b - a for a, b in zip(level, level[1:])), default=0.0)
+
+
+def _between(points: list[tuple[int, float]], month: int) -> float:
+    for (m0, v0), (m1, v1) in zip(points, points[1:]):
+        if m0 <= month <= m1:
+            return v0 + (v1 - v0) * (month - m0) / (m1 - m0)
+    return points[-1][1]
+
+
 def template(t: TemplateContext) -> None:
     from ... import reference
 
@@ -63,14 +85,15 @@ def template(t: TemplateContext) -> None:
                 + (1 - completion) * default_of(Iapt, "sessions_not_finished"))
     need = prevalence * adults
     entering = referrals * entry
-    today = round(entering / need, 3)
+    today = math.floor(entering / need * 1000) / 1000  # down, so today's staff deliver it
     access = {START: today, **{m: max(v, today) for m, v in ACCESS_STANDARD.items()}}
     to_last = (1 + growth) ** (MONTHS_TO_LAST / 12)
     final = access[LAST]
     needed_referrals = final * need * to_last / entry
     wte = round(entering * sessions / SESSIONS_PER_WTE, 1)
     wte_last = final * need * to_last * sessions / SESSIONS_PER_WTE
-    recruitment = max(0, math.ceil((wte_last - wte) / (MONTHS_TO_LAST / 12)))
+    steepest = _steepest_rise(access, need, growth, sessions)
+    recruitment = max(0, math.ceil(12 * steepest))
     weeks = round(default_of(Iapt, "sessions_finished"))
 
     out.key("iapt")
@@ -112,9 +135,10 @@ def template(t: TemplateContext) -> None:
                 f"courses × {num(sessions, 2)} sessions each (finished and unfinished, at the "
                 f"default completion rate) ÷ {SESSIONS_PER_WTE:,.0f} sessions a WTE.", 4)
     out.key("wte", num(wte), 4)
-    out.comment(f"ILLUSTRATIVE PLACEHOLDER: enough recruitment to staff {final:.2%} access by "
-                f"April 2023 ({wte_last:,.1f} WTE) from today's {wte:,.1f} WTE within 48 months.",
-                4)
+    out.comment(f"ILLUSTRATIVE PLACEHOLDER: recruitment that keeps up with the plan's steepest "
+                f"monthly rise in the staff it needs ({steepest:,.1f} WTE a month, × 12, rounded "
+                f"up), from today's {wte:,.1f} WTE to {wte_last:,.1f} WTE for {final:.2%} access "
+                "by April 2023.", 4)
     out.key("recruitment", str(recruitment), 4)
     t.assumptions.extend(["iapt.waiting_list", "iapt.course_weeks",
                           "iapt.workforce.sessions_per_wte", "iapt.workforce.wte",
