@@ -345,15 +345,6 @@ def iapt_need() -> pl.DataFrame:
                                                     "need_population_basis": pl.Float64})
 
 
-def iapt_need_share(code: str) -> float:
-    """A footprint's (or England's) need as a share of its adults aged 16+, to grow with
-    population. Raises KeyError for an unknown code."""
-    rows = iapt_need().filter(pl.col("footprint_code") == code)
-    if not rows.height:
-        raise KeyError(code)
-    return float(rows["need_share_of_adults"][0])
-
-
 @cache
 def iapt_standards() -> pl.DataFrame:
     """NHS England's IAPT access ambitions: ``financial_year, org_code`` (``E92000001`` or an

@@ -19,6 +19,7 @@ from stpmodel.results import tabulate, total_notes
 from stpmodel.scenario import parse_scenario
 from stpmodel.services.iapt import ACCESS, ENGLAND_NEED, Iapt
 from stpmodel.services.iapt.calibration import lognormal_waits, ratios
+from stpmodel.services.iapt.section import nhse_shares
 
 from .conftest import MINIMAL
 
@@ -67,7 +68,7 @@ def outturn() -> dict[tuple[str, str], float]:
 def test_need_is_nhs_englands_by_default_and_apms_only_when_asked():
     """Birmingham and Solihull (E54000017): NHS England's share of adults, from the bundled
     iapt_need.csv, × adults; with need_basis: apms2014, 0.17 × adults, which is larger."""
-    share = reference.iapt_need_share("E54000017")
+    share = nhse_shares()["E54000017"]
     text = MINIMAL.replace("  prevalence: 0.17\n", "")
     nhse = tabulate(run(parse_scenario(text)), "year")
     apms = tabulate(run(parse_scenario(text.replace("iapt:\n", "iapt:\n  need_basis: apms2014\n"))),
