@@ -38,7 +38,7 @@ from .sections import (
     Section,
     spec,
 )
-from .source import KeyPath, Source, parse_yaml
+from .source import KeyPath, Source, parse_yaml, read_text
 from .values import MONTH_RE, Month, Quantity, Trajectory, fail, month_label, number
 
 __all__ = ["Acute", "Crisis", "Finance", "Footprint", "Iapt", "IaptWorkforce", "Inpatient",
@@ -220,17 +220,7 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; raise :class:`ScenarioError` with every problem."""
     path = Path(path)
     file = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ScenarioError([Problem(file, 1, 1, "", "no such file")]) from None
-    except IsADirectoryError:
-        raise ScenarioError([Problem(file, 1, 1, "", "is a directory, not a scenario file")]) \
-            from None
-    except UnicodeDecodeError as exc:
-        raise ScenarioError([Problem(file, 1, 1, "", f"not UTF-8 text ({exc.reason})")]) from None
-    except OSError as exc:
-        raise ScenarioError([Problem(file, 1, 1, "", f"cannot read: {exc.strerror}")]) from None
+    text = read_text(path)  # a regular file of bounded size, in UTF-8; else ScenarioError
     return parse_scenario(text, file)
 
 
