@@ -22,6 +22,8 @@ def sensitivity(
     draws: Annotated[int | None, typer.Option(
         "--draws", min=1, max=100_000,
         help="Draws of the bed simulation to average each end over.")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace the -o file even if it is read-only.")] = False,
 ) -> None:
     """Tornado: each uncertain value at its p10 and p90, the others at their medians."""
     from rich.console import Console
@@ -40,9 +42,13 @@ def sensitivity(
         text = to_csv(result.frame.rename({"metric_at_p10": f"{metric}_at_p10",
                                            "metric_at_p90": f"{metric}_at_p90"}))
         try:
-            write_atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        except (OutputError, OSError) as exc:
-            raise exit_with(f"{output}: cannot write: {exc}", EXIT_USAGE) from None
+            write_atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"),
+                         inputs=(scenario,), force=force)
+        except OutputError as exc:
+            raise exit_with(str(exc), EXIT_USAGE) from None
+        except OSError as exc:
+            raise exit_with(f"{output}: cannot write: {exc.strerror or exc}", EXIT_USAGE) \
+                from None
         return
     table = Table(title=f"{metric} [{result.unit}], {result.period}: "
                         f"{format_number(result.central)} with every value at its median",

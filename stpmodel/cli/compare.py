@@ -63,7 +63,8 @@ def diff(
         "--output", "-o", help="Write the comparison to this file (atomically).")] = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Compare even when A and B are not like for like (different metrics, "
-                        "periods or footprints): only the rows both hold.")] = False,
+                        "periods or footprints): only the rows both hold. Also replaces a "
+                        "read-only -o file.")] = False,
     draws: Annotated[int | None, typer.Option(
         "--draws", min=1, max=100_000, help="Override both scenarios' Monte Carlo draws.")]
     = None,
@@ -86,6 +87,14 @@ def diff(
     from ..compare import ComparisonError, Tolerance, compare, select, unmatched
 
     chosen = _diff_format(fmt, output)
+    if output is not None:
+        from ..errors import OutputError
+        from ..output import check_output
+
+        try:
+            check_output(output, (a, b), force)
+        except OutputError as exc:
+            raise exit_with(str(exc), EXIT_USAGE) from None
     try:
         limit = Tolerance.parse(tolerance) if tolerance is not None else Tolerance()
     except ValueError as exc:
@@ -116,7 +125,7 @@ def diff(
     for note in [*notes, *comparison.notes]:
         typer.echo(f"note: {note}", err=True)
     differences = side_a.input_differences(side_b)
-    _report(comparison, chosen, output, all_rows, side_a, side_b, differences, tolerance)
+    _report(comparison, chosen, output, all_rows, side_a, side_b, differences, tolerance, force)
     raise typer.Exit(EXIT_FOUND if comparison.n_beyond else EXIT_OK)
 
 
@@ -204,7 +213,8 @@ class _Side:
 
 
 def _report(comparison: Comparison, fmt: str, output: Path | None, all_rows: bool,
-            a: _Side, b: _Side, differences: list[Any], tolerance: str | None) -> None:
+            a: _Side, b: _Side, differences: list[Any], tolerance: str | None,
+            force: bool = False) -> None:
     from ..compare import comparison_csv, comparison_json, to_table_rows
     from ..errors import OutputError
     from ..output import write_atomic
@@ -224,7 +234,8 @@ def _report(comparison: Comparison, fmt: str, output: Path | None, all_rows: boo
             sys.stdout.write(text)
         else:
             try:
-                write_atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+                write_atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"),
+                             inputs=(a.path, b.path), force=force)
             except OutputError as exc:
                 raise exit_with(str(exc), EXIT_USAGE) from None
             except OSError as exc:

@@ -33,6 +33,8 @@ def run(
     percentiles: Annotated[str, typer.Option(
         "--percentiles", help="Percentiles over draws, comma-separated, each 0–100.")]
     = "5,50,95",
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace the -o file even if it is read-only.")] = False,
 ) -> None:
     """Run a scenario and print or write its results.
 
@@ -59,6 +61,13 @@ def run(
     if not chosen_percentiles or not all(0 <= p <= 100 for p in chosen_percentiles):
         raise exit_with(f"--percentiles takes numbers from 0 to 100 such as 5,50,95; got "
                         f"{percentiles!r}", EXIT_USAGE)
+    if output is not None:
+        from ..output import check_output
+
+        try:
+            check_output(output, (scenario,), force)
+        except OutputError as exc:
+            raise exit_with(str(exc), EXIT_USAGE) from None
     loaded = load_or_exit(scenario).with_overrides(draws=draws, seed=seed)
 
     from ..output import render_tables, to_csv, to_json, write_frame
@@ -68,7 +77,7 @@ def run(
     frame = result.frame
     if output is not None:
         try:
-            write_frame(frame, output, chosen)
+            write_frame(frame, output, chosen, inputs=(scenario,), force=force)
         except OutputError as exc:
             raise exit_with(str(exc), EXIT_USAGE) from None
         except OSError as exc:
