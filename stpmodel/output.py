@@ -26,8 +26,9 @@ from rich import box
 from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
+from rich.text import Text
 
-from .errors import OutputError
+from .errors import OutputError, plain
 from .metrics import METRICS
 from .standards import STANDARDS
 
@@ -289,6 +290,12 @@ def _human(value: float | None, unit: str) -> str:
     return f"{value:,.0f}"
 
 
+def text(value: object) -> Text:
+    """``value`` as rich text that is shown as written: never read as markup (``[link=...]``,
+    ``[/b]``), with control characters escaped (see :func:`stpmodel.errors.plain`)."""
+    return Text(plain(value))
+
+
 def render_tables(frame: pl.DataFrame, title: str, console: Console) -> list[Table]:
     """One row per metric (in registry order), one column per period. Periods that do not fit in
     the console's width go into further tables below, never truncated. With several draws the
@@ -308,14 +315,14 @@ def render_tables(frame: pl.DataFrame, title: str, console: Console) -> list[Tab
                      [_human(by_period.get(p), str(unit)) for p in periods]))
 
     def make(chunk: list[int], part_title: str) -> Table:
-        table = Table(title=part_title, title_justify="left", header_style="bold",
+        table = Table(title=text(part_title), title_justify="left", header_style="bold",
                       box=box.SIMPLE_HEAD)
         table.add_column("metric", no_wrap=True)
         table.add_column("unit", style="dim", no_wrap=True)
         for i in chunk:
-            table.add_column(periods[i], justify="right", no_wrap=True)
+            table.add_column(text(periods[i]), justify="right", no_wrap=True)
         for label, unit, cells in rows:
-            table.add_row(label, unit, *(cells[i] for i in chunk))
+            table.add_row(text(label), text(unit), *(cells[i] for i in chunk))
         return table
 
     def fits(chunk: list[int]) -> bool:

@@ -31,6 +31,7 @@ def sensitivity(
 
     from ..errors import OutputError
     from ..output import format_number, to_csv, write_atomic
+    from ..output import text as plain_text
     from ..sensitivity import SensitivityError, tornado
 
     loaded = load_or_exit(scenario).with_overrides(draws=draws)
@@ -50,15 +51,17 @@ def sensitivity(
             raise exit_with(f"{output}: cannot write: {exc.strerror or exc}", EXIT_USAGE) \
                 from None
         return
-    table = Table(title=f"{metric} [{result.unit}], {result.period}: "
-                        f"{format_number(result.central)} with every value at its median",
+    table = Table(title=plain_text(f"{metric} [{result.unit}], {result.period}: "
+                                   f"{format_number(result.central)} with every value at its "
+                                   "median"),
                   title_justify="left")
     table.add_column("parameter", overflow="fold")
     table.add_column("distribution", overflow="fold")
     for name in ("p10", "p90", "at p10", "at p90", "swing"):
         table.add_column(name, justify="right", no_wrap=True)
     for row in result.frame.iter_rows(named=True):
-        table.add_row(row["parameter"], row["distribution"], format_number(row["p10"]),
+        table.add_row(plain_text(row["parameter"]), plain_text(row["distribution"]),
+                      format_number(row["p10"]),
                       format_number(row["p90"]), format_number(row["metric_at_p10"]),
                       format_number(row["metric_at_p90"]), format_number(row["swing"]))
     Console().print(table)

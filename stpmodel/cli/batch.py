@@ -61,7 +61,7 @@ def batch(
     or more failed (or, with --check, missed a standard), 2 a usage error.
     """
     from ..batch import SUMMARY_NAME, BatchError, expand, plan, run_batch, write_summary
-    from ..errors import OutputError
+    from ..errors import OutputError, plain
 
     if out_dir.exists() and not out_dir.is_dir():
         raise exit_with(f"--out-dir {out_dir}: is a file, not a folder", EXIT_USAGE)
@@ -90,13 +90,13 @@ def batch(
     for outcome in outcomes:
         status = "ok" if outcome.passed else "failed" if not outcome.ok else "unmet"
         target = f"  → {outcome.job.output}" if outcome.ok else ""
-        typer.echo(f"{status:<8}{str(outcome.job.scenario):<{width}}{target}".rstrip())
+        typer.echo(plain(f"{status:<8}{str(outcome.job.scenario):<{width}}{target}".rstrip()))
     for outcome in outcomes:
         if not outcome.ok:
-            typer.echo(outcome.error, err=True)
+            typer.echo(plain(outcome.error).replace("\\x0a", "\n"), err=True)
         elif check:
             for line in outcome.unmet:
-                typer.echo(f"{outcome.job.scenario}: standard not met: {line}", err=True)
+                typer.echo(plain(f"{outcome.job.scenario}: standard not met: {line}"), err=True)
     summary = out_dir / SUMMARY_NAME
     try:
         write_summary(outcomes, summary, force)

@@ -256,13 +256,15 @@ def _print_table(rows: pl.DataFrame, a: _Side, b: _Side, differences: list[Any],
     from rich.console import Console
     from rich.measure import Measurement
 
+    from ..errors import plain
+
     console = Console(highlight=False)
-    console.print(f"A: {a.path} ({a.name})", markup=False, soft_wrap=True)
-    console.print(f"B: {b.path} ({b.name})", markup=False, soft_wrap=True)
+    console.print(plain(f"A: {a.path} ({a.name})"), markup=False, soft_wrap=True)
+    console.print(plain(f"B: {b.path} ({b.name})"), markup=False, soft_wrap=True)
     if differences:
         console.print("\nInputs that differ (A → B):", markup=False)
         for difference in differences:
-            console.print(f"  {difference}", markup=False, soft_wrap=True)
+            console.print(plain(f"  {difference}"), markup=False, soft_wrap=True)
     if rows.height == 0:
         console.print("\nNo metric changed.", markup=False)
         return
@@ -288,6 +290,8 @@ def _table(cells: list[list[str]], with_unit: bool, footprints: list[str] | None
     from rich import box
     from rich.table import Table
 
+    from ..output import text
+
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
     if footprints is not None:
         table.add_column("footprint", overflow="fold")
@@ -305,7 +309,7 @@ def _table(cells: list[list[str]], with_unit: bool, footprints: list[str] | None
             shown = [footprints[i], *shown]
         if beyond is not None:
             shown = [*shown, "*" if beyond[i] else ""]
-        table.add_row(*shown)
+        table.add_row(*(text(cell) for cell in shown))
     return table
 
 

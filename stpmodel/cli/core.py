@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import OutputError, ScenarioError
+from ..errors import OutputError, ScenarioError, plain
 from .app import EXIT_FOUND, EXIT_USAGE, By, Format, app, exit_with, load_or_exit, run_with_progress
 
 
@@ -108,18 +108,18 @@ def run(
         for table in render_tables(shown, title, console):
             console.print(table)
     for note in result.notes:
-        typer.echo(f"note: {note}", err=True)
+        typer.echo(f"note: {plain(note)}", err=True)
     if loaded.assumptions:
         several = len(loaded.members) > 1
         typer.echo("assumptions to replace with local figures"
-                   + (f" (values for {loaded.footprint.name}; each footprint has its own in "
-                      "the file)" if several else "") + ":", err=True)
+                   + (f" (values for {plain(loaded.footprint.name)}; each footprint has its "
+                      "own in the file)" if several else "") + ":", err=True)
         for line in loaded.assumption_lines():
-            typer.echo(f"  - {line}", err=True)
+            typer.echo(f"  - {plain(line)}", err=True)
     if check:
         unmet = unmet_standards(frame)
         for line in unmet:
-            typer.echo(f"standard not met: {line}", err=True)
+            typer.echo(f"standard not met: {plain(line)}", err=True)
         if unmet:
             raise typer.Exit(code=EXIT_FOUND)
         typer.echo("every national standard that applies is met", err=True)
@@ -140,7 +140,7 @@ def validate(
             bad += 1
             typer.echo(str(exc), err=True)
         else:
-            typer.echo(f"{path}: ok")
+            typer.echo(f"{plain(path)}: ok")
     if bad:
         raise exit_with(f"{bad} of {len(scenarios)} file(s) have problems")
 

@@ -24,7 +24,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import StpmodelError
+from ..errors import StpmodelError, plain
 
 SUPPRESSED = "*"
 MISSING = ("", "null", "na", "n/a", "-", "..")
@@ -40,8 +40,8 @@ class ImportFileError(StpmodelError):
     def __init__(self, file: str, message: str, line: int | None = None, col: int | None = None,
                  hint: str = ""):
         self.file, self.message, self.line, self.col, self.hint = file, message, line, col, hint
-        where = file if line is None else f"{file}:{line}:{col or 1}"
-        text = f"{where}: {message}"
+        where = plain(file) if line is None else f"{plain(file)}:{line}:{col or 1}"
+        text = f"{where}: {plain(message)}"
         super().__init__(f"{text}\n  hint: {hint}" if hint else text)
 
 
