@@ -8,8 +8,6 @@ key and value sits, so that later validation errors can point at ``file:line:col
 from __future__ import annotations
 
 import datetime
-import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +15,7 @@ from typing import Any
 import yaml
 
 from .errors import Problem, ScenarioError
+from .files import ReadError, read_bounded
 
 KeyPath = tuple[Any, ...]
 Position = tuple[int, int]  # (line, col), both 1-based
@@ -89,73 +88,25 @@ def _pos(mark: yaml.Mark) -> Position:
     return (mark.line + 1, mark.column + 1)
 
 
-_KINDS = {stat.S_IFIFO: "named pipe (fifo)", stat.S_IFCHR: "character device",
-          stat.S_IFBLK: "block device", stat.S_IFSOCK: "socket"}
-
-
 def read_text(path: str | Path, limit: int = MAX_BYTES) -> str:
     """The text of a scenario file, read with a bound: a regular file of at most ``limit``
     bytes, in UTF-8 (a byte-order mark is dropped). Anything else raises :class:`ScenarioError`
     located at the file, never a hang: a fifo or device is refused before a byte is read."""
     file = str(path)
-
-    def refuse(message: str, hint: str = "", line: int = 1, col: int = 1) -> ScenarioError:
-        return ScenarioError([Problem(file, line, col, "", message, hint)])
-
     try:
-        # O_NONBLOCK: opening a fifo for reading would otherwise wait for a writer forever
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except FileNotFoundError:
-        raise refuse("no such file") from None
-    except IsADirectoryError:
-        raise refuse("is a directory, not a scenario file") from None
-    except PermissionError:
-        raise refuse("cannot read: permission denied",
-                     "check the file's permissions (ls -l)") from None
-    except OSError as exc:
-        raise refuse(f"cannot read: {exc.strerror or exc}") from None
-    try:
-        info = os.fstat(fd)
-        if stat.S_ISDIR(info.st_mode):
-            raise refuse("is a directory, not a scenario file")
-        if not stat.S_ISREG(info.st_mode):
-            kind = _KINDS.get(stat.S_IFMT(info.st_mode), "special file")
-            raise refuse(f"is a {kind}, not a regular file",
-                         "stpmodel reads scenarios only from regular files")
-        if info.st_size > limit:
-            raise refuse(_too_big(info.st_size, limit))
-        os.set_blocking(fd, True)
-        chunks, size = [], 0
-        while size <= limit:
-            chunk = os.read(fd, min(1 << 16, limit + 1 - size))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-        if size > limit:  # it grew while being read
-            raise refuse(_too_big(size, limit))
-    except OSError as exc:
-        raise refuse(f"cannot read: {exc.strerror or exc}") from None
-    finally:
-        os.close(fd)
-    data = b"".join(chunks)
+        data = read_bounded(path, limit, "scenario file")
+    except ReadError as exc:
+        hint = "stpmodel reads scenarios only from regular files" if exc.kind and \
+            exc.kind != "directory" else exc.hint
+        raise ScenarioError([Problem(file, 1, 1, "", exc.reason, hint)]) from None
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         before = data[:exc.start]
         line = before.count(b"\n") + 1
         col = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise refuse(f"not UTF-8 text ({exc.reason})", "save the file as UTF-8", line, col) \
-            from None
-
-
-def _too_big(size: int, limit: int) -> str:
-    return (f"is too large for a scenario file: more than {_size(limit)} ({size:,} bytes "
-            "or more)")
-
-
-def _size(n: int) -> str:
-    return f"{n // (1024 * 1024)} MiB" if n % (1024 * 1024) == 0 else f"{n:,} bytes"
+        raise ScenarioError([Problem(file, line, col, "", f"not UTF-8 text ({exc.reason})",
+                                     "save the file as UTF-8")]) from None
 
 
 class _Limit(Exception):
