@@ -54,13 +54,7 @@ def run(
     if chosen == "parquet" and output is None:
         raise exit_with("parquet is binary; give a file with -o", EXIT_USAGE)
 
-    try:
-        chosen_percentiles = [float(p) for p in percentiles.split(",") if p.strip()]
-    except ValueError:
-        chosen_percentiles = []
-    if not chosen_percentiles or not all(0 <= p <= 100 for p in chosen_percentiles):
-        raise exit_with(f"--percentiles takes numbers from 0 to 100 such as 5,50,95; got "
-                        f"{percentiles!r}", EXIT_USAGE)
+    chosen_percentiles = _percentiles(percentiles)
     if output is not None:
         from ..output import check_output
 
@@ -123,6 +117,37 @@ def run(
         if unmet:
             raise typer.Exit(code=EXIT_FOUND)
         typer.echo("every national standard that applies is met", err=True)
+
+
+PERCENTILE_DECIMALS = 3  # p99.999 at most: finer would be labelled wrongly (p100)
+
+
+def _percentiles(text: str) -> list[float]:
+    """The --percentiles, each 0–100 with at most :data:`PERCENTILE_DECIMALS` decimals, so that
+    each column's name (p5, p99.9) says exactly which percentile it holds."""
+    from decimal import Decimal, InvalidOperation
+
+    chosen: list[float] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            number = Decimal(part)
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if not number.is_finite() or not 0 <= number <= 100:
+            raise exit_with(f"--percentiles takes numbers from 0 to 100 such as 5,50,95; got "
+                            f"{plain(text)!r}", EXIT_USAGE)
+        exponent = number.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -PERCENTILE_DECIMALS:
+            raise exit_with(f"--percentiles: at most {PERCENTILE_DECIMALS} decimals (such as "
+                            f"99.999), so that each column is named exactly; got {part!r}",
+                            EXIT_USAGE)
+        chosen.append(float(number))
+    if not chosen:
+        raise exit_with(f"--percentiles takes numbers from 0 to 100 such as 5,50,95; got "
+                        f"{plain(text)!r}", EXIT_USAGE)
+    return chosen
 
 
 @app.command()
