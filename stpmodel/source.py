@@ -396,6 +396,13 @@ class _Builder:
             # text that looks like a date but is not one (2019-13-01), or '!!int abc': keep the
             # text, so that validation can say what was expected there
             return node.value if isinstance(node.value, str) else None
+        except Exception:  # PyYAML's own slip on an explicit tag ('!!timestamp abc')
+            tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+            line, col = _pos(node.start_mark)
+            self.problems.append(Problem(self.src.file, line, col, self.src.dotted(path),
+                                         f"{node.value!r} cannot be read as {tag}",
+                                         "remove the tag"))
+            return None
         if isinstance(value, datetime.date) and not as_key:
             return DateText(str(node.value), value)
         return value
