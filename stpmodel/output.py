@@ -171,7 +171,8 @@ def _mode(target: Path) -> int:
 def _block_stops() -> bool:
     """Hold SIGINT and SIGTERM back (in the main thread) while a temporary file is made or
     renamed, so that the list of pending files is always right when one arrives."""
-    if threading.current_thread() is not threading.main_thread():
+    if threading.current_thread() is not threading.main_thread() \
+            or not hasattr(signal, "pthread_sigmask"):
         return False
     signal.pthread_sigmask(signal.SIG_BLOCK, _STOP)
     return True

@@ -235,6 +235,9 @@ class DateText(str):
     def isoformat(self) -> str:
         return str(self)
 
+    def __reduce__(self) -> tuple[type[str], tuple[str]]:
+        return (str, (str(self),))  # copied or sent to a worker process as plain text
+
 
 _MERGE = "tag:yaml.org,2002:merge"
 _SCALAR_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("null", "bool", "int", "float", "str",

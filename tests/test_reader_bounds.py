@@ -203,3 +203,19 @@ def test_unreadable_file_exits_1_located(tmp_path: Path) -> None:
         assert code == 1 and err.startswith(f"{path}:1:1: cannot read: permission denied")
     finally:
         path.chmod(0o600)
+
+
+def test_a_date_as_text_survives_pickling() -> None:
+    import pickle
+
+    value = parse_yaml("name: 2019-04-01\n", "s.yaml").data["name"]
+    assert value == "2019-04-01" and value.year == 2019 and value.month == 4
+    assert pickle.loads(pickle.dumps(value)) == "2019-04-01"  # as batch sends it back
+
+
+def test_diff_refuses_a_fifo_as_a_saved_output(tmp_path: Path) -> None:
+    fifo = tmp_path / "a.csv"
+    os.mkfifo(fifo)
+    result = CliRunner().invoke(app, ["diff", str(fifo), str(fifo)])  # would wait forever
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{fifo}: is not a regular file (a fifo or a device)")
