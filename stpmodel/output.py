@@ -28,7 +28,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from .errors import OutputError, plain
+from .errors import OutputError
 from .metrics import METRICS
 from .standards import STANDARDS
 
@@ -294,6 +294,8 @@ def _human(value: float | None, unit: str) -> str:
 def text(value: object) -> Text:
     """``value`` as rich text that is shown as written: never read as markup (``[link=...]``,
     ``[/b]``), with control characters escaped (see :func:`stpmodel.errors.plain`)."""
+    from .errors import plain
+
     return Text(plain(value))
 
 

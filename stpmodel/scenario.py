@@ -38,7 +38,7 @@ from .sections import (
     Section,
     spec,
 )
-from .source import KeyPath, Source, parse_yaml, read_text
+from .source import KeyPath, Source, parse_yaml
 from .values import MONTH_RE, Month, Quantity, Trajectory, fail, month_label, number
 
 __all__ = ["Acute", "Crisis", "Finance", "Footprint", "Iapt", "IaptWorkforce", "Inpatient",
@@ -218,9 +218,11 @@ def _describe(value: Any) -> str:
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; raise :class:`ScenarioError` with every problem."""
+    from .source import read_text  # a regular file of bounded size, in UTF-8; else ScenarioError
+
     path = Path(path)
     file = str(path)
-    text = read_text(path)  # a regular file of bounded size, in UTF-8; else ScenarioError
+    text = read_text(path)
     return parse_scenario(text, file)
 
 
