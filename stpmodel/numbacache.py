@@ -33,10 +33,15 @@ def _writable_folder(folder: Path, private: bool = False) -> bool:
 
 
 def _package_writable(package: Path) -> bool:
-    cache = package / "__pycache__"
-    if cache.is_dir():
-        return os.access(cache, os.W_OK | os.X_OK)
-    return os.access(package, os.W_OK | os.X_OK)
+    """Whether numba can cache beside the package's modules: in the package folder and each of
+    its sub-packages (where kernels may live), the ``__pycache__`` folder, or the folder itself
+    where there is none yet."""
+    folders = [package, *(p.parent for p in package.glob("*/__init__.py"))]
+    for folder in folders:
+        cache = folder / "__pycache__"
+        if not os.access(cache if cache.is_dir() else folder, os.W_OK | os.X_OK):
+            return False
+    return True
 
 
 def cache_dir(package: Path = PACKAGE, environ: MutableMapping[str, str] | None = None

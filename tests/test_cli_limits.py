@@ -118,3 +118,23 @@ def test_numba_cache_never_uses_a_folder_others_can_write(
     env = {"XDG_CACHE_HOME": str(blocked)}
     numbacache.configure(tmp_path, env)
     assert "NUMBA_CACHE_DIR" not in env
+
+
+def test_diff_warns_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    cli_app = sys.modules["stpmodel.cli.app"]
+    monkeypatch.setattr(cli_app, "MEMORY_WARNING_BYTES", 1)
+    result = invoke("diff", SCENARIO, SCENARIO, "--draws", "2")
+    assert result.exit_code == 0 and result.stderr.count("warning: 2 draws may need") == 2
+
+
+def test_a_read_only_sub_package_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "__init__.py").write_text("")
+    kernels = tmp_path / "kernels"
+    kernels.mkdir()
+    (kernels / "__init__.py").write_text("")
+    real_access = os.access
+    monkeypatch.setattr(numbacache.os, "access",
+                        lambda path, mode: Path(path) != kernels and real_access(path, mode))
+    assert not numbacache._package_writable(tmp_path)
+    monkeypatch.setattr(numbacache.os, "access", real_access)
+    assert numbacache._package_writable(tmp_path)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .app import EXIT_FOUND, EXIT_OK, EXIT_USAGE, By, app, exit_with, load_or_exit
+from .app import EXIT_FOUND, EXIT_OK, EXIT_USAGE, By, app, exit_with, load_or_exit, warn_if_large
 
 if TYPE_CHECKING:
     import polars as pl
@@ -104,6 +104,9 @@ def diff(
     side_b.load(by)
     run_by = by.value if by is not None else (side_a.by or side_b.by or "year")
     notes = side_a.scenario_notes(side_b, draws, seed)
+    for side in (side_a, side_b):
+        if side.scenario is not None:
+            warn_if_large(side.scenario)
     frame_a, frame_b = side_a.results(run_by), side_b.results(run_by)
 
     both = pl.concat([frame_a.select("metric", "period"), frame_b.select("metric", "period")])
