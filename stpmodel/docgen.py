@@ -124,7 +124,7 @@ memory, with a located problem (exit 1) rather than a hang, exhausted memory or 
   negative count are each refused with `file:line:col`, since each would give wrong figures.
 - **Percentiles** (`run --percentiles`) take at most {PERCENTILE_DECIMALS} decimals, so that each
   column's name (`p99.9`) says exactly which percentile it holds.
-- **Memory.** `run` warns on standard error when the draws would need more than about
+- **Memory.** `run` and `diff` warn on standard error when the draws would need more than about
   {MEMORY_WARNING_BYTES / 1e9:.0f} GB (about 1 KB for each draw, month and footprint).
 - **Names and keys** from a file are printed as written: never read as terminal markup
   (`[link=...]`, `[/b]`), and with control characters shown as escapes (`\\x1b`).
