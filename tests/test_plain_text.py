@@ -57,3 +57,10 @@ def test_an_unknown_key_with_an_escape_sequence_is_escaped(tmp_path: Path) -> No
 def test_problem_fields_are_escaped() -> None:
     problem = Problem("f\x1b.yaml", 1, 2, "a\x07", "bad\x9b", "fix\x1b")
     assert str(problem) == "f\\x1b.yaml:1:2: a\\x07: bad\\x9b\n  hint: fix\\x1b"
+
+
+def test_usage_errors_quoting_a_path_are_escaped(tmp_path: Path) -> None:
+    name = "no\x1b]0;x\x07where.yaml"
+    result = CliRunner().invoke(app, ["batch", name, "--out-dir", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.stderr == "no\\x1b]0;x\\x07where.yaml: no such file or folder\n"

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from ..errors import ScenarioError
+from ..errors import ScenarioError, plain
 
 if TYPE_CHECKING:
     from ..results import Report
@@ -48,7 +48,9 @@ class Format(StrEnum):
 
 
 def exit_with(message: str, code: int = EXIT_FOUND) -> typer.Exit:
-    typer.echo(message, err=True)
+    """Print ``message`` on stderr (each line with its control characters escaped, since it
+    may quote a file's name or contents) and return the Exit to raise."""
+    typer.echo("\n".join(plain(line) for line in message.split("\n")), err=True)
     return typer.Exit(code=code)
 
 
