@@ -11,3 +11,9 @@ The public entry points are :func:`stpmodel.scenario.load_scenario` and
 """
 
 __version__ = "0.1.0"
+
+# Before anything imports numba: a cache folder it can write when the package folder is
+# read-only (an install owned by another user), so that run does not fail.
+from .numbacache import configure as _configure_numba_cache  # noqa: E402
+
+_configure_numba_cache()

@@ -6,10 +6,12 @@ one worker) and returns one :class:`Outcome` per scenario, in the order given. A
 fails is an outcome like any other: the batch carries on.
 
 Files are only ever written by :func:`stpmodel.output.write_atomic` (a temporary file
-``.NAME.*.tmp`` in the same folder, then a rename), so an output is either whole or absent.
-A worker killed mid-write can leave only such a temporary file; :func:`remove_stale` removes
-those of a batch's outputs, and :func:`run_batch` calls it before it starts and after an
-interruption, once every worker has stopped.
+``.NAME.stpmodel-PID.RANDOM.tmp`` in the same folder, then a rename), so an output is either
+whole or absent. A worker killed mid-write can leave only such a temporary file;
+:func:`remove_stale` removes those of a batch's outputs (and no other file, whatever its name),
+and :func:`run_batch` calls it before it starts and after an interruption, once every worker
+has stopped. Each worker watches its parent and exits if the parent dies, so a batch killed
+outright (SIGKILL) leaves no process behind.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ import glob
 import multiprocessing
 import os
 import signal
+import sys
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -36,6 +40,8 @@ if TYPE_CHECKING:
 SCENARIO_GLOBS = ("*.yaml", "*.yml")
 SUMMARY_NAME = "summary.csv"
 STOP_TIMEOUT_S = 5.0  # how long stopped workers get to exit before they are killed
+WATCH_S = 0.5  # how often a worker checks that its parent is still there
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 
 # The key metrics of summary.csv (those the services mark ``key``): each one's figure in the
 # last period (the final financial year unless --by says otherwise), for the scenarios whose
@@ -60,6 +66,7 @@ class Job:
     draws: int | None = None
     seed: int | None = None
     check: bool = False  # an unmet national standard fails the job (as ``run --check``)
+    force: bool = False  # replace a read-only output
 
 
 @dataclass(frozen=True)
@@ -114,11 +121,18 @@ def expand(paths: Sequence[str]) -> list[Path]:
 
 
 def plan(scenarios: Sequence[Path], out_dir: Path, fmt: str = "csv", by: By = "year",
-         draws: int | None = None, seed: int | None = None, check: bool = False) -> list[Job]:
+         draws: int | None = None, seed: int | None = None, check: bool = False,
+         force: bool = False) -> list[Job]:
     """A job per scenario, its output named after the file: ``a/plan.yaml`` → ``OUT/plan.csv``.
-    Raises :class:`BatchError` when two scenarios would write the same output, or one would
-    overwrite the summary."""
-    jobs = [Job(p, out_dir / f"{p.stem}.{fmt}", fmt, by, draws, seed, check) for p in scenarios]
+    Raises :class:`BatchError` when two scenarios would write the same output, one would
+    overwrite the summary, or an output (or the summary) is one of the scenarios."""
+    jobs = [Job(p, out_dir / f"{p.stem}.{fmt}", fmt, by, draws, seed, check, force)
+            for p in scenarios]
+    for target in [*(job.output for job in jobs), out_dir / SUMMARY_NAME]:
+        for scenario in scenarios:
+            if target.exists() and os.path.samefile(target, scenario):
+                raise BatchError(f"{target}: is an input of this batch ({scenario}); refusing "
+                                 "to write over it\n  hint: choose another --out-dir")
     by_output: dict[str, list[Path]] = {}
     for job in jobs:
         by_output.setdefault(job.output.name, []).append(job.scenario)
@@ -153,7 +167,7 @@ def run_job(job: Job) -> Outcome:
         cells.update(scenario=scenario.name, footprint_code=code, footprint=name,
                      draws=str(scenario.n_draws))
         frame = report(scenario, job.by).frame
-        write_frame(frame, job.output, job.fmt)
+        write_frame(frame, job.output, job.fmt, inputs=(job.scenario,), force=job.force)
         final = frame.filter(frame["footprint_code"] == code)
         unmet = tuple(unmet_standards(frame))
         cells.update(key_metrics(final))
@@ -204,15 +218,62 @@ def standards_columns(frame: pl.DataFrame) -> dict[str, str]:
             if s.row_name in values}
 
 
-def _init_worker(threads: int) -> None:
+def _init_worker(threads: int, parent: int | None = None) -> None:
     # Ctrl-C at a terminal signals every process in the group; the parent alone decides what
     # to do (stop the workers, clean up), so workers ignore it.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # Stopped by the parent (SIGTERM): remove what this worker was writing, then go.
+    signal.signal(signal.SIGTERM, _worker_stop)
+    _watch_parent(parent if parent is not None else os.getppid())
     if threads > 0:
         import numba
 
         most = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
         numba.set_num_threads(max(1, min(threads, most)))
+
+
+def _worker_stop(signum: int, frame: Any) -> None:
+    from .output import remove_pending
+
+    remove_pending()
+    os._exit(128 + signum)
+
+
+def _watch_parent(parent: int) -> None:
+    """End this worker soon after its parent dies (a batch killed with SIGKILL cannot stop its
+    workers itself). On Linux the kernel sends SIGTERM at once (PR_SET_PDEATHSIG); everywhere,
+    a daemon thread also checks every :data:`WATCH_S` seconds that the parent is still there.
+    Either way the temporary file being written is removed first."""
+    _set_parent_death_signal()
+    if os.getppid() != parent:  # it died before we got here
+        _orphaned()
+
+    def watch() -> None:
+        while True:
+            time.sleep(WATCH_S)
+            if os.getppid() != parent:
+                _orphaned()
+
+    threading.Thread(target=watch, name="stpmodel-parent-watch", daemon=True).start()
+
+
+def _orphaned() -> None:
+    from .output import remove_pending
+
+    remove_pending()
+    os._exit(1)
+
+
+def _set_parent_death_signal() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):  # no prctl: the watch thread alone does it
+        pass
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,7 +324,7 @@ def _in_pool(jobs: Sequence[Job], workers: int, threads: int,
     # child would inherit in an unknown state
     context = multiprocessing.get_context("spawn")
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=_init_worker, initargs=(threads,))
+                               initializer=_init_worker, initargs=(threads, os.getpid()))
     try:
         pending: dict[Future[Outcome], int] = {pool.submit(run_job, job): i
                                                for i, job in enumerate(jobs)}
@@ -307,17 +368,19 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
 
 def remove_stale(jobs: Sequence[Job]) -> list[Path]:
-    """Remove temporary files (``.NAME.*.tmp``) left beside this batch's outputs and summary by
-    a batch that was killed before it could clean up; return those removed."""
+    """Remove temporary files that stpmodel made (``.NAME.stpmodel-PID.*.tmp``) beside this
+    batch's outputs and summary, left by a process that was killed before it could clean up;
+    return those removed. A file of a process that still runs, or of the user's own naming
+    (``.summary.csv.mine.tmp``), is never touched."""
+    from .output import remove_orphans
+
     removed = []
     folders: dict[Path, set[str]] = {}
     for job in jobs:
         folders.setdefault(job.output.parent, set()).update({job.output.name, SUMMARY_NAME})
     for folder, names in folders.items():
         for name in sorted(names):
-            for tmp in folder.glob(f".{glob.escape(name)}.*.tmp"):
-                tmp.unlink(missing_ok=True)
-                removed.append(tmp)
+            removed.extend(remove_orphans(folder / name))
     return removed
 
 
@@ -348,6 +411,7 @@ def summary_csv(outcomes: Sequence[Outcome]) -> str:
     return buffer.getvalue()
 
 
-def write_summary(outcomes: Sequence[Outcome], path: Path) -> None:
+def write_summary(outcomes: Sequence[Outcome], path: Path, force: bool = False) -> None:
     text = summary_csv(outcomes)
-    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"),
+                 inputs=[o.job.scenario for o in outcomes], force=force)

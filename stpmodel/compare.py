@@ -22,7 +22,9 @@ from __future__ import annotations
 import fnmatch
 import json
 import math
+import os
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,10 +78,30 @@ def kind_of(path: Path) -> Literal["scenario", "output"] | None:
     return None
 
 
+MAX_OUTPUT_BYTES = 1024**3  # a saved output of all 44 footprints by month is about 10 MB
+
+
+def _check_regular(path: Path) -> None:
+    """Refuse at once what must not be read as a saved output: a fifo (reading it would wait
+    for a writer forever), a device such as /dev/zero, or a file over MAX_OUTPUT_BYTES."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return  # reading it says what is wrong
+    if stat.S_ISDIR(info.st_mode):
+        return
+    if not stat.S_ISREG(info.st_mode):
+        raise ComparisonError(f"{path}: is not a regular file (a fifo or a device); a saved "
+                              "output is a file written by stpmodel run")
+    if info.st_size > MAX_OUTPUT_BYTES:
+        raise ComparisonError(f"{path}: is too large for a saved output: more than 1 GiB")
+
+
 def read_output(path: Path) -> pl.DataFrame:
     """A saved output of ``stpmodel run`` as the tidy frame :func:`~stpmodel.results.tabulate`
     made: key columns as text, ``value`` or ``mean, p05, ...`` as floats (missing as null)."""
     suffix = path.suffix.lower()
+    _check_regular(path)
     try:
         if suffix == ".csv":
             frame = pl.read_csv(path, infer_schema=False)

@@ -4,6 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Characters that would act on a terminal rather than show: C0 and C1 controls, DEL, and the
+# bidirectional overrides that reorder what follows them. Each is shown as its escape.
+_CONTROL = {i: f"\\x{i:02x}" for i in (*range(0x20), 0x7F, *range(0x80, 0xA0))}
+_CONTROL.update({i: f"\\u{i:04x}" for i in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
+
+
+def plain(text: object) -> str:
+    """``text`` safe to print: every control character escaped (``\\x1b``), so that a name or
+    key from a file can neither move the cursor nor retitle the terminal. Rich markup is not a
+    concern here; see :func:`stpmodel.output.text` for rich."""
+    return str(text).translate(_CONTROL)
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -21,9 +33,10 @@ class Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.col}"
-        head = f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
-        return f"{head}\n  hint: {self.hint}" if self.hint else head
+        where = f"{plain(self.file)}:{self.line}:{self.col}"
+        message = plain(self.message)
+        head = f"{where}: {plain(self.path)}: {message}" if self.path else f"{where}: {message}"
+        return f"{head}\n  hint: {plain(self.hint)}" if self.hint else head
 
 
 class StpmodelError(Exception):

@@ -7,12 +7,17 @@ CSV and JSON are formatted stably (fixed decimals, trailing zeros dropped) so ou
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import json
 import math
 import os
 import re
+import signal
+import stat
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Literal
 
@@ -21,6 +26,7 @@ from rich import box
 from rich.console import Console
 from rich.measure import Measurement
 from rich.table import Table
+from rich.text import Text
 
 from .errors import OutputError
 from .services import METRICS, STANDARDS
@@ -66,21 +72,155 @@ def _json_number(value: float | None) -> float | None:
     return 0.0 if rounded == 0 else rounded
 
 
-def write_atomic(path: Path, write: Callable[[Path], object]) -> None:
-    """Call ``write(tmp)`` then rename ``tmp`` over ``path``; on any failure remove ``tmp``."""
-    folder = path.parent if str(path.parent) else Path(".")
+TMP_TAG = "stpmodel"  # temporary files are named .NAME.stpmodel-PID.RANDOM.tmp
+_PENDING: set[Path] = set()  # temporary files being written by this process
+_SPECIAL = {stat.S_IFCHR: "character device", stat.S_IFBLK: "block device",
+            stat.S_IFIFO: "named pipe (fifo)", stat.S_IFSOCK: "socket", stat.S_IFDIR: "folder"}
+_STOP = {signal.SIGINT, signal.SIGTERM}
+
+
+def write_atomic(path: Path, write: Callable[[Path], object], *,
+                 inputs: Iterable[Path] = (), force: bool = False) -> None:
+    """Call ``write(tmp)`` then rename ``tmp`` over ``path``; on any failure remove ``tmp``.
+
+    Refused with :class:`OutputError`, before anything is written: a target that is one of
+    ``inputs`` (the files this run reads), a special file (a device, fifo, socket or folder, or
+    a symlink to one), and a read-only file unless ``force``. A symlink to a regular file is
+    followed: the file it points to is replaced and the link kept. A replaced file keeps its
+    mode; a new one gets the usual mode for the umask. The temporary file is
+    ``.NAME.stpmodel-PID.RANDOM.tmp`` beside the target; it is removed if the write fails or
+    SIGINT or SIGTERM arrives (see :func:`remove_pending`), and one left by a process that was
+    killed outright is removed by the next write to the same target.
+    """
+    target = _target(path, inputs, force)
+    folder = target.parent
     if not folder.is_dir():
         raise OutputError(f"{path}: folder {folder} does not exist")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    tmp = Path(tmp_name)
+    remove_orphans(target)
+    mode = _mode(target)
+    blocked = _block_stops()
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.{TMP_TAG}-{os.getpid()}.",
+                                        suffix=".tmp", dir=folder)
+        os.close(fd)
+        tmp = Path(tmp_name)
+        _PENDING.add(tmp)
+    finally:
+        _unblock_stops(blocked)
     try:
         write(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private; give it a file's usual mode
-        os.replace(tmp, path)
+        os.chmod(tmp, mode)  # mkstemp makes it private; give it the mode it should have
+        blocked = _block_stops()
+        try:
+            os.replace(tmp, target)
+            _PENDING.discard(tmp)
+        finally:
+            _unblock_stops(blocked)
     except BaseException:
         tmp.unlink(missing_ok=True)
+        _PENDING.discard(tmp)
         raise
+
+
+def check_output(path: Path, inputs: Iterable[Path] = (), force: bool = False) -> None:
+    """Raise :class:`OutputError` now if :func:`write_atomic` would refuse ``path``, so that a
+    command can refuse before it runs rather than after."""
+    _target(path, inputs, force)
+
+
+def _target(path: Path, inputs: Iterable[Path], force: bool) -> Path:
+    """The file to replace for ``path`` (a symlink's target), after the refusals."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    if info is None:
+        return target
+    if not stat.S_ISREG(info.st_mode):
+        kind = _SPECIAL.get(stat.S_IFMT(info.st_mode), "special file")
+        via = " (through a symlink)" if target != path else ""
+        raise OutputError(f"{path}: is a {kind}{via}, not a regular file; refusing to write "
+                          "over it")
+    for given in inputs:
+        try:
+            same = os.path.samefile(given, target)
+        except OSError:
+            same = False
+        if same:
+            raise OutputError(f"{path}: is an input of this run ({given}); refusing to write "
+                              "over it", )
+    writable = info.st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) \
+        and os.access(target, os.W_OK)
+    if not writable and not force:
+        raise OutputError(f"{path}: is read-only; refusing to replace it\n"
+                          "  hint: use --force to replace it anyway")
+    return target
+
+
+def _mode(target: Path) -> int:
+    try:
+        return stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _block_stops() -> bool:
+    """Hold SIGINT and SIGTERM back (in the main thread) while a temporary file is made or
+    renamed, so that the list of pending files is always right when one arrives."""
+    if threading.current_thread() is not threading.main_thread() \
+            or not hasattr(signal, "pthread_sigmask"):
+        return False
+    signal.pthread_sigmask(signal.SIG_BLOCK, _STOP)
+    return True
+
+
+def _unblock_stops(blocked: bool) -> None:
+    if blocked:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _STOP)
+
+
+def remove_pending() -> None:
+    """Remove the temporary files this process is writing (for a signal handler that ends
+    the process without unwinding)."""
+    for tmp in list(_PENDING):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        _PENDING.discard(tmp)
+
+
+def temp_pattern(name: str) -> str:
+    """The glob of the temporary files :func:`write_atomic` makes for a target called ``name``."""
+    return f".{glob.escape(name)}.{TMP_TAG}-*.tmp"
+
+
+def remove_orphans(target: Path) -> list[Path]:
+    """Remove temporary files for ``target`` left by stpmodel processes that no longer run (one
+    killed outright, with no chance to clean up); return those removed. Files of a process
+    that still runs, and any file not named as stpmodel names them, are left alone."""
+    removed = []
+    for tmp in target.parent.glob(temp_pattern(target.name)):
+        match = re.search(rf"\.{TMP_TAG}-(\d+)\.[^.]*\.tmp$", tmp.name)
+        if match is None or _alive(int(match.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+            removed.append(tmp)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists but is another user's
+        return True
+    return True
 
 
 def _umask() -> int:
@@ -89,16 +229,29 @@ def _umask() -> int:
     return mask
 
 
-def write_frame(frame: pl.DataFrame, path: Path, fmt: str) -> None:
+def write_frame(frame: pl.DataFrame, path: Path, fmt: str, *, inputs: Iterable[Path] = (),
+                force: bool = False) -> None:
+    """Write ``frame`` atomically as ``fmt``. A write that fails (a full disk, ...) raises
+    :class:`OutputError` naming the file, whatever library did the writing."""
     if fmt == "csv":
-        write_atomic(path, lambda tmp: tmp.write_text(to_csv(frame), encoding="utf-8"))
+        def write(tmp: Path) -> object:
+            return tmp.write_text(to_csv(frame), encoding="utf-8")
     elif fmt == "json":
-        write_atomic(path, lambda tmp: tmp.write_text(to_json(frame), encoding="utf-8"))
+        def write(tmp: Path) -> object:
+            return tmp.write_text(to_json(frame), encoding="utf-8")
     elif fmt == "parquet":
-        write_atomic(path, lambda tmp: frame.write_parquet(tmp))
+        def write(tmp: Path) -> object:
+            return frame.write_parquet(tmp)
     else:
         raise OutputError(f"cannot write format {fmt!r} to a file; use one of "
                           f"{', '.join(FILE_FORMATS)}")
+    try:
+        write_atomic(path, write, inputs=inputs, force=force)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+    except pl.exceptions.PolarsError as exc:  # polars reports an IO error as its own
+        reason = str(exc).rsplit("underlying IO error: ", 1)[-1]
+        raise OutputError(f"{path}: cannot write: {reason}") from None
 
 
 def format_for(path: Path) -> str | None:
@@ -137,6 +290,14 @@ def _human(value: float | None, unit: str) -> str:
     return f"{value:,.0f}"
 
 
+def text(value: object) -> Text:
+    """``value`` as rich text that is shown as written: never read as markup (``[link=...]``,
+    ``[/b]``), with control characters escaped (see :func:`stpmodel.errors.plain`)."""
+    from .errors import plain
+
+    return Text(plain(value))
+
+
 def render_tables(frame: pl.DataFrame, title: str, console: Console) -> list[Table]:
     """One row per metric (in registry order), one column per period. Periods that do not fit in
     the console's width go into further tables below, never truncated. With several draws the
@@ -156,14 +317,14 @@ def render_tables(frame: pl.DataFrame, title: str, console: Console) -> list[Tab
                      [_human(by_period.get(p), str(unit)) for p in periods]))
 
     def make(chunk: list[int], part_title: str) -> Table:
-        table = Table(title=part_title, title_justify="left", header_style="bold",
+        table = Table(title=text(part_title), title_justify="left", header_style="bold",
                       box=box.SIMPLE_HEAD)
         table.add_column("metric", no_wrap=True)
         table.add_column("unit", style="dim", no_wrap=True)
         for i in chunk:
-            table.add_column(periods[i], justify="right", no_wrap=True)
+            table.add_column(text(periods[i]), justify="right", no_wrap=True)
         for label, unit, cells in rows:
-            table.add_row(label, unit, *(cells[i] for i in chunk))
+            table.add_row(text(label), text(unit), *(cells[i] for i in chunk))
         return table
 
     def fits(chunk: list[int]) -> bool:

@@ -189,19 +189,11 @@ def _describe(value: Any) -> str:
 
 def load_scenario(path: str | Path) -> Scenario:
     """Read and validate a scenario file; raise :class:`ScenarioError` with every problem."""
+    from .source import read_text  # a regular file of bounded size, in UTF-8; else ScenarioError
+
     path = Path(path)
     file = str(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise ScenarioError([Problem(file, 1, 1, "", "no such file")]) from None
-    except IsADirectoryError:
-        raise ScenarioError([Problem(file, 1, 1, "", "is a directory, not a scenario file")]) \
-            from None
-    except UnicodeDecodeError as exc:
-        raise ScenarioError([Problem(file, 1, 1, "", f"not UTF-8 text ({exc.reason})")]) from None
-    except OSError as exc:
-        raise ScenarioError([Problem(file, 1, 1, "", f"cannot read: {exc.strerror}")]) from None
+    text = read_text(path)
     return parse_scenario(text, file)
 
 

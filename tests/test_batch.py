@@ -196,12 +196,16 @@ def test_a_rerun_overwrites_cleanly_and_clears_stale_temporary_files(folder, tmp
     (folder / "broken.yaml").unlink()
     assert invoke("batch", folder, "--out-dir", out, "--jobs", "2").exit_code == 0
     first = {p.name: p.read_bytes() for p in out.iterdir()}
-    # what a killed batch could leave: its temporary files, and someone else's file
-    (out / ".end-oaps.csv.k1ll3d.tmp").write_text("half a fi")
-    (out / ".summary.csv.k1ll3d.tmp").write_text("")
+    # what a killed batch could leave: its temporary files (named with the dead process's
+    # id), and the user's own files, even ones named like a batch's, which must survive
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (out / f".end-oaps.csv.stpmodel-{dead.pid}.k1ll3d.tmp").write_text("half a fi")
+    (out / f".summary.csv.stpmodel-{dead.pid}.k1ll3d.tmp").write_text("")
+    (out / ".summary.csv.mine.tmp").write_text("the user's own")
     (out / ".notes.txt.abc.tmp").write_text("not ours")
     assert invoke("batch", folder, "--out-dir", out, "--jobs", "1").exit_code == 0
-    assert temporary_files(out) == [".notes.txt.abc.tmp"]
+    assert temporary_files(out) == [".notes.txt.abc.tmp", ".summary.csv.mine.tmp"]
     second = {p.name: p.read_bytes() for p in out.iterdir() if not p.name.startswith(".")}
     assert second == first  # in one process or several, the same bytes
 

@@ -10,7 +10,9 @@ so ``--help``, ``validate`` and ``schema`` start quickly.
 
 from __future__ import annotations
 
+import signal
 import sys
+from typing import Any
 
 import typer
 
@@ -29,14 +31,37 @@ from .app import EXIT_BUG, EXIT_FOUND, EXIT_OK, EXIT_USAGE, _state, app
 __all__ = ["EXIT_BUG", "EXIT_FOUND", "EXIT_OK", "EXIT_USAGE", "app", "main"]
 
 
+class Terminated(BaseException):  # noqa: N818 (a signal, like KeyboardInterrupt)
+    """SIGTERM, raised in the main thread so that it unwinds (and cleans up) as Ctrl-C does.
+    Not a KeyboardInterrupt, which typer turns into exit 130 on its own."""
+
+
+def _terminate(signum: int, frame: Any) -> None:
+    raise Terminated
+
+
+def _remove_pending() -> None:
+    output = sys.modules.get("stpmodel.output")
+    if output is not None:
+        output.remove_pending()
+
+
 def main() -> None:
-    """Console entry point: turns stray exceptions into exit code 3 with a short message."""
+    """Console entry point: turns stray exceptions into exit code 3 with a short message.
+    SIGINT and SIGTERM unwind like Ctrl-C: temporary files are removed, and the exit code is
+    130 or 143 (128 + the signal's number)."""
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app()
     except StpmodelError as exc:  # a library error a command did not map: still not a bug
         typer.echo(str(exc), err=True)
         sys.exit(EXIT_FOUND)
+    except Terminated:
+        _remove_pending()
+        typer.echo("terminated", err=True)
+        sys.exit(128 + signal.SIGTERM)
     except KeyboardInterrupt:
+        _remove_pending()
         typer.echo("interrupted", err=True)
         sys.exit(130)
     except Exception as exc:

@@ -22,6 +22,8 @@ def sensitivity(
     draws: Annotated[int | None, typer.Option(
         "--draws", min=1, max=100_000,
         help="Draws of the bed simulation to average each end over.")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace the -o file even if it is read-only.")] = False,
 ) -> None:
     """Tornado: each uncertain value at its p10 and p90, the others at their medians."""
     from rich.console import Console
@@ -29,6 +31,7 @@ def sensitivity(
 
     from ..errors import OutputError
     from ..output import format_number, to_csv, write_atomic
+    from ..output import text as plain_text
     from ..sensitivity import SensitivityError, tornado
 
     loaded = load_or_exit(scenario).with_overrides(draws=draws)
@@ -40,19 +43,25 @@ def sensitivity(
         text = to_csv(result.frame.rename({"metric_at_p10": f"{metric}_at_p10",
                                            "metric_at_p90": f"{metric}_at_p90"}))
         try:
-            write_atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
-        except (OutputError, OSError) as exc:
-            raise exit_with(f"{output}: cannot write: {exc}", EXIT_USAGE) from None
+            write_atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"),
+                         inputs=(scenario,), force=force)
+        except OutputError as exc:
+            raise exit_with(str(exc), EXIT_USAGE) from None
+        except OSError as exc:
+            raise exit_with(f"{output}: cannot write: {exc.strerror or exc}", EXIT_USAGE) \
+                from None
         return
-    table = Table(title=f"{metric} [{result.unit}], {result.period}: "
-                        f"{format_number(result.central)} with every value at its median",
+    table = Table(title=plain_text(f"{metric} [{result.unit}], {result.period}: "
+                                   f"{format_number(result.central)} with every value at its "
+                                   "median"),
                   title_justify="left")
     table.add_column("parameter", overflow="fold")
     table.add_column("distribution", overflow="fold")
     for name in ("p10", "p90", "at p10", "at p90", "swing"):
         table.add_column(name, justify="right", no_wrap=True)
     for row in result.frame.iter_rows(named=True):
-        table.add_row(row["parameter"], row["distribution"], format_number(row["p10"]),
+        table.add_row(plain_text(row["parameter"]), plain_text(row["distribution"]),
+                      format_number(row["p10"]),
                       format_number(row["p90"]), format_number(row["metric_at_p10"]),
                       format_number(row["metric_at_p90"]), format_number(row["swing"]))
     Console().print(table)

@@ -45,6 +45,8 @@ def batch(
     check: Annotated[bool, typer.Option(
         "--check", help="List the national standards each scenario does not meet (as run "
                         "--check does), and exit 1 if there are any.")] = False,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace output files even if they are read-only.")] = False,
 ) -> None:
     """Run many scenarios in parallel: one output file each, and a summary.csv.
 
@@ -59,11 +61,12 @@ def batch(
     or more failed (or, with --check, missed a standard), 2 a usage error.
     """
     from ..batch import SUMMARY_NAME, BatchError, expand, plan, run_batch, write_summary
+    from ..errors import OutputError, plain
 
     if out_dir.exists() and not out_dir.is_dir():
         raise exit_with(f"--out-dir {out_dir}: is a file, not a folder", EXIT_USAGE)
     try:
-        job_list = plan(expand(paths), out_dir, fmt.value, by.value, draws, seed, check)
+        job_list = plan(expand(paths), out_dir, fmt.value, by.value, draws, seed, check, force)
     except BatchError as exc:
         raise exit_with(str(exc), EXIT_USAGE) from None
     try:
@@ -87,16 +90,18 @@ def batch(
     for outcome in outcomes:
         status = "ok" if outcome.passed else "failed" if not outcome.ok else "unmet"
         target = f"  → {outcome.job.output}" if outcome.ok else ""
-        typer.echo(f"{status:<8}{str(outcome.job.scenario):<{width}}{target}".rstrip())
+        typer.echo(plain(f"{status:<8}{str(outcome.job.scenario):<{width}}{target}".rstrip()))
     for outcome in outcomes:
         if not outcome.ok:
-            typer.echo(outcome.error, err=True)
+            typer.echo(plain(outcome.error).replace("\\x0a", "\n"), err=True)
         elif check:
             for line in outcome.unmet:
-                typer.echo(f"{outcome.job.scenario}: standard not met: {line}", err=True)
+                typer.echo(plain(f"{outcome.job.scenario}: standard not met: {line}"), err=True)
     summary = out_dir / SUMMARY_NAME
     try:
-        write_summary(outcomes, summary)
+        write_summary(outcomes, summary, force)
+    except OutputError as exc:
+        raise exit_with(str(exc), EXIT_USAGE) from None
     except OSError as exc:
         raise exit_with(f"{summary}: cannot write: {exc.strerror}", EXIT_USAGE) from None
     failed = sum(not o.ok for o in outcomes)

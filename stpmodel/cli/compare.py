@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .app import EXIT_FOUND, EXIT_OK, EXIT_USAGE, By, app, exit_with, load_or_exit
+from .app import EXIT_FOUND, EXIT_OK, EXIT_USAGE, By, app, exit_with, load_or_exit, warn_if_large
 
 if TYPE_CHECKING:
     import polars as pl
@@ -63,7 +63,8 @@ def diff(
         "--output", "-o", help="Write the comparison to this file (atomically).")] = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Compare even when A and B are not like for like (different metrics, "
-                        "periods or footprints): only the rows both hold.")] = False,
+                        "periods or footprints): only the rows both hold. Also replaces a "
+                        "read-only -o file.")] = False,
     draws: Annotated[int | None, typer.Option(
         "--draws", min=1, max=100_000, help="Override both scenarios' Monte Carlo draws.")]
     = None,
@@ -86,6 +87,14 @@ def diff(
     from ..compare import ComparisonError, Tolerance, compare, select, unmatched
 
     chosen = _diff_format(fmt, output)
+    if output is not None:
+        from ..errors import OutputError
+        from ..output import check_output
+
+        try:
+            check_output(output, (a, b), force)
+        except OutputError as exc:
+            raise exit_with(str(exc), EXIT_USAGE) from None
     try:
         limit = Tolerance.parse(tolerance) if tolerance is not None else Tolerance()
     except ValueError as exc:
@@ -95,6 +104,9 @@ def diff(
     side_b.load(by)
     run_by = by.value if by is not None else (side_a.by or side_b.by or "year")
     notes = side_a.scenario_notes(side_b, draws, seed)
+    for side in (side_a, side_b):
+        if side.scenario is not None:
+            warn_if_large(side.scenario)
     frame_a, frame_b = side_a.results(run_by), side_b.results(run_by)
 
     both = pl.concat([frame_a.select("metric", "period"), frame_b.select("metric", "period")])
@@ -116,7 +128,7 @@ def diff(
     for note in [*notes, *comparison.notes]:
         typer.echo(f"note: {note}", err=True)
     differences = side_a.input_differences(side_b)
-    _report(comparison, chosen, output, all_rows, side_a, side_b, differences, tolerance)
+    _report(comparison, chosen, output, all_rows, side_a, side_b, differences, tolerance, force)
     raise typer.Exit(EXIT_FOUND if comparison.n_beyond else EXIT_OK)
 
 
@@ -204,7 +216,8 @@ class _Side:
 
 
 def _report(comparison: Comparison, fmt: str, output: Path | None, all_rows: bool,
-            a: _Side, b: _Side, differences: list[Any], tolerance: str | None) -> None:
+            a: _Side, b: _Side, differences: list[Any], tolerance: str | None,
+            force: bool = False) -> None:
     from ..compare import comparison_csv, comparison_json, to_table_rows
     from ..errors import OutputError
     from ..output import write_atomic
@@ -224,7 +237,8 @@ def _report(comparison: Comparison, fmt: str, output: Path | None, all_rows: boo
             sys.stdout.write(text)
         else:
             try:
-                write_atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+                write_atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"),
+                             inputs=(a.path, b.path), force=force)
             except OutputError as exc:
                 raise exit_with(str(exc), EXIT_USAGE) from None
             except OSError as exc:
@@ -245,13 +259,15 @@ def _print_table(rows: pl.DataFrame, a: _Side, b: _Side, differences: list[Any],
     from rich.console import Console
     from rich.measure import Measurement
 
+    from ..errors import plain
+
     console = Console(highlight=False)
-    console.print(f"A: {a.path} ({a.name})", markup=False, soft_wrap=True)
-    console.print(f"B: {b.path} ({b.name})", markup=False, soft_wrap=True)
+    console.print(plain(f"A: {a.path} ({a.name})"), markup=False, soft_wrap=True)
+    console.print(plain(f"B: {b.path} ({b.name})"), markup=False, soft_wrap=True)
     if differences:
         console.print("\nInputs that differ (A → B):", markup=False)
         for difference in differences:
-            console.print(f"  {difference}", markup=False, soft_wrap=True)
+            console.print(plain(f"  {difference}"), markup=False, soft_wrap=True)
     if rows.height == 0:
         console.print("\nNo metric changed.", markup=False)
         return
@@ -277,6 +293,8 @@ def _table(cells: list[list[str]], with_unit: bool, footprints: list[str] | None
     from rich import box
     from rich.table import Table
 
+    from ..output import text
+
     table = Table(box=box.SIMPLE_HEAD, header_style="bold", pad_edge=False)
     if footprints is not None:
         table.add_column("footprint", overflow="fold")
@@ -294,7 +312,7 @@ def _table(cells: list[list[str]], with_unit: bool, footprints: list[str] | None
             shown = [footprints[i], *shown]
         if beyond is not None:
             shown = [*shown, "*" if beyond[i] else ""]
-        table.add_row(*shown)
+        table.add_row(*(text(cell) for cell in shown))
     return table
 
 

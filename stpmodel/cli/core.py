@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import OutputError, ScenarioError
+from ..errors import OutputError, ScenarioError, plain
 from .app import EXIT_FOUND, EXIT_USAGE, By, Format, app, exit_with, load_or_exit, run_with_progress
 
 
@@ -33,6 +33,8 @@ def run(
     percentiles: Annotated[str, typer.Option(
         "--percentiles", help="Percentiles over draws, comma-separated, each 0–100.")]
     = "5,50,95",
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace the -o file even if it is read-only.")] = False,
 ) -> None:
     """Run a scenario and print or write its results.
 
@@ -52,13 +54,14 @@ def run(
     if chosen == "parquet" and output is None:
         raise exit_with("parquet is binary; give a file with -o", EXIT_USAGE)
 
-    try:
-        chosen_percentiles = [float(p) for p in percentiles.split(",") if p.strip()]
-    except ValueError:
-        chosen_percentiles = []
-    if not chosen_percentiles or not all(0 <= p <= 100 for p in chosen_percentiles):
-        raise exit_with(f"--percentiles takes numbers from 0 to 100 such as 5,50,95; got "
-                        f"{percentiles!r}", EXIT_USAGE)
+    chosen_percentiles = _percentiles(percentiles)
+    if output is not None:
+        from ..output import check_output
+
+        try:
+            check_output(output, (scenario,), force)
+        except OutputError as exc:
+            raise exit_with(str(exc), EXIT_USAGE) from None
     loaded = load_or_exit(scenario).with_overrides(draws=draws, seed=seed)
 
     from ..output import render_tables, to_csv, to_json, write_frame
@@ -68,7 +71,7 @@ def run(
     frame = result.frame
     if output is not None:
         try:
-            write_frame(frame, output, chosen)
+            write_frame(frame, output, chosen, inputs=(scenario,), force=force)
         except OutputError as exc:
             raise exit_with(str(exc), EXIT_USAGE) from None
         except OSError as exc:
@@ -99,21 +102,52 @@ def run(
         for table in render_tables(shown, title, console):
             console.print(table)
     for note in result.notes:
-        typer.echo(f"note: {note}", err=True)
+        typer.echo(f"note: {plain(note)}", err=True)
     if loaded.assumptions:
         several = len(loaded.members) > 1
         typer.echo("assumptions to replace with local figures"
-                   + (f" (values for {loaded.footprint.name}; each footprint has its own in "
-                      "the file)" if several else "") + ":", err=True)
+                   + (f" (values for {plain(loaded.footprint.name)}; each footprint has its "
+                      "own in the file)" if several else "") + ":", err=True)
         for line in loaded.assumption_lines():
-            typer.echo(f"  - {line}", err=True)
+            typer.echo(f"  - {plain(line)}", err=True)
     if check:
         unmet = unmet_standards(frame)
         for line in unmet:
-            typer.echo(f"standard not met: {line}", err=True)
+            typer.echo(f"standard not met: {plain(line)}", err=True)
         if unmet:
             raise typer.Exit(code=EXIT_FOUND)
         typer.echo("every national standard that applies is met", err=True)
+
+
+PERCENTILE_DECIMALS = 3  # p99.999 at most: finer would be labelled wrongly (p100)
+
+
+def _percentiles(text: str) -> list[float]:
+    """The --percentiles, each 0–100 with at most :data:`PERCENTILE_DECIMALS` decimals, so that
+    each column's name (p5, p99.9) says exactly which percentile it holds."""
+    from decimal import Decimal, InvalidOperation
+
+    chosen: list[float] = []
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        try:
+            number = Decimal(part)
+        except InvalidOperation:
+            number = Decimal("NaN")
+        if not number.is_finite() or not 0 <= number <= 100:
+            raise exit_with(f"--percentiles takes numbers from 0 to 100 such as 5,50,95; got "
+                            f"{plain(text)!r}", EXIT_USAGE)
+        exponent = number.normalize().as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -PERCENTILE_DECIMALS:
+            raise exit_with(f"--percentiles: at most {PERCENTILE_DECIMALS} decimals (such as "
+                            f"99.999), so that each column is named exactly; got {part!r}",
+                            EXIT_USAGE)
+        chosen.append(float(number))
+    if not chosen:
+        raise exit_with(f"--percentiles takes numbers from 0 to 100 such as 5,50,95; got "
+                        f"{plain(text)!r}", EXIT_USAGE)
+    return chosen
 
 
 @app.command()
@@ -131,7 +165,7 @@ def validate(
             bad += 1
             typer.echo(str(exc), err=True)
         else:
-            typer.echo(f"{path}: ok")
+            typer.echo(f"{plain(path)}: ok")
     if bad:
         raise exit_with(f"{bad} of {len(scenarios)} file(s) have problems")
 

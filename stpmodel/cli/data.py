@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -57,18 +58,24 @@ def _find(query: str) -> FootprintRef:
         raise exit_with(f"--footprint: {exc}", EXIT_USAGE) from None
 
 
-def _write_text(path: Path | None, text: str, force: bool) -> None:
-    """``text`` to ``path`` (atomically; an existing file only with --force), or to stdout."""
+def _write_text(path: Path | None, text: str, force: bool, inputs: Sequence[Path] = ()) -> None:
+    """``text`` to ``path`` (atomically; an existing file only with --force; never one of
+    ``inputs``), or to stdout."""
     if path is None:
         sys.stdout.write(text)
         return
     from ..errors import OutputError
-    from ..output import write_atomic
+    from ..output import check_output, write_atomic
 
+    try:
+        check_output(path, inputs, force)  # an input of the run, even with --force
+    except OutputError as exc:
+        raise exit_with(str(exc), EXIT_USAGE) from None
     if path.exists() and not force:
         raise exit_with(f"{path}: already exists; use --force to overwrite it", EXIT_USAGE)
     try:
-        write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+        write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), inputs=inputs,
+                     force=force)
     except OutputError as exc:
         raise exit_with(str(exc), EXIT_USAGE) from None
     except OSError as exc:
@@ -190,14 +197,14 @@ def new(
 
 
 def _write_scenario(fp: FootprintRef, output: Path | None, force: bool,
-                    sources: Sources | None) -> None:
+                    sources: Sources | None, inputs: Sequence[Path] = ()) -> None:
     from ..newscenario import NoBaselineError, build_scenario
 
     try:
         text = build_scenario(fp, sources)
     except NoBaselineError as exc:
         raise exit_with(str(exc), EXIT_FOUND) from None
-    _write_text(output, text, force)
+    _write_text(output, text, force, inputs)
     if output is not None:
         count = text.split("\nassumptions:\n", 1)[1].split("\n\n", 1)[0].count("\n  - ") + 1
         typer.echo(f"wrote {output}: a scenario for {fp}, with {count} assumptions to replace "
@@ -250,13 +257,13 @@ def import_oaps(
         raise exit_with(str(exc), EXIT_FOUND) from None
     label = "imported from " + ", ".join(p.name for p in files)
     if scenario is not None and fp is not None:
-        _write_scenario(fp, scenario, force, Sources(oaps=baseline, oaps_label=label))
+        _write_scenario(fp, scenario, force, Sources(oaps=baseline, oaps_label=label), files)
     else:
         import polars as pl
 
         if fp is not None:
             baseline = baseline.filter(pl.col("footprint_code") == fp.code)
-        _write_text(output, _csv(baseline), force)
+        _write_text(output, _csv(baseline), force, files)
     for note in partial_notes(baseline):
         typer.echo(f"note: {note}", err=True)
 
@@ -294,10 +301,11 @@ def import_iapt(
                         "variable_type Total) in this file", EXIT_FOUND)
     if scenario is not None and fp is not None:
         _write_scenario(fp, scenario, force, Sources(iapt=stp17_counts(baseline),
-                                                     iapt_label=f"imported from {file.name}"))
+                                                     iapt_label=f"imported from {file.name}"),
+                        (file,))
         return
     if fp is not None:
         import polars as pl
 
         baseline = baseline.filter(pl.col("footprint_code") == fp.code)
-    _write_text(output, _csv(baseline), force)
+    _write_text(output, _csv(baseline), force, (file,))

@@ -47,7 +47,8 @@ EXIT_MEANINGS = {
                    "The command line itself is wrong: a missing argument, an unknown option or "
                    "value, a format that does not fit (a table to a file, Parquet to the "
                    "terminal, an output suffix stpmodel cannot read), or an output file that "
-                   "cannot be written."),
+                   "cannot be written or may not be (an input of the run, a special file, a "
+                   "read-only file without `--force`; a full disk)."),
     "EXIT_BUG": ("internal error",
                  "A bug in stpmodel. The message names the exception; rerun with `--debug` for "
                  "the traceback, and please report it."),
@@ -55,9 +56,69 @@ EXIT_MEANINGS = {
 
 CLI_AFTER_EXITS = """\
 A run interrupted with Ctrl-C stops with the message `interrupted` and exit code 130, as is usual
-for a process ended by SIGINT.
+for a process ended by SIGINT; one ended by SIGTERM stops with `terminated` and exit code 143.
+Either way the temporary file of an output being written is removed first. (`batch` answers both
+with 130, after stopping its workers.)
 """
 
+
+def cli_limits() -> str:
+    """Limits and safety: the bounds on input, and what writing an output never does. The
+    figures come from the code, so that this section cannot drift from it."""
+    from ..cli.app import MEMORY_WARNING_BYTES
+    from ..cli.core import PERCENTILE_DECIMALS
+    from ..files import size_text
+    from ..iotools import MAX_BYTES as CSV_BYTES
+    from ..iotools import MAX_ROWS
+    from ..source import MAX_BYTES, MAX_DEPTH, MAX_VALUES
+
+    return f"""\
+## Limits and safety
+
+Input is read with bounds, so that a broken or hostile file is refused at once, in little
+memory, with a located problem (exit 1) rather than a hang, exhausted memory or exit 3:
+
+- **Regular files only.** A fifo, a device (`/dev/zero`) or a folder given as a scenario or an
+  NHS file is refused before a byte is read: `p.yaml:1:1: is a named pipe (fifo), not a regular
+  file`. A file that cannot be read (no permission) is `file:1:1: cannot read: ...`, exit 1.
+- **Scenario files**: at most {size_text(MAX_BYTES)}; lists and mappings nested at most
+  {MAX_DEPTH} deep; at most {MAX_VALUES:,} values once YAML aliases (`*name`) and merge keys
+  (`<<: *name`) are expanded, so an "alias bomb" is refused where it is written. An alias inside
+  the list or mapping it names (`x: &a [*a]`) is refused too. Every failure of the YAML reader is
+  located: a control character (`file:line:col: invalid YAML: control character U+0007 ...`), a
+  date where a number belongs, an unsupported tag. `validate a b c` checks every file whatever
+  is wrong with one of them. A merge key followed by a key that overrides it is not a duplicate.
+- **NHS files** (`import oaps`, `import iapt`): at most {size_text(CSV_BYTES)} and
+  {MAX_ROWS:,} rows. A file given twice, a row that repeats another (the same question and
+  breakdowns), a file cut short (its last row incomplete, or ending inside a quoted field) and a
+  negative count are each refused with `file:line:col`, since each would give wrong figures.
+- **Percentiles** (`run --percentiles`) take at most {PERCENTILE_DECIMALS} decimals, so that each
+  column's name (`p99.9`) says exactly which percentile it holds.
+- **Memory.** `run` and `diff` warn on standard error when the draws would need more than about
+  {MEMORY_WARNING_BYTES / 1e9:.0f} GB (about 1 KB for each draw, month and footprint).
+- **Names and keys** from a file are printed as written: never read as terminal markup
+  (`[link=...]`, `[/b]`), and with control characters shown as escapes (`\\x1b`).
+
+Writing an output (`-o`, `--out-dir`, `--scenario`) is atomic: a temporary file
+`.NAME.stpmodel-PID.RANDOM.tmp` beside the target, then a rename. It never writes over:
+
+- **an input of the run**: the scenario of `run` and `sensitivity`, either side of `diff`, the
+  scenarios of `batch`, the CSV files of `import` (also through a symlink or a hard link);
+- **a special file**: a device, fifo, socket or folder, or a symlink to one. A symlink to a
+  regular file is followed: the file is replaced and the link kept;
+- **a read-only file**, unless `--force` is given (`run`, `batch`, `sensitivity`, `diff`, and the
+  commands whose `--force` lets them replace an existing file).
+
+A replaced file keeps its permissions. The temporary file is removed if the write fails, or on
+SIGINT or SIGTERM. A process killed outright (SIGKILL) cannot clean up; the next write to the
+same file removes what it left, and `batch` removes such files of its outputs, never a file of
+another name (such as your own `.summary.csv.old.tmp`). A `batch` worker exits when its parent
+dies, so a killed batch leaves no process behind.
+
+Numba caches the compiled model beside the package. When that folder is read-only and
+`NUMBA_CACHE_DIR` is not set, stpmodel sets it to `~/.cache/stpmodel/numba` (or
+`$XDG_CACHE_HOME/stpmodel/numba`), else to a private folder in the temporary folder.
+"""
 
 
 def _click_command() -> Any:
@@ -143,6 +204,7 @@ def cli_reference() -> str:
              table(["code", "meaning", "when"],
                     [(f"`{code}`", short, long) for code, _, short, long in exit_codes()]),
              CLI_AFTER_EXITS,
+             cli_limits(),
              "## `stpmodel`\n",
              "Options given before the command apply to every command.\n",
              "```text\n" + _help_text([]) + "```\n"]

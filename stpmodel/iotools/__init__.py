@@ -11,7 +11,10 @@ prints and never writes. The files' quirks are handled in one place, :func:`read
 
 A file of the wrong kind (another publication, a spreadsheet, an empty file) raises
 :class:`ImportFileError`, which names the file, the line and column where it knows them, what
-was expected and, where it can tell, which command reads the file instead.
+was expected and, where it can tell, which command reads the file instead. So does a file that
+is not a regular file (a fifo, a device), one over :data:`MAX_BYTES` or :data:`MAX_ROWS`, one cut
+short (its last row incomplete, or ending inside a quoted field), a row that repeats another
+(:func:`check_duplicates`) and a negative value (:func:`check_not_negative`).
 """
 
 from __future__ import annotations
@@ -24,10 +27,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import StpmodelError
+from ..errors import StpmodelError, plain
+from ..files import ReadError, read_bounded
 
 SUPPRESSED = "*"
 MISSING = ("", "null", "na", "n/a", "-", "..")
+# Bounds far above NHS Digital's files (an OAP month is about 2 MB and 12,000 rows; the IAPT
+# annual measures of England and its STPs, 0.4 MB), which keep memory to a few hundred MB.
+MAX_BYTES = 64 * 1024 * 1024
+MAX_ROWS = 1_000_000
 
 
 class ImportFileError(StpmodelError):
@@ -40,8 +48,8 @@ class ImportFileError(StpmodelError):
     def __init__(self, file: str, message: str, line: int | None = None, col: int | None = None,
                  hint: str = ""):
         self.file, self.message, self.line, self.col, self.hint = file, message, line, col, hint
-        where = file if line is None else f"{file}:{line}:{col or 1}"
-        text = f"{where}: {message}"
+        where = plain(file) if line is None else f"{plain(file)}:{line}:{col or 1}"
+        text = f"{where}: {plain(message)}"
         super().__init__(f"{text}\n  hint: {hint}" if hint else text)
 
 
@@ -52,7 +60,12 @@ class Table:
     file: str
     header: list[str]
     rows: list[tuple[int, list[str]]]
-    lines: list[str]  # the raw text lines, to point at a column
+    text: str  # the file's text, to point at a column
+
+    @property
+    def lines(self) -> list[str]:
+        """The raw text lines (made only when a column must be pointed at)."""
+        return self.text.splitlines()
 
     def column(self, name: str) -> int | None:
         """The index of a header name, compared without case, spaces or underscores."""
@@ -89,17 +102,14 @@ def _field_start(text: str, field: int) -> int:
     return len(text) if index == field else 0
 
 
-def decode(path: Path) -> str:
-    """The text of a file: UTF-8 (with or without a byte-order mark), else Windows-1252."""
+def decode(path: Path, limit: int = MAX_BYTES) -> str:
+    """The text of a file: UTF-8 (with or without a byte-order mark), else Windows-1252. Only a
+    regular file of at most ``limit`` bytes is read (a fifo or device is refused at once)."""
     file = str(path)
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFileError(file, "no such file") from None
-    except IsADirectoryError:
-        raise ImportFileError(file, "is a directory, not a CSV file") from None
-    except OSError as exc:
-        raise ImportFileError(file, f"cannot read: {exc.strerror}") from None
+        data = read_bounded(path, limit, "CSV file")
+    except ReadError as exc:
+        raise ImportFileError(file, exc.reason, hint=exc.hint) from None
     if data.startswith(b"PK\x03\x04"):
         raise ImportFileError(file, "is a spreadsheet (xlsx or another zip file), not CSV",
                               hint="download the CSV version of the file, or save the sheet as "
@@ -112,11 +122,14 @@ def decode(path: Path) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def read_csv_rows(path: str | Path) -> Table:
-    """Read a CSV file into a header and rows with line numbers. Blank lines are skipped."""
+def read_csv_rows(path: str | Path, max_rows: int = MAX_ROWS) -> Table:
+    """Read a CSV file into a header and rows with line numbers. Blank lines are skipped.
+
+    Raises :class:`ImportFileError` for a file over :data:`MAX_BYTES` or ``max_rows`` rows, and
+    for one cut short: ending inside a quoted field, or with a last row that has fewer fields
+    than the header (any row with fewer fields is refused the same way)."""
     path = Path(path)
     text = decode(path)
-    lines = text.splitlines()
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
@@ -127,14 +140,68 @@ def read_csv_rows(path: str | Path) -> Table:
     header = [h.strip() for h in header]
     rows: list[tuple[int, list[str]]] = []
     start = reader.line_num + 1
+    # NHS files repeat most cells (periods, org types, measure names): one copy of each keeps
+    # a large file's rows in a fraction of the memory
+    shared: dict[str, str] = {}
     try:
         for row in reader:
             if any(cell.strip() for cell in row):
-                rows.append((start, row))
+                if len(rows) >= max_rows:
+                    raise ImportFileError(str(path), f"has more than {max_rows:,} rows, more "
+                                                     "than any NHS file stpmodel reads", start, 1)
+                rows.append((start, [shared.setdefault(cell, cell) for cell in row]))
             start = reader.line_num + 1
     except csv.Error as exc:
         raise ImportFileError(str(path), f"is not valid CSV: {exc}", start, 1) from None
-    return Table(str(path), header, rows, lines)
+    table = Table(str(path), header, rows, text)
+    _check_whole(table)
+    return table
+
+
+def _check_whole(table: Table) -> None:
+    """Refuse a file cut short: one that ends inside a quoted field (its quotes do not pair
+    up), or whose rows have fewer fields than the header."""
+    cut = "the file seems cut short"
+    if table.text.count('"') % 2 and table.rows:
+        line = table.rows[-1][0]
+        raise ImportFileError(table.file, "ends inside a quoted field: a '\"' is never closed",
+                              line, 1, hint=f"{cut}; download it again")
+    width = len(table.header)
+    for line, row in table.rows:
+        if len(row) < width:
+            last = line == table.rows[-1][0]
+            ending = last and not table.text.endswith(("\n", "\r"))
+            raise ImportFileError(
+                table.file, f"this row has {len(row)} fields, the header has {width}", line,
+                table.col_of(line, len(row)) if ending else 1,
+                hint=f"{cut}; download it again" if ending or last else
+                "each row needs a value (or an empty field) for every column")
+
+
+def check_duplicates(table: Table, value_fields: Sequence[int], what: str = "row") -> None:
+    """Refuse a row whose identifying cells (all but ``value_fields``) repeat an earlier
+    row's: added up, it would count the same thing twice."""
+    skip = set(value_fields)
+    seen: dict[str, int] = {}
+    for line, row in table.rows:
+        key = "\x1f".join(cell.strip() for i, cell in enumerate(row) if i not in skip)
+        first = seen.setdefault(key, line)
+        if first != line:
+            raise ImportFileError(table.file, f"this {what} repeats the one on line {first} (the "
+                                              "same question and breakdowns), so it would be "
+                                              "counted twice", line, 1,
+                                  hint="remove the repeated row; was the file joined to itself "
+                                       "or to another copy?")
+
+
+def check_not_negative(table: Table, value: float | None, line: int, field: int,
+                       cell: str) -> None:
+    """Refuse a negative count, day total, cost or rate (a figure that cannot be below 0, so
+    one that is means a broken file)."""
+    if value is not None and value < 0:
+        raise ImportFileError(table.file, f"expected a number of at least 0, got {cell.strip()!r}"
+                                          ": counts, days, costs and rates cannot be negative",
+                              line, table.col_of(line, field))
 
 
 def parse_value(text: str) -> tuple[float | None, bool]:

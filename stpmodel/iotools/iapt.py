@@ -33,6 +33,8 @@ from . import (
     ImportFileError,
     Table,
     cells,
+    check_duplicates,
+    check_not_negative,
     parse_value,
     read_csv_rows,
     value_error,
@@ -92,6 +94,7 @@ def _read_long(table: Table) -> pl.DataFrame:
     names = (*LONG, "variable_type")
     value_field = table.column("value")
     period_field = table.column("reporting_period")
+    check_duplicates(table, [value_field or 0])
     rows = []
     for line, (period, org_type, code, name, measure, statistic, cell, variable) in cells(
             table, names):
@@ -103,6 +106,8 @@ def _read_long(table: Table) -> pl.DataFrame:
             value, suppressed = parse_value(cell)
         except ValueError:
             raise value_error(table, line, value_field or 0, cell) from None
+        if statistic.lower() == "count":  # a mean change in a score may be below 0
+            check_not_negative(table, value, line, value_field or 0, cell)
         rows.append((period, org_type, code, name, variable or "Total", measure, statistic,
                      value, suppressed, table.file, line))
     return _frame(rows)
@@ -128,6 +133,7 @@ def _read_wide(table: Table, year: str | None) -> pl.DataFrame:
     measures = [(i, _wide_measure(h)) for i, h in enumerate(table.header)]
     keyed = [(i, m) for i, m in measures if m is not None]
     org = [table.column(n) for n in ("OrgType", "OrgCode", "OrgName", "VariableType")]
+    check_duplicates(table, [i for i, _ in keyed])
     rows = []
     for line, row in table.rows:
         ident = [row[i].strip() if i is not None and i < len(row) else "" for i in org]
@@ -137,6 +143,8 @@ def _read_wide(table: Table, year: str | None) -> pl.DataFrame:
                 value, suppressed = parse_value(cell)
             except ValueError:
                 raise value_error(table, line, i, cell) from None
+            if statistic == "count":  # a mean change in a score may be below 0
+                check_not_negative(table, value, line, i, cell)
             rows.append((period, ident[0], ident[1], ident[2], ident[3] or "Total", measure,
                          statistic, value, suppressed, table.file, line))
     return _frame(rows)

@@ -26,6 +26,7 @@ row so that the areas and it add up to England, apart from suppressed cells.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -36,6 +37,8 @@ from . import (
     ImportFileError,
     Table,
     cells,
+    check_duplicates,
+    check_not_negative,
     month_from_name,
     parse_value,
     read_csv_rows,
@@ -100,12 +103,15 @@ def read_oaps(path: str | Path, period: str | None = None) -> pl.DataFrame:
              "Breakdown2", "Breakdown2Code", "Breakdown2Description", "Question", "value")
     value_field = table.column("value")
     assert value_field is not None
+    # PublicationDate says when a row was published, not what it counts
+    check_duplicates(table, [value_field, table.column("PublicationDate") or value_field])
     columns: dict[str, list[object]] = {name: [] for name in RAW_SCHEMA}
     for line, (pub, b1, c1, d1, b2, c2, _d2, question, cell) in cells(table, names):
         try:
             value, suppressed = parse_value(cell)
         except ValueError:
             raise value_error(table, line, value_field, cell) from None
+        check_not_negative(table, value, line, value_field, cell)
         month = _month(pub, table, line) if pub else file_month
         if not month:
             raise ImportFileError(table.file, "this row has no PublicationPeriod", line,
@@ -223,11 +229,26 @@ def _aggregate(rows: pl.DataFrame, names: dict[str, str]) -> pl.DataFrame:
 
 def read_oap_baseline(paths: Sequence[str | Path] | Iterable[str | Path],
                       period: str | None = None) -> pl.DataFrame:
-    """:func:`oap_baseline` of several files, with the bundled lookups."""
+    """:func:`oap_baseline` of several files, with the bundled lookups. A file given twice
+    (by any name) is refused: its counts would be added twice."""
     from ..reference import ccg_to_stp, footprint_names
 
+    paths = list(paths)
+    for i, path in enumerate(paths):
+        for earlier in paths[:i]:
+            if _same_file(earlier, path):
+                raise ImportFileError(str(path), f"is given twice (also as {earlier}), so its "
+                                                 "counts would be added twice",
+                                      hint="give each file once")
     raw = pl.concat([read_oaps(p, period) for p in paths])
     return oap_baseline(raw, ccg_to_stp(), footprint_names())
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return Path(a).resolve() == Path(b).resolve()
 
 
 def partial_notes(baseline: pl.DataFrame) -> list[str]:
