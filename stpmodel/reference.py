@@ -350,3 +350,60 @@ def iapt_standards() -> pl.DataFrame:
     """NHS England's IAPT access ambitions: ``financial_year, org_code`` (``E92000001`` or an
     STP code of 2021), ``org_name, period, measure, value, unit, rule, source``."""
     return _read("iapt_standards.csv", schema_overrides={"value": pl.Float64})
+
+
+# ---------------------------------------------------------------------------------------------
+# Inpatient (mental health beds and out-of-area placements) baselines
+# (built by tools/build_inpatient_reference.py; sources in stpmodel/data/SOURCES.md)
+
+INPATIENT_BEDS_SOURCE = ("NHS England, KH03 bed availability and occupancy, mental illness "
+                         "sector, by trust, mapped to STP17 footprints by trust headquarters")
+INPATIENT_OAPS_SOURCE = ("NHS England, Mental Health Dashboard Q4 2021/22, CR(iii.a) "
+                         "inappropriate out-of-area placement bed days")
+
+
+@cache
+def inpatient_baseline() -> pl.DataFrame:
+    """KH03 mental illness beds for England (``E92000001``, first) and the 44 footprints:
+    ``footprint_code, footprint_name, financial_year`` (2018-19, 2019-20), ``period``
+    (``Q1``-``Q4`` or ``year``, the mean of the quarters), ``beds_available, beds_occupied``
+    [average daily beds], ``occupancy`` [fraction; null where no beds], ``n_trusts, method,
+    trusts, source_gap, source``. All mental illness beds (adult acute, older adult, PICU,
+    rehabilitation, secure, CYP), not adult acute only."""
+    return _read("inpatient_baseline.csv",
+                 schema_overrides={"beds_available": pl.Float64, "beds_occupied": pl.Float64,
+                                   "occupancy": pl.Float64, "source_gap": pl.String,
+                                   "trusts": pl.String})
+
+
+def inpatient_beds(code: str, year: str = "2019-20", period: str = "year") -> dict | None:
+    """One footprint's (or England's) KH03 row as a dict, or None."""
+    rows = inpatient_baseline().filter((pl.col("footprint_code") == code)
+                                       & (pl.col("financial_year") == year)
+                                       & (pl.col("period") == period))
+    return rows.row(0, named=True) if rows.height else None
+
+
+@cache
+def inpatient_oaps_quarterly() -> pl.DataFrame:
+    """Inappropriate out-of-area placement bed days by quarter, England (``E92000001``, first,
+    from Q2 2017/18) and the 44 footprints (from Q3 2017/18) to Q4 2021/22:
+    ``footprint_code, footprint_name, financial_year, quarter, period, bed_days`` (null where
+    not published: never zero), ``method`` (``published``, ``stp_row``, ``ccg21_rows``,
+    ``ccg21_rows_apportioned``, ``missing``), ``detail, source``."""
+    return _read("inpatient_oaps_quarterly.csv",
+                 schema_overrides={"bed_days": pl.Float64, "detail": pl.String})
+
+
+@cache
+def inpatient_national() -> pl.DataFrame:
+    """England inpatient figures: ``item, year, value, unit, source`` (MH inpatient spells,
+    total and mean length of stay 2017-2022; NCC 2024/25 MH bed days and unit costs by unit
+    type, and the adult acute share of bed days)."""
+    return _read("inpatient_national.csv", schema_overrides={"value": pl.Float64,
+                                                             "year": pl.String})
+
+
+def inpatient_national_value(item: str, year: str) -> float | None:
+    rows = inpatient_national().filter((pl.col("item") == item) & (pl.col("year") == year))
+    return float(rows["value"][0]) if rows.height else None

@@ -91,7 +91,7 @@ def defaults(section: type[BaseModel], written: set[str]) -> tuple[list[str], li
         if key in written or info.default is PydanticUndefined or info.default is None:
             continue
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
-        shown = _yaml_scalar(info.default)
+        shown = yaml_scalar(info.default)
         if extra.get("source"):
             sourced.append(f"{key} {shown} ({extra['source']})")
         else:
@@ -110,7 +110,10 @@ def comment_defaults(out: Text, section: type[BaseModel], written: set[str], ext
         out.comment("Settings left at their defaults: " + ", ".join(settings) + ".", 2)
 
 
-def _yaml_scalar(value: Any) -> str:
+def yaml_scalar(value: Any) -> str:
+    if isinstance(value, dict):  # a distribution, {kind: [parameters]}
+        return "{" + ", ".join(f"{kind}: [" + ", ".join(num(float(p)) for p in params) + "]"
+                               for kind, params in value.items()) + "}"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):

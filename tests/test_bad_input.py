@@ -110,6 +110,12 @@ tests/bad/no-services.yaml:2:1: a scenario needs at least one service: iapt, lia
 tests/bad/crisis-without-inpatient.yaml:13:1: crisis: crisis teams change admissions, so they need an 'inpatient:' section""",
     "crisis-without-total": """\
 tests/bad/crisis-without-total.yaml:6:1: population: crisis teams are sized by the whole population: add population.total [persons]""",
+    "capital-missing": """\
+tests/bad/capital-missing.yaml:11:3: inpatient.beds: beds rise during the plan, so opening them has a capital cost to state
+  hint: add inpatient.capital_per_new_bed [£/bed] (0 if the beds exist already)""",
+    "crisis-effect-out-of-range": """\
+tests/bad/crisis-effect-out-of-range.yaml:12:16: crisis.core_effect: uniform [0, 1.5] reaches 1.5; expected a fraction between -1 and 0.99 [fraction]
+  hint: write {uniform: [0, 0.015]} (percentages as fractions)""",
     "coverage-over-one": """\
 tests/bad/coverage-over-one.yaml:10:3: crisis.core_coverage: basic_coverage + core_coverage is 1.3 in 2020-04; together they can cover at most the whole population (1)""",
     "bad-choice": """\

@@ -170,6 +170,11 @@ def test_sensitivity_command(tmp_path):
     assert out.read_text().splitlines()[1].startswith("liaison.bed_days_saved,")
     unknown = runner.invoke(app, ["sensitivity", str(path), "-m", "nope"])
     assert unknown.exit_code == 2 and "unknown metric 'nope'" in unknown.stderr
-    certain = runner.invoke(app, ["sensitivity", str(SCENARIOS / "end-oaps.yaml"), "-m",
-                                  "oap_bed_days"])
+    certain = runner.invoke(app, ["sensitivity", str(SCENARIOS / "iapt-25-percent.yaml"), "-m",
+                                  "iapt_entered"])
     assert certain.exit_code == 2 and "no uncertain values" in certain.stderr
+    # the crisis effects are uncertain by default (from none to Glover et al. 2006's)
+    crisis = runner.invoke(app, ["sensitivity", str(SCENARIOS / "end-oaps.yaml"), "-m",
+                                 "crisis_admissions_avoided"])
+    assert crisis.exit_code == 0, crisis.stderr
+    assert "crisis.core_effect" in crisis.stdout and "crisis.basic_effect" in crisis.stdout

@@ -51,6 +51,7 @@ sys.path.insert(0, str(ROOT))
 
 from stpmodel import reference  # noqa: E402
 from stpmodel.services.crisis import BASIC_WTE as CRISIS_BASIC_WTE  # noqa: E402
+from stpmodel.services.crisis import BUILD_UP_MONTHS as CRISIS_BUILD_UP  # noqa: E402
 from stpmodel.services.crisis import CORE_WTE as CRISIS_CORE_WTE  # noqa: E402
 from stpmodel.services.crisis import COST_PER_WTE as CRISIS_COST_PER_WTE  # noqa: E402
 from stpmodel.services.crisis import Crisis  # noqa: E402
@@ -102,7 +103,7 @@ ASSUMPTIONS = (
     "iapt.workforce.wte", "iapt.workforce.recruitment",
     "inpatient.admissions", "inpatient.los_days", "inpatient.los_cv", "inpatient.beds",
     "crisis.basic_coverage", "crisis.core_coverage", "crisis.basic_wte_per_team",
-    "crisis.core_wte_per_team", "crisis.cost_per_wte",
+    "crisis.core_wte_per_team", "crisis.cost_per_wte", "crisis.build_up_months",
 )
 
 
@@ -429,8 +430,9 @@ def _shared(out: Text, spells: float, england_adults: float) -> None:
     out.line()
     out.line("crisis:")
     out.comment(f"DEFAULT (left out): one team per {PER_TEAM:,.0f} people (Mental Health Policy "
-                "Implementation Guide); admissions −10% with a crisis team and −23% with a "
-                "24-hour one, against none (Glover, Arts & Babu 2006).", 2)
+                "Implementation Guide); the effects on admissions, uncertain: from none (Jacobs "
+                "& Barrenho 2011) to −10% with a crisis team and −23% with a 24-hour one "
+                "(Glover, Arts & Babu 2006), uniform between.", 2)
     out.comment("LOCAL ASSUMPTION: today every footprint has a crisis team everywhere, none 24/7 "
                 "to the CORE standard (no bundled source gives crisis cover by footprint). PLAN "
                 "ASSUMPTION: all 24/7 CORE by April 2021 (the Long Term Plan's 24/7 crisis "
@@ -442,6 +444,9 @@ def _shared(out: Text, spells: float, england_adults: float) -> None:
     out.line(f"basic_wte_per_team: {num(CRISIS_BASIC_WTE)}", 2)
     out.line(f"core_wte_per_team: {num(CRISIS_CORE_WTE)}", 2)
     out.line(f"cost_per_wte: {num(CRISIS_COST_PER_WTE)}", 2)
+    out.comment("LOCAL ASSUMPTION: a change in cover reaches its full effect on admissions over "
+                "a year (no published source gives the build-up).", 2)
+    out.line(f"build_up_months: {CRISIS_BUILD_UP}", 2)
     out.line()
     out.comment("DEFAULT: discount rate 3.5% (HM Treasury Green Book); no budget or MHIS check.")
     out.line("finance: {}")

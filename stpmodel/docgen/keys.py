@@ -90,6 +90,10 @@ def _default(field: FieldInfo) -> str:
         return "true" if value else "false"
     if isinstance(value, str):
         return f'"{value}"'
+    if isinstance(value, dict):  # a distribution
+        from ..template import yaml_scalar
+
+        return yaml_scalar(value)
     if isinstance(value, (int, float)):
         return f"{value:.10g}"  # as written in YAML: 150000, not 150,000
     return str(value)

@@ -19,7 +19,8 @@ from .base import Context, Cost, Rows, Service, Staff
 if TYPE_CHECKING:
     from ..scenario import Scenario
 
-EFFECT = Quantity("fraction", 0.0, 0.99, percent_hint=True)  # below 1: some admissions remain
+# −1 (admissions double) to below 1 (some admissions remain): the evidence includes no effect
+EFFECT = Quantity("fraction", -1.0, 0.99, percent_hint=True)
 
 
 class Crisis(Section):
@@ -30,13 +31,20 @@ class Crisis(Section):
         "share of the population covered by a 24/7 crisis team meeting the CORE standard",
         "fraction of population", interp="linear")
     basic_effect: number(EFFECT) = spec(  # type: ignore[valid-type]
-        "fall in admissions with a crisis team, against none", "fraction", default=0.10,
-        source="Glover, Arts & Babu, Br J Psychiatry 2006: admissions 10% lower with a crisis "
-               "resolution team")
+        "fall in adult acute admissions with a crisis team, against none, once built up; "
+        "uncertain", "fraction", default={"uniform": [0.0, 0.10]},
+        source="from no significant effect (Jacobs & Barrenho, Br J Psychiatry 2011, the same "
+               "data) to Glover, Arts & Babu, Br J Psychiatry 2006: admissions of working-age "
+               "adults 10% lower with a crisis resolution team; uniform between, median 5%")
     core_effect: number(EFFECT) = spec(  # type: ignore[valid-type]
-        "fall in admissions with a 24/7 crisis team, against none", "fraction", default=0.23,
-        source="Glover, Arts & Babu, Br J Psychiatry 2006: admissions 23% lower with a 24-hour "
-               "crisis resolution team")
+        "fall in adult acute admissions with a 24/7 crisis team, against none, once built up; "
+        "uncertain", "fraction", default={"uniform": [0.0, 0.23]},
+        source="from no significant effect (Jacobs & Barrenho 2011) to Glover, Arts & Babu "
+               "2006: admissions of working-age adults 23% lower with a 24-hour crisis "
+               "resolution team; uniform between, median 11.5%")
+    build_up_months: number(Quantity("months", 0.0, 120.0, integer=True, uncertain=False)) = spec(  # type: ignore[valid-type]
+        "months a change in cover takes to reach its full effect on admissions (linearly); "
+        "no published source gives it, so it is yours to state", "months")
     population_per_team: number(Quantity("persons", 0.0, above_lo=True)) = spec(  # type: ignore[valid-type]
         "population one team serves", "persons", default=150_000.0,
         source="Department of Health, Mental Health Policy Implementation Guide (2001): one "
@@ -68,6 +76,18 @@ def check(scenario: Scenario) -> None:
                        "whole population (1)", key="crisis.core_coverage")
 
 
+def built_up(cover: np.ndarray, months: int) -> np.ndarray:
+    """Cover as it acts on admissions: the mean of the last ``months`` months' cover (the
+    months before the start at the start's), so that a change takes full effect linearly over
+    ``months`` months [fraction, draw × month]."""
+    if months <= 1:
+        return cover
+    padded = np.concatenate([np.repeat(cover[:, :1], months - 1, axis=1), cover], axis=1)
+    total = np.cumsum(padded, axis=1)
+    total = np.concatenate([np.zeros((cover.shape[0], 1)), total], axis=1)
+    return (total[:, months:] - total[:, :-months]) / months
+
+
 @dataclass(frozen=True)
 class CrisisInputs:
     effect: np.ndarray  # fall in admissions against no crisis team [fraction, draw × month]
@@ -76,13 +96,17 @@ class CrisisInputs:
 
 
 def build(crisis: Crisis, ctx: Context) -> CrisisInputs:
-    """Cover, staff and effect for one footprint. The effect is basic_coverage × basic_effect +
-    core_coverage × core_effect; staff are the population ÷ population_per_team × (cover × WTE
-    per team) for each kind of team."""
+    """Cover, staff and effect for one footprint. The effect is basic cover × basic_effect +
+    CORE cover × core_effect, each cover as built up over build_up_months; staff are the
+    population ÷ population_per_team × (cover × WTE per team) for each kind of team, from the
+    month the cover starts."""
     basic = ctx.series("crisis.basic_coverage", crisis.basic_coverage)
     core = ctx.series("crisis.core_coverage", crisis.core_coverage)
-    effect = (basic * ctx.value("crisis.basic_effect", crisis.basic_effect)[:, None]
-              + core * ctx.value("crisis.core_effect", crisis.core_effect)[:, None])
+    months = int(crisis.build_up_months)  # type: ignore[arg-type]
+    effect = (built_up(basic, months) * ctx.value("crisis.basic_effect",
+                                                  crisis.basic_effect)[:, None]
+              + built_up(core, months) * ctx.value("crisis.core_effect",
+                                                   crisis.core_effect)[:, None])
     total = ctx.value("population.total", ctx.scenario.population.total)
     population = total[:, None] * ctx.population_index
     per_team = ctx.value("crisis.population_per_team", crisis.population_per_team)[:, None]
@@ -100,13 +124,14 @@ def derive(rows: Rows, inputs: CrisisInputs, ctx: Context) -> None:
 # Illustrative placeholders: no public source gives these. They only let the scenario run.
 BASIC_COVERAGE, CORE_COVERAGE = 1.0, 0.0
 BASIC_WTE, CORE_WTE, COST_PER_WTE = 14.0, 24.0, 55_000.0
+BUILD_UP_MONTHS = 12
 
 
 def template(t: TemplateContext) -> None:
     out = t.out
     per_team = default_of(Crisis, "population_per_team")
     written = {"basic_coverage", "core_coverage", "basic_wte_per_team", "core_wte_per_team",
-               "cost_per_wte"}
+               "cost_per_wte", "build_up_months"}
     out.key("crisis")
     comment_defaults(out, Crisis, written,
                      extra=f" So {t.total:,} people need {t.total / per_team:.1f} teams.")
@@ -122,9 +147,12 @@ def template(t: TemplateContext) -> None:
     out.key("basic_wte_per_team", num(BASIC_WTE), 2)
     out.key("core_wte_per_team", num(CORE_WTE), 2)
     out.key("cost_per_wte", num(COST_PER_WTE), 2)
+    out.comment("ILLUSTRATIVE PLACEHOLDER: a change in cover reaches its full effect on "
+                "admissions over a year. No published source gives the build-up.", 2)
+    out.key("build_up_months", str(BUILD_UP_MONTHS), 2)
     t.assumptions.extend(["crisis.basic_coverage", "crisis.core_coverage",
                           "crisis.basic_wte_per_team", "crisis.core_wte_per_team",
-                          "crisis.cost_per_wte"])
+                          "crisis.cost_per_wte", "crisis.build_up_months"])
 
 
 SERVICE = Service(

@@ -17,12 +17,13 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from ..distributions import Dist
 from ..metrics import Metric
 from ..sections import Section, spec
 from ..standards import Standard
 from ..template import POPULATION_YEAR, TemplateContext, comment_defaults, default_of, num
-from ..values import Quantity, number, series
-from .base import DAYS_PER_YEAR, Context, Rows, Service, stack
+from ..values import Quantity, fail, number, series
+from .base import DAYS_PER_YEAR, Context, Cost, Rows, Service, stack
 
 if TYPE_CHECKING:
     import polars as pl
@@ -56,9 +57,36 @@ class Inpatient(Section):
         "bed occupancy to plan for", "fraction", default=0.85,
         source="Royal College of Psychiatrists, cited by the Commission on Acute Adult "
                "Psychiatric Care (Crisp, 2016): 85%")
+    open_bed_day_cost: series(Quantity("£/bed day", 0.0, 100_000.0), "step") = spec(  # type: ignore[valid-type]
+        "cost of a local bed open for a day, at 2024/25 prices: what opening a bed costs and "
+        "closing one releases", "£/bed day", default=637.12, interp="step",
+        source="National Cost Collection 2024/25: adult acute mental health bed day £719.10 "
+               "(per occupied bed day, 2024/25 prices) × England's mental illness bed "
+               "occupancy, 0.886 (KH03, 2019-20 Q4: 16,068 of 18,139), so an open bed costs "
+               "£637.12 a day")
+    capital_per_new_bed: number(Quantity("£/bed", 0.0, 10_000_000.0)) | None = spec(  # type: ignore[valid-type]
+        "one-off capital cost of each bed opened above the month before, at 2024/25 prices; "
+        "no bundled source gives it, so it is required when beds rise", "£/bed",
+        default=None)
+    oap_target_share: number(Quantity("fraction", 0.0, 1.0, above_lo=True,  # type: ignore[valid-type]
+                                      uncertain=False, percent_hint=True)) | None = spec(
+        "a target share of admissions placed out of area; gives beds_for_oap_target, the beds "
+        "the loss formula says hold it (inverse Erlang B)", "fraction", default=None)
     warmup_days: number(Quantity("days", 0.0, 36_500.0, uncertain=False)) | None = spec(  # type: ignore[valid-type]
         "days simulated before the start so that wards are not empty at the start; default "
         "10 × the starting mean stay × max(1, CV²), at least 365", "days", default=None)
+
+
+def check(scenario: Any) -> None:
+    """A plan that opens beds must say what a new bed costs."""
+    inpatient: Inpatient = scenario.section("inpatient")
+    if inpatient.capital_per_new_bed is not None:
+        return
+    values = [v.median() if isinstance(v, Dist) else v for v in inpatient.beds.values]
+    if any(b > a for a, b in zip(values, values[1:])):
+        raise fail("beds rise during the plan, so opening them has a capital cost to state",
+                   "add inpatient.capital_per_new_bed [£/bed] (0 if the beds exist already)",
+                   key="inpatient.beds")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -88,6 +116,9 @@ class InpatientInputs:
     held_admissions: np.ndarray  # ... with the start month's cover held [draw, month]
     cost_per_day: np.ndarray  # OAP cost [£/bed day, draw × month]
     target_occupancy: np.ndarray  # [fraction, draw]
+    open_bed_day_cost: np.ndarray  # [£/bed day, draw × month]
+    capital_per_new_bed: np.ndarray  # [£/bed, draw]; 0 when not given (beds do not rise)
+    oap_target_share: float | None
 
 
 def stream_seeds(seed: int, stream: int, n_draws: int, codes: list[str]) -> np.ndarray:
@@ -156,7 +187,13 @@ def build(inpatient: Inpatient, ctx: Context) -> InpatientInputs:
         seeds=stream_seeds(ctx.seed, STREAM_BEDS, ctx.n_draws, [ctx.scenario.footprint.code]),
         planned=planned, held_admissions=held_admissions,
         cost_per_day=ctx.series("inpatient.oap_cost_per_day", inpatient.oap_cost_per_day),
-        target_occupancy=ctx.value("inpatient.target_occupancy", inpatient.target_occupancy))
+        target_occupancy=ctx.value("inpatient.target_occupancy", inpatient.target_occupancy),
+        open_bed_day_cost=ctx.series("inpatient.open_bed_day_cost",
+                                     inpatient.open_bed_day_cost),
+        capital_per_new_bed=ctx.value("inpatient.capital_per_new_bed",
+                                      inpatient.capital_per_new_bed),
+        oap_target_share=(None if inpatient.oap_target_share is None
+                          else float(inpatient.oap_target_share)))  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -225,6 +262,15 @@ def derive(rows: Rows, inputs: InpatientInputs, ctx: Context) -> None:
                                / inputs.target_occupancy[:, None])
     rows["days"] = days
     rows["crisis_avoided"] = inputs.held_admissions - inputs.planned
+    beds = inputs.plan.beds[:, 0]
+    rows["bed_cost"] = beds * days * inputs.open_bed_day_cost
+    opened = np.maximum(np.diff(beds, axis=1, prepend=beds[:, :1]), 0.0)
+    rows["bed_capital"] = opened * inputs.capital_per_new_bed[:, None]
+    if inputs.oap_target_share is not None:
+        from ..kernels.erlang import beds_for_share
+
+        load = inputs.plan.rate[:, 0] * inputs.plan.los_mean[:, 0]  # offered load [beds]
+        rows["beds_for_target_days"] = beds_for_share(load, inputs.oap_target_share) * days
     if inputs.held is not None:
         held = rows["held_oap_bed_days"] * inputs.cost_per_day
         rows["oap_cost_held"] = held
@@ -357,12 +403,18 @@ SERVICE = Service(
         "admissions_expected",  # the admission rate the simulation draws from [admissions]
         "los_expected_days",  # expected admissions × planned mean stay [days]
         "crisis_avoided",  # admissions avoided against the start month's cover [admissions]
+        "bed_cost",  # local beds open × days × cost of an open bed day [£]
+        "bed_capital",  # beds opened above the month before × capital per bed [£]
+        "beds_for_target_days",  # beds that hold the OAP target (inverse Erlang) × days [bed days]
     ),
     kernel_rows=len(KERNEL_ROWS),
     shared_rows=("days",),
     same_for_every_footprint=("los_distribution", "repatriate"),  # one kernel call for all
     savings=("oap_savings",),
+    costs=(Cost("bed_cost"), Cost("bed_capital")),  # opening beds costs, closing releases
     standalone=True,
+    check=check,
+    features=lambda inpatient: ("oap_target",) if inpatient.oap_target_share is not None else (),
     inputs=build,
     stack=_stack,
     simulate=_simulate,
@@ -392,6 +444,15 @@ SERVICE = Service(
         Metric("beds_needed", "beds", "rate",
                "beds to hold local and out-of-area bed days at the target occupancy",
                numerator="bed_days_needed", denominator="days", key=True),
+        Metric("mh_bed_cost", "£", "flow",
+               "local beds open × days × cost of an open bed day (2024/25 prices)",
+               row="bed_cost"),
+        Metric("mh_bed_capital", "£", "flow",
+               "beds opened × capital cost per new bed (2024/25 prices)", row="bed_capital"),
+        Metric("beds_for_oap_target", "beds", "rate",
+               "beds the Erlang loss formula says keep out-of-area placements to the target "
+               "share of admissions (mean over the period)", numerator="beds_for_target_days",
+               denominator="days", requires=("oap_target",)),
         # the effect of crisis cover is applied here, to admissions, so it is reported here
         Metric("crisis_admissions_avoided", "admissions", "flow",
                "expected admissions avoided by crisis cover beyond the start month's",
