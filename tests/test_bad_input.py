@@ -116,6 +116,9 @@ tests/bad/coverage-over-one.yaml:10:3: crisis.core_coverage: basic_coverage + co
 tests/bad/bad-choice.yaml:11:21: inpatient.los_distribution: expected one of 'gamma' or 'lognormal', got 'weibull'""",
     "bad-bool": """\
 tests/bad/bad-bool.yaml:12:15: inpatient.repatriate: expected true or false, got 'sometimes'""",
+    "footprint-sets-end": """\
+tests/bad/footprint-sets-end.yaml:15:5: footprints[1].end: 'end' is one value for the whole scenario; it cannot be set for one footprint
+  hint: set it at the top of the file; a footprint may give only code, name, population, iapt, liaison, acute, crisis, inpatient and finance""",
     "unknown-assumption": """\
 tests/bad/unknown-assumption.yaml:8:5: assumptions[1]: 'inpatient.bedz' is not a key of this scenario
   hint: write a dotted key path such as inpatient.beds""",
