@@ -67,10 +67,10 @@ def cli_limits() -> str:
     figures come from the code, so that this section cannot drift from it."""
     from ..cli.app import MEMORY_WARNING_BYTES
     from ..cli.core import PERCENTILE_DECIMALS
+    from ..distributions import MAX_CV, MAX_PARAM
     from ..files import size_text
     from ..iotools import MAX_BYTES as CSV_BYTES
     from ..iotools import MAX_ROWS
-    from ..distributions import MAX_CV, MAX_PARAM
     from ..source import MAX_BYTES, MAX_DEPTH, MAX_VALUES
     from ..values import MONEY_LIMITS, MONEY_PER_UNIT_LIMIT
 
