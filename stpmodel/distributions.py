@@ -33,6 +33,14 @@ KINDS: dict[str, tuple[str, ...]] = {
 }
 
 
+# Bounds that keep every legal distribution finite when sampled (lognormal [30, 1e200] overflowed
+# in run): a lognormal's sd at most MAX_CV × its mean (a CV of 100 is a log-sd of 3.0, far wider
+# than any planning estimate), and every parameter at most MAX_PARAM in size, so that no product
+# the sampler forms (a triangular's (high − low) × (mode − low)) can overflow.
+MAX_CV = 100.0
+MAX_PARAM = 1e15
+
+
 class DistributionError(ValueError):
     """A distribution that cannot be built; ``hint`` says how to mend it."""
 
@@ -175,11 +183,19 @@ def parse(value: dict[Any, Any], lo: float | None, hi: float | None, integer: bo
                                     usage)
         if kind == "lognormal" and mean <= 0:
             raise DistributionError(f"lognormal needs a mean above 0, got {mean:g}", usage)
+        if kind == "lognormal" and sd > MAX_CV * mean:
+            raise DistributionError(
+                f"lognormal {_list(params)} is too wide to sample: its sd may be at most "
+                f"{MAX_CV:g} × its mean ({MAX_CV * mean:g})",
+                f"write {{lognormal: [{mean:g}, sd]}} with sd at most {MAX_CV * mean:g}")
         ends = (mean,)
     for end in ends:
         if not fits(end):
             raise DistributionError(f"{kind} {_list(params)} reaches {end:g}; {want}",
                                     _percent_hint(kind, params, fits))
+    if any(abs(x) > MAX_PARAM for x in params):
+        raise DistributionError(f"{kind} {_list(params)} is too large to sample: each number "
+                                f"may be at most {MAX_PARAM:g} in size", usage)
     return Dist(kind, params, lo, hi, integer)
 
 

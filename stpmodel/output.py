@@ -38,8 +38,10 @@ VALUE_COLUMNS = ("value", "mean", "p05", "p50", "p95")
 
 
 def format_number(value: float | None) -> str:
-    """Stable text for a number: 6 decimals with trailing zeros dropped; '' for missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """Stable text for a number: 6 decimals with trailing zeros dropped; '' for missing, and
+    for a number that is not finite (the last line of defence: inputs are bounded so that none
+    arises)."""
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return ""
     text = f"{value:.{DECIMALS}f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
@@ -66,7 +68,8 @@ def to_json(frame: pl.DataFrame) -> str:
 
 
 def _json_number(value: float | None) -> float | None:
-    if value is None or math.isnan(value):
+    """A number for JSON: null for missing or not finite (JSON has no NaN or Infinity)."""
+    if value is None or not math.isfinite(value):
         return None
     rounded = round(value, DECIMALS)
     return 0.0 if rounded == 0 else rounded
@@ -269,7 +272,7 @@ _SHORT_UNITS = {"fraction": "%", "fraction of need/year": "% of need/yr"}
 
 
 def _human(value: float | None, unit: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     if unit == "met":
         if value in (0.0, 1.0):

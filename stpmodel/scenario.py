@@ -8,6 +8,7 @@ published source; those declarations also feed ``stpmodel schema`` and docs/scen
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -252,6 +253,31 @@ def _is_section(value: Any) -> bool:
         MONTH_RE.match(str(key)) or str(key) in KINDS for key in value)
 
 
+# What an entry under ``footprints`` may give: who it is, its population and its services'
+# values. Anything else (start, end, draws, seed, name, assumptions, ...) is one value for the
+# whole run, so it is refused there rather than taken from the first footprint or ignored.
+_PER_FOOTPRINT = ("code", "name", "population", *(s.name for s in SECTIONS))
+
+
+def _not_per_footprint(src: Source, index: int, key: Any) -> Problem:
+    """The problem for a key under footprints[index] that cannot differ between footprints."""
+    allowed = ", ".join(_PER_FOOTPRINT[:-1]) + f" and {_PER_FOOTPRINT[-1]}"
+    if str(key) in ("footprint", "footprints"):
+        return src.problem(("footprints", index, key),
+                           f"'{key}' cannot be given inside an entry of 'footprints'",
+                           hint="each entry is one footprint: give its code and name directly, "
+                                "as {code: ..., name: ...}", key=True)
+    if str(key) in Scenario.model_fields:
+        return src.problem(("footprints", index, key),
+                           f"'{key}' is one value for the whole scenario; it cannot be set for "
+                           "one footprint",
+                           hint=f"set it at the top of the file; a footprint may give only "
+                                f"{allowed}", key=True)
+    close = difflib.get_close_matches(str(key), _PER_FOOTPRINT, n=1)
+    hint = f"did you mean '{close[0]}'?" if close else f"a footprint may give only {allowed}"
+    return src.problem(("footprints", index, key), f"unknown key '{key}'", hint=hint, key=True)
+
+
 def _parse_several(src: Source) -> Scenario:
     """A scenario for several footprints: shared keys at the top, and under ``footprints`` a
     list of {code, name, ...overrides}. Every footprint is validated as a whole scenario."""
@@ -271,6 +297,11 @@ def _parse_several(src: Source) -> Scenario:
         if not isinstance(entry, dict):
             problems.add(src.problem(("footprints", i), "expected {code: ..., name: ...} with "
                                      "any values of this footprint's own"))
+            continue
+        refused = [k for k in entry if k not in _PER_FOOTPRINT]
+        for key in refused:
+            problems.add(_not_per_footprint(src, i, key))
+        if refused:
             continue
         overrides = {k: v for k, v in entry.items() if k not in ("code", "name")}
         merged = _merge(shared, overrides)

@@ -77,9 +77,19 @@ Month = Annotated[int, BeforeValidator(parse_month), MonthJson]
 # Quantities
 
 
+# Money is bounded even where a field names no upper limit, so that every sum of money a run
+# makes is finite (a cost of 1e308 a bed day wrote inf): £10m for a unit cost (a bed day, a
+# session, an attendance, an admission, a WTE's year; the dearest of these, a consultant's year,
+# is about £150,000) and £1 trillion for a sum a year or once (over six times NHS England's whole
+# budget, about £160bn in 2023/24).
+MONEY_LIMITS = {"£/year": 1e12, "£": 1e12}
+MONEY_PER_UNIT_LIMIT = 1e7
+
+
 @dataclass(frozen=True)
 class Quantity:
-    """A unit and a valid range for a number. ``lo``/``hi`` are inclusive; None is unbounded."""
+    """A unit and a valid range for a number. ``lo``/``hi`` are inclusive; None is unbounded,
+    except for money (a unit starting with £), which is bounded by :data:`MONEY_LIMITS`."""
 
     unit: str
     lo: float | None = 0.0
@@ -88,6 +98,10 @@ class Quantity:
     percent_hint: bool = False  # a fraction written as a percentage (25 for 0.25) gets a hint
     above_lo: bool = False  # lo itself is not allowed (strictly positive)
     uncertain: bool = True  # may be given as a distribution (see stpmodel.distributions)
+
+    def __post_init__(self) -> None:
+        if self.hi is None and self.unit.startswith("£"):
+            object.__setattr__(self, "hi", MONEY_LIMITS.get(self.unit, MONEY_PER_UNIT_LIMIT))
 
     def describe_range(self) -> str:
         lo = _fmt(self.lo) if self.lo is not None else None

@@ -118,10 +118,17 @@ tests/bad/crisis-effect-out-of-range.yaml:12:16: crisis.core_effect: uniform [0,
   hint: write {uniform: [0, 0.015]} (percentages as fractions)""",
     "coverage-over-one": """\
 tests/bad/coverage-over-one.yaml:10:3: crisis.core_coverage: basic_coverage + core_coverage is 1.3 in 2020-04; together they can cover at most the whole population (1)""",
+    "money-too-large": """\
+tests/bad/money-too-large.yaml:12:21: inpatient.oap_cost_per_day: expected a number between 0 and 10000000 [£/bed day], got 1e+308""",
+    "admissions-too-many": """\
+tests/bad/admissions-too-many.yaml:8:15: inpatient.admissions: expected a number between 0 and 1000000 [admissions/year], got 1e+15""",
     "bad-choice": """\
 tests/bad/bad-choice.yaml:11:21: inpatient.los_distribution: expected one of 'gamma' or 'lognormal', got 'weibull'""",
     "bad-bool": """\
 tests/bad/bad-bool.yaml:12:15: inpatient.repatriate: expected true or false, got 'sometimes'""",
+    "footprint-sets-end": """\
+tests/bad/footprint-sets-end.yaml:15:5: footprints[1].end: 'end' is one value for the whole scenario; it cannot be set for one footprint
+  hint: set it at the top of the file; a footprint may give only code, name, population, iapt, liaison, acute, crisis, inpatient and finance""",
     "unknown-assumption": """\
 tests/bad/unknown-assumption.yaml:8:5: assumptions[1]: 'inpatient.bedz' is not a key of this scenario
   hint: write a dotted key path such as inpatient.beds""",
@@ -135,6 +142,9 @@ tests/bad/dist-negative-sd.yaml:16:17: iapt.waiting_list: normal needs a standar
     "dist-percentages": """\
 tests/bad/dist-percentages.yaml:14:14: iapt.access.2020-03: pert [20, 25, 30] reaches 20; expected a fraction between 0 and 1 [fraction]
   hint: write {pert: [0.2, 0.25, 0.3]} (percentages as fractions)""",
+    "dist-too-wide": """\
+tests/bad/dist-too-wide.yaml:9:13: inpatient.los_days: lognormal [30, 1e+200] is too wide to sample: its sd may be at most 100 × its mean (3000)
+  hint: write {lognormal: [30, sd]} with sd at most 3000""",
     "dist-unknown": """\
 tests/bad/dist-unknown.yaml:17:17: iapt.course_weeks: unknown distribution 'trianglar'
   hint: did you mean 'triangular'?""",

@@ -107,6 +107,55 @@ def test_repatriation_brings_patients_home_sooner():
     np.testing.assert_allclose(total.sum(axis=1), total_home.sum(axis=1), rtol=1e-9)
 
 
+
+@pytest.mark.parametrize("repatriate", [False, True], ids=["stay-out", "repatriate"])
+def test_cutting_beds_below_those_occupied_moves_the_surplus_out_of_area(repatriate):
+    """6 admissions a day staying 35 days offer a = 210 beds of load. On 240 beds, then cut to
+    120 in month 13 and to 10 in month 25 (the issue's cuts: they gave occupancy 1.09 and
+    13.45), the patients a cut leaves without a bed go out of area for the rest of their stay.
+    So occupancy is at most 1 in every month, and with load far above the beds it is near 1: a
+    bed that frees is taken again within 1/6 of a day on average (sooner just after a cut, when
+    the patients kept are those due out soonest and beds turn over fast, it stays above 0.9).
+    With repatriation it is exactly 1: some OAP is always out, and comes home the moment a bed
+    frees. Every bed day
+    is still there, local or out of area: per month, local + OAP bed days are those of the same
+    arrivals and stays on 240 beds throughout (common random numbers). A move is not a new
+    admission, so out-of-area admissions never exceed admissions."""
+    days = np.full(36, 30, dtype=np.int64)
+    cut = np.repeat([240.0, 120.0, 10.0], 12)
+    out = simulate(6.0, 35.0, 1.0, cut, draws=4, days=days, warmup=700.0,
+                   repatriate=repatriate)
+    kept = simulate(6.0, 35.0, 1.0, 240.0, draws=4, days=days, warmup=700.0,
+                    repatriate=repatriate)
+    occupancy = out[:, b.B_LOCAL_BED_DAYS] / out[:, b.B_BED_DAYS_OPEN]
+    assert occupancy.max() <= 1.0 + 1e-12
+    assert occupancy[:, 12:].min() > 0.9  # full: the load is far above 120 or 10 beds
+    if repatriate:
+        np.testing.assert_allclose(occupancy[:, 12:], 1.0, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(out[:, b.B_LOCAL_BED_DAYS] + out[:, b.B_OAP_BED_DAYS],
+                               kept[:, b.B_LOCAL_BED_DAYS] + kept[:, b.B_OAP_BED_DAYS],
+                               rtol=1e-9)
+    np.testing.assert_array_equal(out[:, b.B_ADMISSIONS], kept[:, b.B_ADMISSIONS])
+    np.testing.assert_array_equal(out[:, b.B_LOS_DAYS], kept[:, b.B_LOS_DAYS])
+    assert (out[:, b.B_OAP_ADMISSIONS] <= out[:, b.B_ADMISSIONS]).all()
+    # before the cut nothing differs; after it, the moved stays' days are out of area
+    np.testing.assert_array_equal(out[:, :, :12], kept[:, :, :12])
+    assert (out[:, b.B_OAP_BED_DAYS, 12] > kept[:, b.B_OAP_BED_DAYS, 12]).all()
+
+
+def test_a_cut_in_a_month_with_no_admissions_still_moves_the_surplus():
+    """With no admissions at all in the months after a cut, nobody new arrives to be turned
+    away, but those already in beds beyond the new number still leave them at the cut."""
+    days = np.full(6, 30, dtype=np.int64)
+    rate = np.array([2.0, 2.0, 0.0, 0.0, 0.0, 0.0])
+    out = simulate(rate, 30.0, 0.0, np.array([80.0, 80.0, 20.0, 20.0, 20.0, 20.0]), draws=2,
+                   days=days, warmup=400.0)
+    occupancy = out[:, b.B_LOCAL_BED_DAYS] / out[:, b.B_BED_DAYS_OPEN]
+    assert occupancy.max() <= 1.0 + 1e-12
+    assert (out[:, b.B_OAP_BED_DAYS, 2] > 0).all()
+    assert (out[:, b.B_OAP_ADMISSIONS, 2:] == 0).all()  # a move is not an admission
+
+
 # --- properties under common random numbers --------------------------------------------------
 
 cases = st.tuples(st.floats(0.2, 5.0), st.floats(3.0, 60.0), st.floats(0.0, 2.0),

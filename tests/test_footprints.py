@@ -131,3 +131,54 @@ def test_an_override_replaces_a_trajectory_whole():
     assert members[1].inpatient.los_days.months == (2019 * 12 + 9,)
     assert members[1].inpatient.los_days.values == (40,)
     assert members[1].inpatient.beds.values == (220,)
+
+
+@pytest.mark.parametrize(("line", "key"), [
+    ("end: 2020-03", "end"), ("start: 2019-10", "start"), ("draws: 5", "draws"),
+    ("seed: 3", "seed"), ("description: mine", "description"),
+    ("assumptions: [inpatient.beds]", "assumptions"), ("footprint: {code: E54000017}",
+                                                      "footprint")])
+@pytest.mark.parametrize("entry", [0, 1])
+def test_a_key_for_the_whole_run_is_refused_under_a_footprint(line, key, entry):
+    """Under the first footprint `end: 2020-03` used to cut every footprint to 2019/20, and under
+    another it was ignored; either way it is now refused where it is written: line 17 once the
+    first entry (line 15) is written in block style, or line 18, after Birmingham's name."""
+    if entry == 0:
+        text = SEVERAL.replace("  - {code: E54000037, name: Devon}\n",
+                               f"  - code: E54000037\n    name: Devon\n    {line}\n")
+        where = "three.yaml:17:5"
+    else:
+        text = SEVERAL.replace("    name: Birmingham and Solihull\n",
+                               f"    name: Birmingham and Solihull\n    {line}\n")
+        where = "three.yaml:18:5"
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, "three.yaml")
+    [problem] = caught.value.problems
+    assert str(problem).startswith(f"{where}: footprints[{entry}].{key}: '{key}' ")
+    if key != "footprint":
+        assert "is one value for the whole scenario" in problem.message
+        assert problem.hint.startswith("set it at the top of the file")
+
+
+def test_a_misspelt_key_under_a_footprint_gets_a_suggestion():
+    text = SEVERAL.replace("    population: {adults: 931003}", "    populaton: {adults: 931003}")
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, "three.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "three.yaml:18:5: footprints[1].populaton: unknown key 'populaton'\n"
+        "  hint: did you mean 'population'?"]
+
+
+@pytest.mark.parametrize(("override", "key"), [
+    ("inpatient: {beds: 220, repatriate: true}", "inpatient.repatriate"),
+    ("inpatient: {beds: 220, los_distribution: lognormal}", "inpatient.los_distribution"),
+    ("iapt: {need_basis: apms2014}", "iapt.need_basis")])
+def test_keys_every_footprint_shares_must_not_differ(override, key):
+    """Service.same_for_every_footprint: the bed kernel runs every footprint in one call with one
+    length-of-stay shape and one repatriation rule; IAPT needs one basis for the total."""
+    text = SEVERAL.replace("    inpatient: {beds: 220}", f"    {override}")
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, "three.yaml")
+    [problem] = caught.value.problems
+    assert problem.path == f"footprints[1].{key}"
+    assert problem.message == f"{key} must be the same for every footprint"

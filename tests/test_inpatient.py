@@ -44,7 +44,8 @@ def value(frame, metric, period, column="value"):
 
 
 def test_crisis_teams_hand_worked():
-    """Glover et al. 2006's point effects, taking effect at once (build_up_months 0). 1.5m people, one team per 150,000: 10 teams. From May 2019 all are 24/7 (24 WTE each):
+    """Glover et al. 2006's point effects, taking effect at once (build_up_months 0).
+    1.5m people, one team per 150,000: 10 teams. From May 2019 all are 24/7 (24 WTE each):
     240 WTE; in April all are basic (14 WTE): 140 WTE.
     Cost: (140 + 11 × 240) WTE-months × £55,000 / 12 = £12,741,666.67 for the year.
     Admissions fall relative to April's cover: × (1 − 0.23) / (1 − 0.10) = 0.85556 from May.
@@ -224,3 +225,32 @@ def test_beds_for_an_oap_target_in_the_results():
     assert value(frame, "beds_for_oap_target", "2019/20") == beds_for_share(
         2400 * 30 / 365.25, 0.01)
     assert "beds_for_oap_target" not in set(tabulate(run(parse_scenario(BEDS)), "year")["metric"])
+
+
+def test_cutting_beds_sharply_keeps_occupancy_at_most_one():
+    """Issue 18: end-oaps.yaml with its beds cut from 255 to 120 in April 2021 and to 10 in April
+    2022 gave a monthly occupancy of 1.09 and 13.45. The patients a cut leaves without a bed now
+    go out of area: occupancy is at most 1 every month, and above 0.8 after each cut (2,400
+    admissions a year × 32–38 days, less up to 14% once crisis teams are 24/7, is about 200 beds of
+    load; the patients kept are those due out soonest, so beds turn over fast just after a cut),
+    and local + out-of-area bed days are those of the same patients without the cut (common
+    random numbers), month by month."""
+    text = (SCENARIOS / "end-oaps.yaml").read_text(encoding="utf-8")
+    cut = text.replace("beds: {2019-04: 225, 2020-04: 255}",
+                       "beds: {2019-04: 225, 2020-04: 255, 2021-04: 120, 2022-04: 10}")
+    assert cut != text
+    kept = tabulate(run(parse_scenario(text).with_overrides(draws=4)), "month")
+    cut_frame = tabulate(run(parse_scenario(cut).with_overrides(draws=4)), "month")
+    months = [p for p in cut_frame["period"].unique().sort() if p >= "2021-04"]
+    assert len(months) == 36
+    for month in months:
+        top = value(cut_frame, "mh_occupancy", month, "p95")
+        low = value(cut_frame, "mh_occupancy", month, "p05")
+        assert 0.8 < low <= top <= 1.0 + 1e-9, (month, low, top)
+    rows = ("mh_occupied_bed_days", "oap_bed_days")
+    for month in cut_frame["period"].unique():
+        total = sum(value(cut_frame, row, month, "mean") for row in rows)
+        held = sum(value(kept, row, month, "mean") for row in rows)
+        assert total == pytest.approx(held, rel=1e-6), month
+    assert value(cut_frame, "oap_bed_days", "2021-04", "mean") > value(
+        kept, "oap_bed_days", "2021-04", "mean")

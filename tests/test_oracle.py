@@ -196,24 +196,41 @@ def reference_beds(days, rate, los_mean, cv, beds, dist, repatriate, warmup, see
     occupied: list[float] = []  # discharge times of local beds (a heap)
     oaps: list[float] = []  # discharge times of OAPs still out, in order of placement
     t, m = -float(warmup), -1
-    while m < n:
-        i = max(m, 0)
-        end_of_period = month_start[m + 1]
-        lam = rate[i]
-        t_next = t + rs.exponential(1.0 / lam) if 0 < lam < 1e9 else end_of_period
-        if t_next >= end_of_period:
-            t, m = end_of_period, m + 1
-            continue
-        t = t_next
+
+    def discharge(t: float, local_beds: int) -> None:
         while occupied and occupied[0] <= t:
             freed = heapq.heappop(occupied)
             while repatriate and oaps and oaps[0] <= freed:
                 oaps.pop(0)
-            if repatriate and oaps and len(occupied) < int(beds[i]):
+            if repatriate and oaps and len(occupied) < local_beds:
                 home = oaps.pop(0)
                 _add(out[b.B_OAP_BED_DAYS], freed, home, -1.0, month_start)
                 _add(out[b.B_LOCAL_BED_DAYS], freed, home, 1.0, month_start)
                 heapq.heappush(occupied, home)
+
+    while m < n:
+        i = max(m, 0)
+        end_of_period = month_start[m + 1]
+        lam = rate[i]
+        t_next = t + rs.exponential(1.0 / lam) if 0 < lam < b.MAX_RATE else end_of_period
+        if t_next >= end_of_period:
+            t, m = end_of_period, m + 1
+            # the discharges up to the month's start, under the last month's beds; then beds
+            # cut below those still occupied send those due out latest out of area
+            if m < n and (repatriate or len(occupied) > int(beds[m])):
+                discharge(t, int(beds[max(m - 1, 0)]))
+                if len(occupied) > int(beds[m]):  # those due out latest go out of area
+                    occupied.sort()
+                    kept, moved = occupied[:int(beds[m])], occupied[int(beds[m]):]
+                    occupied[:] = kept  # a sorted list is a heap
+                    for end in moved:
+                        _add(out[b.B_LOCAL_BED_DAYS], t, end, -1.0, month_start)
+                        _add(out[b.B_OAP_BED_DAYS], t, end, 1.0, month_start)
+                        if repatriate:
+                            oaps.append(end)
+            continue
+        t = t_next
+        discharge(t, int(beds[i]))
         if cv < 1e-6:
             stay = los_mean[i]
         elif dist == b.LOS_LOGNORMAL:

@@ -1,19 +1,32 @@
 from __future__ import annotations
 
+import json
 import math
 
+import polars as pl
 import pytest
 
-from stpmodel.output import format_number, write_atomic
+from stpmodel.output import format_number, to_csv, to_json, write_atomic
 
 
 @pytest.mark.parametrize(("value", "text"), [
     (0.25, "0.25"), (1_500_000.0, "1500000"), (1 / 3, "0.333333"), (-0.0, "0"),
     (-1e-9, "0"), (2.5e-7, "0"), (123.4567891, "123.456789"), (math.nan, ""), (None, ""),
-    (-12.5, "-12.5"),
+    (-12.5, "-12.5"), (math.inf, ""), (-math.inf, ""),
 ])
 def test_numbers_are_formatted_stably(value, text):
     assert format_number(value) == text
+
+
+def test_a_number_that_is_not_finite_is_empty_in_csv_and_null_in_json():
+    """The last line of defence (inputs are bounded so that none arises): JSON has no Infinity
+    or NaN, so such a value is null, and empty in CSV, as a missing one is."""
+    frame = pl.DataFrame({"metric": ["a", "b", "c", "d"],
+                          "mean": [1.5, math.inf, -math.inf, math.nan]})
+    assert to_csv(frame) == 'metric,mean\na,1.5\nb,""\nc,""\nd,""\n'  # as a missing value
+    text = to_json(frame)
+    assert "Infinity" not in text and "NaN" not in text
+    assert [row["mean"] for row in json.loads(text)] == [1.5, None, None, None]
 
 
 def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):

@@ -57,6 +57,44 @@ def test_a_fraction_stays_within_0_and_1_when_truncated():
     assert x.max() <= 1.0 and x.min() >= 0.0 and x.max() > 0.99
 
 
+@pytest.mark.parametrize(("value", "message"), [
+    ({"lognormal": [30, 1e200]}, "lognormal [30, 1e+200] is too wide to sample: its sd may be at "
+                                 "most 100 × its mean (3000)"),
+    ({"lognormal": [30, 3000.5]}, "lognormal [30, 3000.5] is too wide to sample: its sd may be "
+                                  "at most 100 × its mean (3000)"),
+    ({"uniform": [0, 1e300]}, "uniform [0, 1e+300] is too large to sample: each number may be "
+                              "at most 1e+15 in size"),
+    ({"normal": [1000, 2e15]}, "normal [1000, 2e+15] is too large to sample: each number may be "
+                               "at most 1e+15 in size"),
+])
+def test_a_distribution_too_wide_to_sample_is_refused(value, message):
+    """lognormal [30, 1e200] validated, then overflowed in run (exit 3). A key with no upper
+    bound (persons) is where only the size limit stops it."""
+    from pydantic_core import PydanticCustomError
+
+    from stpmodel.values import Quantity
+
+    with pytest.raises(PydanticCustomError) as caught:
+        Quantity("persons", 0.0).check(value)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("dist", [
+    Dist("lognormal", (30.0, 3000.0)), Dist("lognormal", (1e-300, 1e-298)),
+    Dist("lognormal", (1e15, 1e17)), Dist("normal", (1e15, 1e15)), Dist("normal", (-1e15, 1e15)),
+    Dist("triangular", (0.0, 1e15, 1e15)), Dist("uniform", (-1e15, 1e15)),
+    Dist("pert", (0.0, 1.0, 1e15)), Dist("beta", (1e15, 1e-15)),
+    Dist("lognormal", (1e6, 1e8), 0.0, 1e7), Dist("normal", (0.5, 1e15), 0.0, 1.0),
+], ids=lambda d: f"{d.kind}{list(d.params)}")
+def test_every_legal_distribution_samples_finite_values(dist):
+    """At the widest parameters allowed, the values at the sampler's extreme uniforms (1e−12 and
+    1 − 1e−12) and the median are finite, and a truncated one stays within its range."""
+    x = dist.ppf(np.array([1e-12, 0.5, 1.0 - 1e-12]))
+    assert np.isfinite(x).all(), x
+    if dist.hi is not None:
+        assert (x <= dist.hi).all() and (x >= dist.lo).all()
+
+
 def test_one_draw_is_the_median():
     assert Sampler(1, 1).value("p", Dist("triangular", (0.0, 0.0, 1.0)))[0] == pytest.approx(
         1 - math.sqrt(0.5))

@@ -29,3 +29,38 @@ def test_linear_interpolates_between_dates_and_is_flat_outside():
 
 def test_a_constant_is_the_same_everywhere():
     assert Trajectory.constant(5.0).resolve(np.arange(3)).tolist() == [5.0, 5.0, 5.0]
+
+
+# --- bounds that keep every number a run makes finite (issue 18) ------------------------------
+
+
+def _money_schemas(node, unit=None):
+    """Every number schema in the scenario's JSON Schema that is written in £ (a value's, with its
+    lower bound; not a distribution's list of parameters)."""
+    if isinstance(node, dict):
+        unit = node.get("unit", unit)
+        if node.get("type") == "number" and str(unit).startswith("£") and (
+                "minimum" in node or "exclusiveMinimum" in node):
+            yield unit, node
+        for value in node.values():
+            yield from _money_schemas(value, unit)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _money_schemas(value, unit)
+
+
+def test_every_money_key_has_an_upper_bound():
+    """A cost of 1e308 a bed day wrote inf to CSV and Infinity to JSON. Every key in £ is bounded
+    (a bound a key gives is kept): £10m for a unit cost, £1 trillion for a sum a year or once."""
+    from stpmodel.scenario import Scenario
+    from stpmodel.values import Quantity
+
+    assert Quantity("£/bed day", 0.0).hi == 1e7
+    assert Quantity("£/year", 0.0).hi == 1e12
+    assert Quantity("£", 0.0).hi == 1e12
+    assert Quantity("£/year", 0.0, 5.0).hi == 5.0
+    assert Quantity("persons", 0.0).hi is None
+    money = list(_money_schemas(Scenario.model_json_schema()))
+    units = {unit for unit, _ in money}
+    assert {"£/bed day", "£/year", "£", "£/WTE/year", "£/session"} <= units, units
+    assert all(0 < node["maximum"] <= 1e12 for _, node in money), money

@@ -67,10 +67,12 @@ def cli_limits() -> str:
     figures come from the code, so that this section cannot drift from it."""
     from ..cli.app import MEMORY_WARNING_BYTES
     from ..cli.core import PERCENTILE_DECIMALS
+    from ..distributions import MAX_CV, MAX_PARAM
     from ..files import size_text
     from ..iotools import MAX_BYTES as CSV_BYTES
     from ..iotools import MAX_ROWS
     from ..source import MAX_BYTES, MAX_DEPTH, MAX_VALUES
+    from ..values import MONEY_LIMITS, MONEY_PER_UNIT_LIMIT
 
     return f"""\
 ## Limits and safety
@@ -92,6 +94,17 @@ memory, with a located problem (exit 1) rather than a hang, exhausted memory or 
   {MAX_ROWS:,} rows. A file given twice, a row that repeats another (the same question and
   breakdowns), a file cut short (its last row incomplete, or ending inside a quoted field) and a
   negative count are each refused with `file:line:col`, since each would give wrong figures.
+- **Numbers** are bounded so that every figure a run makes is finite. Money is at most
+  £{MONEY_PER_UNIT_LIMIT:,.0f} a unit (a bed day, a session, a WTE's year) and
+  £{MONEY_LIMITS["£/year"]:,.0f} a year or once; each key's range is in [the scenario
+  format](scenario-format.md). A lognormal's sd is at most {MAX_CV:g} × its mean, and each number
+  of a distribution at most {MAX_PARAM:g} in size. Each refusal names the valid range. As a last
+  line of defence a number that is not finite is written empty in CSV and `null` in JSON, never
+  `inf` or `Infinity`.
+- **Several footprints**: an entry under `footprints:` gives only its code, name, population and
+  service sections; `start`, `end`, `draws`, `seed` and the other keys for the whole run are
+  refused there (`file:line:col: footprints[1].end: ...`), never taken from the first footprint
+  or ignored.
 - **Percentiles** (`run --percentiles`) take at most {PERCENTILE_DECIMALS} decimals, so that each
   column's name (`p99.9`) says exactly which percentile it holds.
 - **Memory.** `run` and `diff` warn on standard error when the draws would need more than about

@@ -16,6 +16,18 @@ local bed if one is free at that instant; otherwise it is placed out of area (an
 it stays out for its whole stay; with ``repatriate`` the longest-waiting OAP comes back the moment
 a local bed frees. Bed days are counted exactly, as the overlap of each stay with each month.
 
+Beds change at the start of a month. When they fall below the beds still occupied, the surplus
+patients leave local beds at that moment: those due out latest are placed out of area for the rest
+of their stay (their days from then on move from local to OAP bed days; they are not counted again
+as admissions or OAP admissions; with ``repatriate`` they join the OAP queue, soonest discharge
+first), and those due out soonest keep their beds. So occupancy never exceeds 1. The discharges up
+to a month's start are settled before its beds change, under the last month's beds.
+
+Arrival rates are honoured below MAX_RATE a day (a rate at or above it, infinite or NaN gives no
+arrivals). The inpatient section's ranges keep every rate well below it: at most 1,000,000
+admissions a year, × 9,100 for 20% a year of population growth over 50 years, × 100 for crisis
+cover that took away 99% of admissions at the start, is 2.5e9 a day.
+
 The simulation starts ``warmup_days`` before the first month with the first month's rate, stays
 and beds, so that the first month does not begin with empty wards. Nothing from the warm-up is
 reported except the beds it leaves occupied.
@@ -48,6 +60,8 @@ B_OAP_BED_DAYS = 3  # out-of-area bed days [bed days]
 B_BED_DAYS_OPEN = 4  # local beds × days [bed days]
 B_LOS_DAYS = 5  # total length of stay of the month's admissions [days]
 N_BED_OUTPUTS = 6
+
+MAX_RATE = 1e12  # admissions a day the kernel honours; beyond it no arrivals (see above)
 
 
 @njit(cache=True)
@@ -139,6 +153,56 @@ def _take_bucket(bucket, mask, slot_head, node_next, node_value, node_bucket, fr
 
 
 @njit(cache=True)
+def _move_out(t, keep, size, ready, rh, rn, cur, per_day, mask, slot_head, node_next,
+              node_value, node_bucket, repatriate, oap_end, oap_tail, month_start,
+              out):  # pragma: no cover - compiled
+    """Beds cut below the beds occupied, at time t (a month's start): keep the ``keep`` local
+    patients due out soonest and place the other size − keep out of area for the rest of their
+    stay, their days from t counted as OAP bed days instead of local ones (with ``repatriate``
+    they join the queue of OAPs, soonest discharge first). Rebuilds the calendar queue from the
+    kept discharges; returns (rh, rn, free, oap_end, oap_tail)."""
+    live = np.empty(size)
+    n = 0
+    for i in range(rh, rn):
+        live[n] = ready[i]
+        n += 1
+    for slot in range(slot_head.shape[0]):
+        node = slot_head[slot]
+        while node >= 0:
+            live[n] = node_value[node]
+            n += 1
+            node = node_next[node]
+    live.sort()
+    cap = node_next.shape[0]
+    slot_head[:] = -1
+    for i in range(cap - 1):
+        node_next[i] = i + 1
+    node_next[cap - 1] = -1
+    free = 0
+    rh = 0
+    rn = 0
+    for i in range(keep):
+        bucket = int(math.floor(live[i] * per_day))
+        if bucket <= cur:
+            ready[rn] = live[i]  # ascending already
+            rn += 1
+        else:
+            free = _file(live[i], bucket, mask, slot_head, node_next, node_value, node_bucket,
+                         free)
+    for i in range(keep, size):
+        _add_stay(t, live[i], -1.0, month_start, out[B_LOCAL_BED_DAYS])
+        _add_stay(t, live[i], 1.0, month_start, out[B_OAP_BED_DAYS])
+        if repatriate:
+            if oap_tail == oap_end.shape[0]:
+                bigger = np.empty(2 * oap_end.shape[0])
+                bigger[:oap_tail] = oap_end[:oap_tail]
+                oap_end = bigger
+            oap_end[oap_tail] = live[i]
+            oap_tail += 1
+    return rh, rn, free, oap_end, oap_tail
+
+
+@njit(cache=True)
 def beds_footprint(days, rate, los_mean, los_cv, beds, dist, repatriate, warmup_days, seed,
                    out):  # pragma: no cover - compiled; see py_func tests
     """One draw and one footprint. rate, los_mean, beds: [month]; out[B_*, month] filled."""
@@ -165,7 +229,7 @@ def beds_footprint(days, rate, los_mean, los_cv, beds, dist, repatriate, warmup_
     top_los = 1.0
     for m in range(n_months):
         max_beds = max(max_beds, int(beds[m]))
-        if rate[m] > top_rate and rate[m] < 1e9:
+        if rate[m] > top_rate and rate[m] < MAX_RATE:
             top_rate = rate[m]
         if los_mean[m] > top_los and los_mean[m] < 1e6:
             top_los = los_mean[m]
@@ -208,11 +272,20 @@ def beds_footprint(days, rate, los_mean, los_cv, beds, dist, repatriate, warmup_
     for m in range(-1, n_months):  # the warm-up runs with month 0's parameters
         k = max(m, 0)
         period_end = month_start[m + 1]
+        local_beds = int(beds[k])
+        # At a month's start, beds cut below those still occupied must shed the surplus (see
+        # below), and with repatriation the month's last discharges must bring OAPs home under
+        # the month's own beds: so first settle the discharges up to the start, under the
+        # beds of the month they fall in.
+        settle = m >= 0 and (repatriate or size > local_beds)
+        if settle:
+            local_beds = int(beds[max(m - 1, 0)])
         lam = rate[k]
-        if not (lam > 0.0 and lam < 1e9):  # no arrivals (also guards against NaN)
+        arrivals = lam > 0.0 and lam < MAX_RATE  # none (also guards against NaN)
+        if not arrivals and not settle:
             t = period_end
             continue
-        gap = 1.0 / lam
+        gap = 1.0 / lam if lam > 0.0 else 0.0
         mean = los_mean[k]
         if fixed:
             p = mean  # the stay
@@ -221,20 +294,25 @@ def beds_footprint(days, rate, los_mean, los_cv, beds, dist, repatriate, warmup_
         else:
             p = mean / shape  # the gamma scale
         exponential_stays = not fixed and not lognormal and shape == 1.0 and p > 0.0
-        local_beds = int(beds[k])
         counted = m >= 0
         while True:
-            # next arrival of a Poisson process whose rate is constant until period_end
-            if pos > streams.LAST:
-                u, pos = streams.uniform(mt, pos)
-            else:  # the common case, inlined (see streams.uniform)
-                u = streams.double(mt[pos], mt[pos + 1])
-                pos += 2
-            t_next = t + -math.log(1.0 - u) * gap
-            if t_next >= period_end:  # memoryless: restart the clock at the boundary
+            if settle:  # first the discharges up to the month's start, then the move below
+                pass
+            elif not arrivals:  # settled a month with no arrivals
                 t = period_end
                 break
-            t = t_next
+            else:
+                # next arrival of a Poisson process whose rate is constant until period_end
+                if pos > streams.LAST:
+                    u, pos = streams.uniform(mt, pos)
+                else:  # the common case, inlined (see streams.uniform)
+                    u = streams.double(mt[pos], mt[pos + 1])
+                    pos += 2
+                t_next = t + -math.log(1.0 - u) * gap
+                if t_next >= period_end:  # memoryless: restart the clock at the boundary
+                    t = period_end
+                    break
+                t = t_next
 
             # discharges up to now free beds, in time order; a freed bed may bring an OAP home
             now = int(math.floor(t * per_day))
@@ -271,6 +349,18 @@ def beds_footprint(days, rate, los_mean, los_cv, beds, dist, repatriate, warmup_
                     rh = 0
                 else:
                     break
+            if settle:
+                # Beds open fell below the beds still occupied at the month's start (t): the
+                # surplus patients leave local beds, those due out latest placed out of area.
+                settle = False
+                local_beds = int(beds[k])
+                if size > local_beds:
+                    rh, rn, free, oap_end, oap_tail = _move_out(
+                        t, local_beds, size, ready, rh, rn, cur, per_day, mask, slot_head,
+                        node_next, node_value, node_bucket, repatriate, oap_end, oap_tail,
+                        month_start, out)
+                    size = local_beds
+                continue
 
             if fixed:
                 stay = p

@@ -33,7 +33,9 @@ STREAM_BEDS = 0xBED5  # the bed simulation's streams: (seed, STREAM_BEDS, draw, 
 
 
 class Inpatient(Section):
-    admissions: number(Quantity("admissions/year", 0.0)) = spec(  # type: ignore[valid-type]
+    # at most 1,000,000 a year: over eight times England's 119,851 mental health inpatient spells
+    # of 2018 (national.csv), so any footprint or all England fits; the bed kernel honours it
+    admissions: number(Quantity("admissions/year", 0.0, 1_000_000.0)) = spec(  # type: ignore[valid-type]
         "adult acute mental health admissions a year at the start, with today's crisis cover; "
         "they grow with the adult population and fall as crisis cover rises",
         "admissions/year")

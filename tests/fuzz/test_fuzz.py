@@ -136,7 +136,39 @@ def _bomb() -> str:
     return "\n".join(lines) + "\n"
 
 
+def _shipped(name: str) -> str:
+    return (SHIPPED[0].parent / name).read_text(encoding="utf-8")
+
+
+def _under_footprint(index: int, line: str) -> str:
+    """england-ltp.yaml with ``line`` added to its index-th footprint, after the name."""
+    text = _shipped("england-ltp.yaml")
+    at = -1
+    for _ in range(index + 1):
+        at = text.index("\n  - code: ", at + 1)
+    end = text.index("\n", text.index("    name: ", at))
+    return text[:end] + f"\n    {line}" + text[end:]
+
+
+def _inpatient(key: str, value: str) -> str:
+    """end-oaps.yaml with one inpatient key given another value."""
+    text = _shipped("end-oaps.yaml")
+    start = text.index(f"\n  {key}: ") + len(f"\n  {key}: ")
+    return text[:start] + value + text[text.index("\n", start):]
+
+
 REPRODUCERS: dict[str, Any] = {
+    # item 5: keys a footprint does not honour
+    "footprint-end-first": _under_footprint(0, "end: 2020-03"),
+    "footprint-end-other": _under_footprint(7, "end: 2020-03"),
+    "footprint-draws": _under_footprint(7, "draws: 5"),
+    # item 6: nonsense numbers (a bed cut below occupancy is a run's: tests/test_beds.py)
+    "admissions-1e15": _inpatient("admissions", "1e15"),
+    "admissions-1e8": _inpatient("admissions", "1e8"),
+    "arrivals-1e9-a-day": _inpatient("admissions", "4e11"),
+    "oap-cost-1e308": _inpatient("oap_cost_per_day", "1e308"),
+    # item 10: a legal-looking distribution that overflowed in run
+    "lognormal-1e200": _inpatient("los_days", "{lognormal: [30, 1e200]}"),
     "alias-bomb": _bomb(),
     "control-character": "name: a\x07b\n",
     "date-for-a-number": (SHIPPED[0].parent / "iapt-25-percent.yaml").read_text(
@@ -146,6 +178,15 @@ REPRODUCERS: dict[str, Any] = {
 }
 
 
+# where the reproducers of items 5, 6 and 10 are refused: the key as written
+REFUSED_AT = {"footprint-end-first": "footprints[0].end", "footprint-end-other":
+              "footprints[7].end", "footprint-draws": "footprints[7].draws",
+              "admissions-1e15": "inpatient.admissions", "admissions-1e8": "inpatient.admissions",
+              "arrivals-1e9-a-day": "inpatient.admissions",
+              "oap-cost-1e308": "inpatient.oap_cost_per_day",
+              "lognormal-1e200": "inpatient.los_days"}
+
+
 def test_reproducers_are_located_and_the_rest_still_checked(tmp_path: Path) -> None:
     paths = []
     for name, text in REPRODUCERS.items():
@@ -153,6 +194,10 @@ def test_reproducers_are_located_and_the_rest_still_checked(tmp_path: Path) -> N
         path.write_text(text, encoding="utf-8")
         paths.append(path)
         assert check(path) == "rejected"
+        if name in REFUSED_AT:
+            with pytest.raises(ScenarioError) as caught:
+                load_scenario(path)
+            assert [p.path for p in caught.value.problems] == [REFUSED_AT[name]]
     good = SHIPPED[0]
     result = CliRunner().invoke(app, ["validate", *map(str, paths), str(good)])
     assert result.exit_code == 1
