@@ -234,3 +234,14 @@ def test_later_standards_are_nhs_englands_numbers_over_its_need():
     assert dict(ACCESS) == {2020: 0.25, 2021: round(1_619_639 / 6_078_342, 4), 2022: None,
                             2023: round(1_900_000 / 6_078_342, 4)}
     assert dict(ACCESS)[2021] == 0.2665 and dict(ACCESS)[2023] == 0.3126
+
+
+def test_people_accessing_services_counts_what_services_declare():
+    """IAPT declares its people entering treatment: with access rising from 25% to 30% of
+    120,000 in May 2019, April has 2,500 entering and every later month 3,000, so 500 a month
+    above the start, 11 × 500 = 5,500 in 2019/20; a scenario with no such service has no row."""
+    text = STEADY.replace("access: 0.25", "access: {2019-04: 0.25, 2019-05: 0.30}") \
+        .replace("referrals: 60000", "referrals: 80000").replace("wte: 10000", "wte: 100000")
+    frame = tabulate(run(parse_scenario(text)), "year")
+    assert value(frame, "people_accessing", "2019/20") == pytest.approx(2500 + 11 * 3000)
+    assert value(frame, "people_accessing_above_start", "2019/20") == pytest.approx(5500)

@@ -76,6 +76,8 @@ class Service:
     staff: tuple[Staff, ...] = ()  # summed over services by the workforce
     costs: tuple[Cost, ...] = ()  # summed over services as investment by finance
     savings: tuple[str, ...] = ()  # rows of savings [£/month], summed by finance
+    # rows of people starting care [persons/month], summed into "people accessing services"
+    reached: tuple[str, ...] = ()
     standalone: bool = False  # enough on its own to make a scenario
     same_for_every_footprint: tuple[str, ...] = ()  # keys footprints run side by side share
     # for a service without a section: present when any present service passes this test

@@ -63,6 +63,7 @@ SERVICE = Service(
     check=check,
     staff=(Staff("wte_required", "wte_available"),),
     costs=(Cost("cost"),),
+    reached=("entered",),
     template=template,
     notes=shortfalls,
     total_notes=basis_note,
