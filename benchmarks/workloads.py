@@ -73,6 +73,8 @@ def iapt_inputs(n_draws: int, seed: int = 2) -> tuple:
     scalars[..., k.C_WTE0] = adults[..., 0] * 0.17 * 0.15 * per_course / 1000.0
     scalars[..., k.C_DELAY_MEDIAN] = 11.7
     scalars[..., k.C_DELAY_SIGMA] = 1.07
+    scalars[..., k.C_WAIT_FIRST] = k.WAIT_6_WEEKS
+    scalars[..., k.C_WAIT_SECOND] = k.WAIT_18_WEEKS
     return DAYS, series, scalars
 
 

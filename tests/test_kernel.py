@@ -43,6 +43,8 @@ def inputs(days, *, adults=None, access=1.0, prevalence=1.0, referrals=0.0, entr
     scalars[k.C_WTE0] = wte0
     scalars[k.C_DELAY_MEDIAN] = delay_median
     scalars[k.C_DELAY_SIGMA] = delay_sigma
+    scalars[k.C_WAIT_FIRST] = k.WAIT_6_WEEKS
+    scalars[k.C_WAIT_SECOND] = k.WAIT_18_WEEKS
     return days, series, scalars
 
 

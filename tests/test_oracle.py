@@ -106,7 +106,8 @@ def reference_iapt(days: np.ndarray, series: np.ndarray, scalars: np.ndarray) ->
             shorter = upto
         return total
 
-    within_on = {6: within(k.WAIT_6_WEEKS), 18: within(k.WAIT_18_WEEKS)}
+    first, second = int(scalars[k.C_WAIT_FIRST]), int(scalars[k.C_WAIT_SECOND])
+    within_on = {6: within(first), 18: within(second)}
     for row, daily in [(k.O_ENTERED, entered_on), (k.O_ENTERED_WITHIN_6, within_on[6]),
                        (k.O_ENTERED_WITHIN_18, within_on[18])]:
         out[row] = np.bincount(month, daily, n_months)
@@ -114,7 +115,7 @@ def reference_iapt(days: np.ndarray, series: np.ndarray, scalars: np.ndarray) ->
     out[k.O_WAITING] = queue[ends]
     # the list at a month's end (day e) by time waited e + 1 − joining day: those who joined by
     # day e − w and have not started
-    for row, w in [(k.O_WAITING_OVER_6, k.WAIT_6_WEEKS), (k.O_WAITING_OVER_18, k.WAIT_18_WEEKS)]:
+    for row, w in [(k.O_WAITING_OVER_6, first), (k.O_WAITING_OVER_18, second)]:
         out[row] = np.minimum(np.maximum(0.0, joined_by(ends - w) - started[ends]), queue[ends])
 
     # Finishing: of a day's entries the month's completion share finishes L days later; before
@@ -323,6 +324,9 @@ def test_iapt_kernel_matches_its_reference_on_random_cases():
                       wte0=float(rng.uniform(0, 500)),
                       delay_median=float(rng.choice([0.0, rng.uniform(1, 60)])),
                       delay_sigma=float(rng.choice([0.0, rng.uniform(0.1, 2)])))
+        # waiting-time limits of other services too (CYP eating disorders: 7 and 28 days)
+        case[2][k.C_WAIT_FIRST] = float(rng.choice([42, 7, rng.integers(1, 60)]))
+        case[2][k.C_WAIT_SECOND] = case[2][k.C_WAIT_FIRST] + float(rng.integers(0, 120))
         close(run_iapt(*case), reference_iapt(*case))
 
 

@@ -16,7 +16,8 @@ queue plus a pathway delay of their own (assessment, booking, the route they tak
 a given median and spread: so waits vary between people, and the share seen within a time falls
 smoothly, not all at once, as the queue grows. The delay shapes the waits reported; when courses
 start is set by the queue. A person who joins and is seen on the same day with no delay waited 0
-days; "within 6 weeks" means a wait of at most 42 days, "within 18 weeks" at most 126.
+days; "within" a limit means a wait of at most that many days: IAPT's are 42 (6 weeks) and 126
+(18 weeks); another service gives its own (``C_WAIT_FIRST``, ``C_WAIT_SECOND``).
 
 Courses entered either finish (two or more sessions; NHS Digital's "finished a course") after
 ``C_COURSE_DAYS`` with ``C_SESSIONS_FINISHED`` sessions spread over them, or end unfinished with
@@ -53,7 +54,9 @@ C_SESSIONS_PER_WTE = 4  # [sessions/WTE/year]
 C_WTE0 = 5  # therapists in post at the start [WTE]
 C_DELAY_MEDIAN = 6  # median of the pathway delay added to each wait [days]; 0: none
 C_DELAY_SIGMA = 7  # its spread: the standard deviation of its log [-]; 0: no spread
-N_SCALARS = 8
+C_WAIT_FIRST = 8  # the first waiting-time limit [days]: IAPT's 6 weeks, 42
+C_WAIT_SECOND = 9  # the second [days]: IAPT's 18 weeks, 126
+N_SCALARS = 10
 
 # --- outputs: out[d, f, O_*, m] ---------------------------------------------------------------
 O_NEED = 0  # need [persons], at the month
@@ -62,8 +65,9 @@ O_REFERRALS = 2  # [referrals]
 O_JOINED = 3  # referrals joining the waiting list [persons]
 O_LEFT = 4  # referrals leaving before treatment [persons]
 O_ENTERED = 5  # courses entered (first treatment) [persons]
-O_ENTERED_WITHIN_6 = 6  # entered after waiting ≤ 42 days from referral [persons]
-O_ENTERED_WITHIN_18 = 7  # entered after waiting ≤ 126 days [persons]
+# "6" and "18" name IAPT's limits; the kernel uses C_WAIT_FIRST and C_WAIT_SECOND
+O_ENTERED_WITHIN_6 = 6  # entered after waiting ≤ the first limit from referral [persons]
+O_ENTERED_WITHIN_18 = 7  # entered after waiting ≤ the second limit [persons]
 O_FINISHED = 8  # courses finished (2+ sessions), in the month they end [persons]
 O_FINISHED_WITHIN_6 = 9  # finished courses whose first treatment came ≤ 42 days [persons]
 O_FINISHED_WITHIN_18 = 10  # ... ≤ 126 days [persons]
@@ -71,8 +75,8 @@ O_ENDED_UNFINISHED = 11  # courses entered that end without finishing [persons]
 O_FINISHED_CASENESS = 12  # finished courses that started at caseness [persons]
 O_RECOVERED = 13  # [persons]
 O_WAITING = 14  # waiting list at the end of the month [persons]
-O_WAITING_OVER_6 = 15  # of whom referred more than 42 days before [persons]
-O_WAITING_OVER_18 = 16  # ... more than 126 days before [persons]
+O_WAITING_OVER_6 = 15  # of whom referred more than the first limit before [persons]
+O_WAITING_OVER_18 = 16  # ... more than the second limit before [persons]
 O_PLANNED = 17  # planned courses: access × need / 12 [courses]
 O_CAPACITY = 18  # courses the therapists in post can start [courses]
 O_WTE_REQUIRED = 19  # WTE to deliver the plan [WTE]
@@ -81,7 +85,7 @@ O_SESSIONS = 21  # treatment sessions delivered [sessions]
 O_COST = 22  # sessions × cost per session [£]
 N_OUTPUTS = 23
 
-WAIT_6_WEEKS = 42  # [days]
+WAIT_6_WEEKS = 42  # [days]: IAPT's limits, for C_WAIT_FIRST and C_WAIT_SECOND
 WAIT_18_WEEKS = 126  # [days]
 MAX_BACKLOG_DAYS = 3650  # the start list is spread over at most this many daily cohorts
 
@@ -136,6 +140,8 @@ def iapt_footprint(days, series, scalars, out):  # pragma: no cover - compiled; 
     spw = scalars[C_SESSIONS_PER_WTE]
     median = scalars[C_DELAY_MEDIAN]
     sigma = scalars[C_DELAY_SIGMA]
+    first = scalars[C_WAIT_FIRST]
+    second = scalars[C_WAIT_SECOND]
     wte = scalars[C_WTE0]
 
     # Pass 1: need, plan, staff and the waiting list, day by day. A person's wait from referral
@@ -184,8 +190,8 @@ def iapt_footprint(days, series, scalars, out):  # pragma: no cover - compiled; 
                 take = min(free, remaining[head])
                 queued = day - joined_day[head]
                 served += take
-                soon += take * within(WAIT_6_WEEKS - queued, median, sigma)
-                later += take * within(WAIT_18_WEEKS - queued, median, sigma)
+                soon += take * within(first - queued, median, sigma)
+                later += take * within(second - queued, median, sigma)
                 remaining[head] -= take
                 free -= take
                 if remaining[head] <= 0.0:
@@ -201,9 +207,9 @@ def iapt_footprint(days, series, scalars, out):  # pragma: no cover - compiled; 
         over_6 = 0.0
         over_18 = 0.0
         for i in range(head, tail):  # the list at the end of the month, by time waited
-            if day - joined_day[i] > WAIT_6_WEEKS:
+            if day - joined_day[i] > first:
                 over_6 += remaining[i]
-            if day - joined_day[i] > WAIT_18_WEEKS:
+            if day - joined_day[i] > second:
                 over_18 += remaining[i]
         out[O_ENTERED, m] = entered
         out[O_ENTERED_WITHIN_6, m] = within_6

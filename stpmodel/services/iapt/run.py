@@ -66,6 +66,8 @@ def build(iapt: Iapt, ctx: Context) -> IaptInputs:
     fixed[:, 0, k.C_WTE0] = ctx.value("iapt.workforce.wte", staff.wte)
     fixed[:, 0, k.C_DELAY_MEDIAN] = ctx.value("iapt.wait_median_days", iapt.wait_median_days)
     fixed[:, 0, k.C_DELAY_SIGMA] = ctx.value("iapt.wait_spread", iapt.wait_spread)
+    fixed[:, 0, k.C_WAIT_FIRST] = k.WAIT_6_WEEKS
+    fixed[:, 0, k.C_WAIT_SECOND] = k.WAIT_18_WEEKS
     return IaptInputs(out, fixed)
 
 
