@@ -65,20 +65,23 @@ def test_a_broken_layer_fails_lint(tree: Path, module: str, line: str, broken: s
 
 
 def test_every_service_module_is_in_the_registry() -> None:
-    """A service that the registry does not list would never run: every Service a module in
-    stpmodel/services/ declares is in SERVICES, and every module declares one."""
-    for path in sorted((ROOT / "stpmodel" / "services").glob("*.py")):
-        if path.stem in ("__init__", "base"):
-            continue
-        module = importlib.import_module(f"stpmodel.services.{path.stem}")
+    """A service that the registry does not list would never run: every Service a module (or a
+    service's folder) in stpmodel/services/ declares is in SERVICES, and every one declares one."""
+    folder = ROOT / "stpmodel" / "services"
+    names = [p.stem for p in folder.glob("*.py") if p.stem not in ("__init__", "base")]
+    names += [p.name for p in folder.iterdir() if (p / "__init__.py").exists()]
+    assert "iapt" in names and "inpatient" in names
+    for name in sorted(names):
+        path = folder / name
+        module = importlib.import_module(f"stpmodel.services.{name}")
         declared = [v for v in vars(module).values() if isinstance(v, Service)]
         assert declared, f"{path.name} declares no Service"
         assert all(s in SERVICES for s in declared), f"{path.name}: not in the registry"
 
 
 @pytest.mark.parametrize(("rows", "kernel", "prefix"), [
-    ("stpmodel.services.iapt:KERNEL_ROWS", "stpmodel.kernels.waiting_list", "O_"),
-    ("stpmodel.services.inpatient:BED_ROWS", "stpmodel.kernels.beds", "B_"),
+    ("stpmodel.services.iapt.run:KERNEL_ROWS", "stpmodel.kernels.waiting_list", "O_"),
+    ("stpmodel.services.inpatient.run:BED_ROWS", "stpmodel.kernels.beds", "B_"),
 ])
 def test_kernel_rows_are_named_in_the_kernels_order(rows: str, kernel: str, prefix: str) -> None:
     """A service names its kernel's output rows without importing the kernel (so that validating

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from stpmodel.docgen.validation import Check, england_checks
+from stpmodel.services.iapt.validation import Check, england_checks
 
 KNOWN_MISSES = {
     # finished ÷ entered was 0.625 in the first COVID-19 year, against 0.531 calibrated

@@ -61,7 +61,8 @@ from stpmodel.services.iapt.template import (  # noqa: E402
     BASELINE_YEAR,
     SESSIONS_PER_WTE,
 )
-from stpmodel.services.inpatient import LOS_CV, LOS_STANDARD, Inpatient  # noqa: E402
+from stpmodel.services.inpatient import Inpatient  # noqa: E402
+from stpmodel.services.inpatient.template import LOS_CV, LOS_STANDARD  # noqa: E402
 from stpmodel.template import (  # noqa: E402
     END,
     GROWTH_TO,

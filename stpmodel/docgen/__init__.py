@@ -33,7 +33,6 @@ from typing import Any
 from .cli import cli_reference, exit_code_problems, help_problems
 from .keys import defaults_reference, key_problems, keys_reference, metrics_reference
 from .markdown import DocgenError
-from .validation import england_reference, footprint_reference
 
 DOCS = Path(__file__).resolve().parent.parent.parent / "docs"
 MARK_BEGIN = "<!-- BEGIN GENERATED: {name} -->"
@@ -60,16 +59,22 @@ SECTIONS: tuple[tuple[str, str | None, Any], ...] = (
     ("scenario-format.md", "keys", keys_reference),
     ("model.md", "metrics", metrics_reference),
     ("data-sources.md", "defaults", defaults_reference),
-    ("validation.md", "iapt-england", england_reference),
-    ("validation.md", "iapt-footprints", footprint_reference),
 )
+
+
+def sections() -> tuple[tuple[str, str | None, Any], ...]:
+    """Every generated part: the ones above, then those the services declare (``Service.docs``,
+    such as their validation tables)."""
+    from ..services import SERVICES
+
+    return SECTIONS + tuple(part for service in SERVICES for part in service.docs)
 
 
 def expected(docs: Path = DOCS) -> dict[Path, str]:
     """What each generated file should hold now. Raises :class:`DocgenError` when a file with a
     generated section is missing or lacks its markers."""
     out: dict[Path, str] = {}
-    for name, marker, generate in SECTIONS:
+    for name, marker, generate in sections():
         path = docs / name
         if marker is None:
             out[path] = generate()

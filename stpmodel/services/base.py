@@ -91,6 +91,8 @@ class Service:
     features: Callable[[Any], tuple[str, ...]] = field(default=lambda section: ())
     check: Callable[[Scenario], None] | None = None  # rules tying sections together
     template: Callable[[TemplateContext], None] | None = None  # its part of `stpmodel new`
+    # generated parts of the docs: (file in docs/, marker name, generator of the Markdown)
+    docs: tuple[tuple[str, str, Callable[[], str]], ...] = ()
     notes: Callable[[Projection, By], list[str]] | None = None  # sentences on footprints
     total_notes: Callable[[Projection], list[str]] | None = None  # on the run's total
 

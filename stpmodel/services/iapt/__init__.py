@@ -19,6 +19,7 @@ from .run import DERIVED_ROWS, KERNEL_ROWS, basis_note, build, derive, shortfall
 from .run import stack_inputs as stack
 from .section import Iapt, share_of_adults
 from .template import template
+from .validation import england_reference, footprint_reference
 
 if TYPE_CHECKING:
     from ...scenario import Scenario
@@ -67,6 +68,8 @@ SERVICE = Service(
     template=template,
     notes=shortfalls,
     total_notes=basis_note,
+    docs=(("validation.md", "iapt-england", england_reference),
+          ("validation.md", "iapt-footprints", footprint_reference)),
     metrics=(
         Metric("iapt_need", "persons", "stock",
                "adults who could benefit from IAPT, on the scenario's need basis (NHS England's "

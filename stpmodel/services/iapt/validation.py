@@ -1,4 +1,5 @@
-"""docs/validation.md: the model against published outturn.
+"""IAPT's part of docs/validation.md: the model against published outturn (``make docs``
+writes these tables between their markers; the service declares them in ``Service.docs``).
 
 - **England, IAPT, 2018-19 to 2024-25**: scenarios/england-iapt-backcast.yaml (each year's actual
   referrals and people entering treatment as inputs, everything else at its default) against
@@ -17,9 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .markdown import table
+from ...docgen.markdown import table
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent.parent
 BACKCAST = ROOT / "scenarios" / "england-iapt-backcast.yaml"
 YEARS = ("2018-19", "2019-20", "2020-21", "2021-22", "2022-23", "2023-24", "2024-25")
 # The issue's tolerances: counts and the recovery rate within ±5%, waits within ±3 points
@@ -67,10 +68,10 @@ def england_checks() -> list[Check]:
     """The back-cast's figure beside the outturn's, for each year and measure."""
     import polars as pl
 
-    from .. import reference
-    from ..model import run
-    from ..results import tabulate
-    from ..scenario import load_scenario
+    from ... import reference
+    from ...model import run
+    from ...results import tabulate
+    from ...scenario import load_scenario
 
     frame = tabulate(run(load_scenario(BACKCAST)), "year")
     model = {(row["period"].replace("/", "-"), row["metric"]): row["value"]
@@ -109,10 +110,10 @@ def footprint_errors() -> list[tuple[str, float, float]]:
     (relative errors)."""
     import polars as pl
 
-    from .. import reference
-    from ..model import run
-    from ..results import tabulate
-    from ..scenario import parse_scenario
+    from ... import reference
+    from ...model import run
+    from ...results import tabulate
+    from ...scenario import parse_scenario
 
     counts = reference.iapt().filter(pl.col("reporting_period") == "2019-20")
     value = {(c, m): v for c, m, v in counts.select(

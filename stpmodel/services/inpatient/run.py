@@ -1,0 +1,199 @@
+"""The inpatient service's run: the section becomes the bed kernel's inputs (the plan and, with
+finance, the counterfactual on the same random streams); the kernel runs over every footprint;
+and the derived rows (costs, bed need, beds for an OAP target, admissions avoided) follow."""
+
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..base import DAYS_PER_YEAR, Context, Rows, stack
+from .section import Inpatient
+
+STREAM_BEDS = 0xBED5  # the bed simulation's streams: (seed, STREAM_BEDS, draw, footprint)
+
+
+@dataclass(frozen=True)
+class BedInputs:
+    """Arrays for :func:`stpmodel.kernels.beds.project_beds`; [draw, footprint, month] unless
+    noted."""
+
+    rate: np.ndarray  # admissions offered [admissions/day]
+    los_mean: np.ndarray  # [days]
+    los_cv: np.ndarray  # [draw, footprint]
+    beds: np.ndarray  # [beds]
+    dist: int
+    repatriate: bool
+    warmup_days: float
+
+
+@dataclass(frozen=True)
+class InpatientInputs:
+    plan: BedInputs
+    held: BedInputs | None  # the counterfactual, when finance needs OAP savings
+    seeds: np.ndarray  # the bed kernel's streams [uint32, draw × footprint]
+    planned: np.ndarray  # expected admissions with the crisis cover planned [draw, month]
+    held_admissions: np.ndarray  # ... with the start month's cover held [draw, month]
+    cost_per_day: np.ndarray  # OAP cost [£/bed day, draw × month]
+    target_occupancy: np.ndarray  # [fraction, draw]
+    open_bed_day_cost: np.ndarray  # [£/bed day, draw × month]
+    capital_per_new_bed: np.ndarray  # [£/bed, draw]; 0 when not given (beds do not rise)
+    oap_target_share: float | None
+
+
+def stream_seeds(seed: int, stream: int, n_draws: int, codes: list[str]) -> np.ndarray:
+    """One 32-bit seed per draw and footprint, from (seed, stream, draw, crc32(footprint
+    code)), so that adding draws or footprints never changes the streams of the others
+    [uint32, draw × footprint]."""
+    out = np.empty((n_draws, len(codes)), dtype=np.uint32)
+    for f, code in enumerate(codes):
+        tag = zlib.crc32(code.encode())
+        for d in range(n_draws):
+            out[d, f] = np.random.SeedSequence([seed, stream, d, tag]).generate_state(
+                1, np.uint32)[0]
+    return out
+
+
+def admissions_by_month(inpatient: Inpatient, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
+    """Expected admissions each month with the crisis cover planned, and with the start month's
+    cover held [admissions/month, draw × month each]. A year's admissions arrive at an even rate
+    a day (÷ 365.25), so a month's share is in proportion to its days. Baseline admissions
+    already reflect today's teams, so crisis effects count relative to the start month:
+    × (1 − e[m]) / (1 − e[0])."""
+    crisis = ctx.inputs.get("crisis")
+    effect = crisis.effect if crisis is not None else np.zeros((ctx.n_draws,
+                                                                ctx.timeline.n_months))
+    base = ctx.value("inpatient.admissions", inpatient.admissions)
+    per_day = base[:, None] / DAYS_PER_YEAR * ctx.population_index
+    held = per_day * ctx.timeline.days
+    return held * (1.0 - effect) / (1.0 - effect[:, :1]), held
+
+
+def warmup_days(inpatient: Inpatient, first_mean_los: np.ndarray, cv: np.ndarray) -> float:
+    """Days simulated before the start: given, or 10 × the longest starting mean stay × max(1,
+    CV²), at least 365. One value for every draw, so the streams stay aligned."""
+    if inpatient.warmup_days is not None:
+        return float(inpatient.warmup_days)
+    return float(max(365.0, np.max(10.0 * first_mean_los * np.maximum(1.0, cv ** 2))))
+
+
+def build(inpatient: Inpatient, ctx: Context) -> InpatientInputs:
+    """The bed kernel's inputs for one footprint: the plan, and with finance the counterfactual
+    in which beds, stays and crisis cover stay as in the start month (population still grows),
+    on the same random streams."""
+    from ...kernels import beds as b  # numba: imported when a run needs it
+
+    n_months = ctx.timeline.n_months
+    planned, held_admissions = admissions_by_month(inpatient, ctx)
+    los = ctx.series("inpatient.los_days", inpatient.los_days)
+    beds = np.round(ctx.series("inpatient.beds", inpatient.beds))
+    cv = ctx.value("inpatient.los_cv", inpatient.los_cv)
+    dist = b.LOS_LOGNORMAL if inpatient.los_distribution == "lognormal" else b.LOS_GAMMA
+    warmup = warmup_days(inpatient, los[:, 0], cv)
+
+    def bed_inputs(admissions: np.ndarray, los: np.ndarray, beds: np.ndarray) -> BedInputs:
+        return BedInputs(rate=np.ascontiguousarray((admissions / ctx.timeline.days)[:, None]),
+                         los_mean=np.ascontiguousarray(los[:, None]),
+                         los_cv=np.ascontiguousarray(cv[:, None]),
+                         beds=np.ascontiguousarray(beds[:, None]), dist=dist,
+                         repatriate=inpatient.repatriate, warmup_days=warmup)
+
+    held = None
+    if ctx.scenario.section("finance") is not None:
+        held = bed_inputs(held_admissions, np.repeat(los[:, :1], n_months, axis=1),
+                          np.repeat(beds[:, :1], n_months, axis=1))
+    return InpatientInputs(
+        plan=bed_inputs(planned, los, beds), held=held,
+        seeds=stream_seeds(ctx.seed, STREAM_BEDS, ctx.n_draws, [ctx.scenario.footprint.code]),
+        planned=planned, held_admissions=held_admissions,
+        cost_per_day=ctx.series("inpatient.oap_cost_per_day", inpatient.oap_cost_per_day),
+        target_occupancy=ctx.value("inpatient.target_occupancy", inpatient.target_occupancy),
+        open_bed_day_cost=ctx.series("inpatient.open_bed_day_cost",
+                                     inpatient.open_bed_day_cost),
+        capital_per_new_bed=ctx.value("inpatient.capital_per_new_bed",
+                                      inpatient.capital_per_new_bed),
+        oap_target_share=(None if inpatient.oap_target_share is None
+                          else float(inpatient.oap_target_share)))  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------------
+# The kernel
+
+# The bed kernel's outputs B_ADMISSIONS ... B_LOS_DAYS in its order, named as rows
+# (tests/test_layers.py checks), then the counterfactual's OAP bed days (zero without finance)
+BED_ROWS = ("admissions", "oap_admissions", "local_bed_days", "oap_bed_days", "bed_days_open",
+            "los_days")
+KERNEL_ROWS = (*BED_ROWS, "held_oap_bed_days")
+HELD = len(BED_ROWS)
+
+
+@dataclass(frozen=True)
+class BedRun:
+    plan: BedInputs
+    held: BedInputs | None
+    seeds: np.ndarray
+
+
+def _stack_beds(parts: list[BedInputs]) -> BedInputs:
+    first = parts[0]
+    return BedInputs(
+        rate=stack([p.rate for p in parts]), los_mean=stack([p.los_mean for p in parts]),
+        los_cv=stack([p.los_cv for p in parts]), beds=stack([p.beds for p in parts]),
+        dist=first.dist, repatriate=first.repatriate,
+        warmup_days=max(p.warmup_days for p in parts))
+
+
+def _stack(parts: list[InpatientInputs]) -> BedRun:
+    held = [p.held for p in parts if p.held is not None]
+    return BedRun(_stack_beds([p.plan for p in parts]), _stack_beds(held) if held else None,
+                  stack([p.seeds for p in parts]))
+
+
+def _beds(days: np.ndarray, inputs: BedInputs, seeds: np.ndarray, block: slice) -> np.ndarray:
+    from ...kernels import beds as b
+
+    return b.project_beds(days, inputs.rate[block], inputs.los_mean[block],
+                          inputs.los_cv[block], inputs.beds[block], inputs.dist,
+                          inputs.repatriate, inputs.warmup_days, seeds[block])
+
+
+def _simulate(run: BedRun, days: np.ndarray, block: slice) -> np.ndarray:
+    plan = _beds(days, run.plan, run.seeds, block)
+    out = np.zeros((plan.shape[0], plan.shape[1], len(KERNEL_ROWS), plan.shape[3]))
+    out[:, :, :HELD] = plan
+    if run.held is not None:
+        held = _beds(days, run.held, run.seeds, block)
+        out[:, :, HELD] = held[:, :, BED_ROWS.index("oap_bed_days")]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Derived rows
+
+
+def derive(rows: Rows, inputs: InpatientInputs, ctx: Context) -> None:
+    days = ctx.timeline.days
+    expected = inputs.plan.rate[:, 0] * days
+    rows["beds_open"] = inputs.plan.beds[:, 0]
+    rows["admissions_expected"] = expected
+    rows["los_expected_days"] = expected * inputs.plan.los_mean[:, 0]
+    rows["oap_cost"] = rows["oap_bed_days"] * inputs.cost_per_day
+    rows["bed_days_needed"] = ((rows["local_bed_days"] + rows["oap_bed_days"])
+                               / inputs.target_occupancy[:, None])
+    rows["days"] = days
+    rows["crisis_avoided"] = inputs.held_admissions - inputs.planned
+    beds = inputs.plan.beds[:, 0]
+    rows["bed_cost"] = beds * days * inputs.open_bed_day_cost
+    opened = np.maximum(np.diff(beds, axis=1, prepend=beds[:, :1]), 0.0)
+    rows["bed_capital"] = opened * inputs.capital_per_new_bed[:, None]
+    if inputs.oap_target_share is not None:
+        from ...kernels.erlang import beds_for_share
+
+        load = inputs.plan.rate[:, 0] * inputs.plan.los_mean[:, 0]  # offered load [beds]
+        rows["beds_for_target_days"] = beds_for_share(load, inputs.oap_target_share) * days
+    if inputs.held is not None:
+        held = rows["held_oap_bed_days"] * inputs.cost_per_day
+        rows["oap_cost_held"] = held
+        rows["oap_savings"] = held - rows["oap_cost"]
