@@ -481,10 +481,10 @@ def test_people_are_conserved_and_nothing_is_negative(case):
 @settings(max_examples=100, deadline=None)
 @given(random_case(), st.floats(0.5, 100), st.floats(0.05, 3))
 def test_the_delay_shapes_the_waits_not_the_flows(case, median, sigma):
-    """The pathway delay changes only the within counts: the queue, entries, finishing,
-    sessions, staff and cost are those with no delay; and a delay never adds to a within count
-    (each person's chance of being within a limit is F(limit − queue time) ≤ 1, the no-delay
-    share)."""
+    """The pathway delay changes only the waits: the within counts and the list by time waited;
+    the queue, entries, finishing, sessions, staff and cost are those with no delay. A delay
+    never adds to a within count (each person's chance of being within a limit is F(limit −
+    queue time) ≤ 1, the no-delay share) and never takes from the list waiting over a limit."""
     days, series, scalars = case
     no_delay = scalars.copy()
     no_delay[k.C_DELAY_MEDIAN] = 0.0
@@ -494,10 +494,13 @@ def test_the_delay_shapes_the_waits_not_the_flows(case, median, sigma):
     b = simulate(k.iapt_footprint, days, series, delayed)
     waits = [k.O_ENTERED_WITHIN_6, k.O_ENTERED_WITHIN_18, k.O_FINISHED_WITHIN_6,
              k.O_FINISHED_WITHIN_18]
-    others = [row for row in range(k.N_OUTPUTS) if row not in waits]
+    over = [k.O_WAITING_OVER_6, k.O_WAITING_OVER_18]
+    others = [row for row in range(k.N_OUTPUTS) if row not in waits + over]
     np.testing.assert_array_equal(a[others], b[others])
     scale = max(1.0, float(np.abs(a).max()))
     assert (b[waits] <= a[waits] + 1e-9 * scale).all()
+    assert (b[over] >= a[over] - 1e-9 * scale).all()
+    assert (b[over] <= b[k.O_WAITING] + 1e-9 * scale).all()
 
 
 def test_conservation_holds_in_plain_python_too():

@@ -113,10 +113,17 @@ def reference_iapt(days: np.ndarray, series: np.ndarray, scalars: np.ndarray) ->
         out[row] = np.bincount(month, daily, n_months)
     ends = np.cumsum(days) - 1
     out[k.O_WAITING] = queue[ends]
-    # the list at a month's end (day e) by time waited e + 1 − joining day: those who joined by
-    # day e − w and have not started
+    # the list at a month's end (day e) by time waited: queue time e + 1 − joining day, plus the
+    # pathway delay each person had before joining it. Those who joined by day e − w have
+    # waited more than w days whatever their delay; of those who joined on day e + 1 − a (a ≤ w)
+    # and have not started, the share whose delay was over w − a days
     for row, w in [(k.O_WAITING_OVER_6, first), (k.O_WAITING_OVER_18, second)]:
-        out[row] = np.minimum(np.maximum(0.0, joined_by(ends - w) - started[ends]), queue[ends])
+        over = np.maximum(0.0, joined_by(ends - w) - started[ends])
+        for a in range(1, w + 1):
+            j = ends + 1 - a
+            cohort = np.maximum(0.0, joined_by(j) - np.maximum(started[ends], joined_by(j - 1)))
+            over += cohort * (1.0 - delay_cdf(w - a, median, sigma))
+        out[row] = np.minimum(over, queue[ends])
 
     # Finishing: of a day's entries the month's completion share finishes L days later; before
     # day 0 they ran at month 0's daily rate and within-shares. Sessions of finishing courses

@@ -75,8 +75,8 @@ O_ENDED_UNFINISHED = 11  # courses entered that end without finishing [persons]
 O_FINISHED_CASENESS = 12  # finished courses that started at caseness [persons]
 O_RECOVERED = 13  # [persons]
 O_WAITING = 14  # waiting list at the end of the month [persons]
-O_WAITING_OVER_6 = 15  # of whom referred more than the first limit before [persons]
-O_WAITING_OVER_18 = 16  # ... more than the second limit before [persons]
+O_WAITING_OVER_6 = 15  # of whom waited, queue and pathway delay, over the first limit [persons]
+O_WAITING_OVER_18 = 16  # ... over the second limit [persons]
 O_PLANNED = 17  # planned courses: access × need / 12 [courses]
 O_CAPACITY = 18  # courses the therapists in post can start [courses]
 O_WTE_REQUIRED = 19  # WTE to deliver the plan [WTE]
@@ -206,11 +206,12 @@ def iapt_footprint(days, series, scalars, out):  # pragma: no cover - compiled; 
             day += 1
         over_6 = 0.0
         over_18 = 0.0
-        for i in range(head, tail):  # the list at the end of the month, by time waited
-            if day - joined_day[i] > first:
-                over_6 += remaining[i]
-            if day - joined_day[i] > second:
-                over_18 += remaining[i]
+        # the list at the end of the month by time waited: time in the queue, plus the pathway
+        # delay each person had before joining it
+        for i in range(head, tail):
+            queued = day - joined_day[i]
+            over_6 += remaining[i] * (1.0 - within(first - queued, median, sigma))
+            over_18 += remaining[i] * (1.0 - within(second - queued, median, sigma))
         out[O_ENTERED, m] = entered
         out[O_ENTERED_WITHIN_6, m] = within_6
         out[O_ENTERED_WITHIN_18, m] = within_18

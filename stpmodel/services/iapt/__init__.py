@@ -113,9 +113,11 @@ SERVICE = Service(
                "people queued for a therapist beyond the usual pathway delay, at the end of "
                "the period", row="waiting"),
         Metric("iapt_waiting_over_6_weeks", "persons", "stock",
-               "of them, those referred more than 6 weeks before", row="waiting_over_6"),
+               "of them, those who have waited more than 6 weeks (queue and pathway delay)",
+               row="waiting_over_6"),
         Metric("iapt_waiting_over_18_weeks", "persons", "stock",
-               "of them, those referred more than 18 weeks before", row="waiting_over_18"),
+               "of them, those who have waited more than 18 weeks (queue and pathway delay)",
+               row="waiting_over_18"),
         Metric("iapt_wte_required", "WTE", "stock", "therapist WTE needed to deliver the plan",
                row="wte_required"),
         Metric("iapt_wte_available", "WTE", "stock",
