@@ -278,19 +278,23 @@ def _human(value: float | None, unit: str) -> str:
         if value in (0.0, 1.0):
             return "yes" if value == 1.0 else "NO"
         return f"{value:.0%} of draws"
+    value = value + 0.0  # a negative zero prints as 0, not -0
     if unit.startswith("fraction"):
-        return f"{value:.1%}"
+        return _unsigned_zero(f"{value:.1%}")
     if unit == "£":
         sign = "-" if value <= -0.5 else ""
         size = abs(value)
         return f"{sign}£{size / 1e6:,.2f}m" if size >= 1e6 else f"{sign}£{size:,.0f}"
     if unit == "ratio":
-        return f"{value:,.2f}"
-    if unit == "days":
-        return f"{value:,.1f}"
-    if unit == "WTE":
-        return f"{value:,.1f}"
-    return f"{value:,.0f}"
+        return _unsigned_zero(f"{value:,.2f}")
+    if unit in ("days", "WTE"):
+        return _unsigned_zero(f"{value:,.1f}")
+    return _unsigned_zero(f"{value:,.0f}")
+
+
+def _unsigned_zero(shown: str) -> str:
+    """'-0', '-0.0' and '-0.0%' (a small negative rounded away) read as zero."""
+    return shown[1:] if shown.startswith("-") and not shown.strip("-0.,%") else shown
 
 
 def text(value: object) -> Text:

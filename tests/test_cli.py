@@ -172,3 +172,16 @@ def test_assumptions_are_listed_after_the_run():
     assert ("assumptions to replace with local figures:\n"
             "  - inpatient.admissions = 2400\n"
             "  - inpatient.los_days = {2019-04: 38, 2022-04: 32}\n") in result.stderr
+
+
+def test_the_table_never_shows_a_negative_zero():
+    """A value that rounds to zero from below reads 0 (crisis_admissions_avoided was -0 in a
+    year whose cover barely changed); a real negative keeps its sign."""
+    from stpmodel.output import _human
+
+    assert _human(-0.0, "admissions") == "0"
+    assert _human(-0.3, "admissions") == "0"
+    assert _human(-0.6, "admissions") == "-1"
+    assert _human(-0.00001, "fraction") == "0.0%"
+    assert _human(-0.04, "WTE") == "0.0"
+    assert _human(-5.0, "persons") == "-5"
