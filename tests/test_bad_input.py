@@ -148,6 +148,12 @@ tests/bad/dist-too-wide.yaml:9:13: inpatient.los_days: lognormal [30, 1e+200] is
     "dist-unknown": """\
 tests/bad/dist-unknown.yaml:17:17: iapt.course_weeks: unknown distribution 'trianglar'
   hint: did you mean 'triangular'?""",
+    # Perinatal (issue 14): access above all of need, and a required key with no source.
+    "perinatal-access-over-one": """\
+tests/bad/perinatal-access-over-one.yaml:9:39: perinatal.access.2023-04: expected a number between 0 and 1 [fraction of births/year], got 1.2""",
+    "perinatal-missing-caseload": """\
+tests/bad/perinatal-missing-caseload.yaml:7:1: perinatal: missing required key 'caseload'
+  hint: women one WTE can see in a year; no public source gives it [women/WTE/year]""",
 }
 
 
