@@ -407,3 +407,35 @@ def inpatient_national() -> pl.DataFrame:
 def inpatient_national_value(item: str, year: str) -> float | None:
     rows = inpatient_national().filter((pl.col("item") == item) & (pl.col("year") == year))
     return float(rows["value"][0]) if rows.height else None
+
+
+# ---------------------------------------------------------------------------------------------
+# Perinatal mental health baseline
+# (built by tools/build_perinatal_reference.py; sources in stpmodel/data/SOURCES.md)
+
+PERINATAL_SOURCE = ("NHS England, Mental Health Dashboard Q4 2021/22, PMH(i.a): women with at "
+                    "least one attended contact with a specialist community perinatal mental "
+                    "health service or maternal mental health service")
+BIRTHS_PROXY_SOURCE = ("ONS mid-year population estimates, persons aged 0, derived to STP17 "
+                       "footprints (ONS births by area are not bundled: the age-0 population "
+                       "stands for a year's births)")
+
+
+@cache
+def perinatal_baseline() -> pl.DataFrame:
+    """Perinatal baseline for England (``E92000001``, first) and the 44 footprints:
+    ``footprint_code, footprint_name, period`` (``Q4 2021/22``), ``women_accessing`` [women in
+    the year to the quarter's end], ``method`` (``published``, ``stp_row``, ``ccg21_rows``,
+    ``ccg21_rows_apportioned``), ``detail, source``, ``age0_2021, age0_2022`` [persons aged 0 at
+    mid-year: the births proxy] and ``age0_source``. England's ``age0`` is the footprints'
+    sum; England's ``women_accessing`` is the dashboard's own England row (0.8% below the sum of
+    the footprints: a woman seen in two areas counts in each)."""
+    return _read("perinatal_baseline.csv",
+                 schema_overrides={"women_accessing": pl.Float64, "age0_2021": pl.Float64,
+                                   "age0_2022": pl.Float64, "detail": pl.String})
+
+
+def perinatal_row(code: str) -> dict | None:
+    """One footprint's (or England's) perinatal baseline row as a dict, or None."""
+    rows = perinatal_baseline().filter(pl.col("footprint_code") == code)
+    return rows.row(0, named=True) if rows.height else None
