@@ -18,10 +18,11 @@ def test_generated_docs_are_current():
 
 
 def example_scenarios():
-    for path in sorted((ROOT / "docs").glob("*.md")):
+    for path in sorted((ROOT / "docs").glob("**/*.md")):  # the services' pages too
         for n, block in enumerate(re.findall(r"```yaml\n(.*?)```", path.read_text(), re.S)):
             if re.search(r"^name:", block, re.M) and re.search(r"^footprint:", block, re.M):
-                yield pytest.param(block, id=f"{path.name}-{n}")
+                name = path.relative_to(ROOT / "docs").as_posix()
+                yield pytest.param(block, id=f"{name}-{n}")
 
 
 @pytest.mark.parametrize("text", list(example_scenarios()))

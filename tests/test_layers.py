@@ -93,3 +93,14 @@ def test_kernel_rows_are_named_in_the_kernels_order(rows: str, kernel: str, pref
     assert [v for v, _ in constants] == list(range(len(constants)))
     assert tuple(n[len(prefix):].lower() for _, n in constants) == names[:len(constants)]
     assert len(names) >= len(constants)
+
+
+def test_the_registry_refuses_a_service_listed_after_what_sums_it():
+    """A service with staff, people or costs listed after the workforce, reach or finance would
+    drop out of their totals in silence; the registry's order check refuses it."""
+    from stpmodel.services import check_order
+
+    check_order(SERVICES)
+    iapt, *rest = SERVICES
+    with pytest.raises(AssertionError, match="listed after it"):
+        check_order((*rest, iapt))

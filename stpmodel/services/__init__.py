@@ -35,16 +35,20 @@ LAYOUT = Layout(SERVICES)
 N_ROWS = len(LAYOUT)
 
 
-def _check_order() -> None:
+def check_order(services: tuple[Service, ...]) -> None:
+    """Each service comes after those it reads, and a service that sums what others declare
+    (reach, workforce, finance) after every service that declares it."""
     seen: set[str] = set()
-    for service in SERVICES:
+    for i, service in enumerate(services):
         late = [name for name in service.reads if name not in seen]
+        if service.after is not None:
+            late += [s.name for s in services[i + 1 :] if service.after(s)]
         if late:
             raise AssertionError(f"service {service.name} reads {late}, listed after it")
         seen.add(service.name)
 
 
-_check_order()
+check_order(SERVICES)
 
 
 def _resolve(metric: Metric, service: Service) -> Metric:

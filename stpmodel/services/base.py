@@ -82,6 +82,8 @@ class Service:
     same_for_every_footprint: tuple[str, ...] = ()  # keys footprints run side by side share
     # for a service without a section: present when any present service passes this test
     applies_with: Callable[[Service], bool] | None = None
+    # a service that sums what others declare: every service passing this test comes before it
+    after: Callable[[Service], bool] | None = None
     # stage functions (see the module docstring)
     inputs: Callable[[Any, Context], Any] | None = None
     stack: Callable[[list[Any]], Any] | None = None

@@ -73,6 +73,7 @@ WORKFORCE = Service(
     name="workforce",
     title="staff summed over services",
     applies_with=lambda service: bool(service.staff),
+    after=lambda service: bool(service.staff),
     rows=("required", "available", "gap"),  # [WTE]
     derive=workforce,
     metrics=(
@@ -186,7 +187,8 @@ SERVICE = Service(
     name="finance",
     title="investment, savings, NPV, budget and MHIS",
     section=Finance,
-    reads=("workforce",),  # and every service's declared costs and savings
+    reads=("workforce",),
+    after=lambda service: bool(service.costs or service.savings),
     rows=(
         "investment",  # spend above the start month's, plus non-pay and one-off costs [£]
         "savings",  # [£]

@@ -28,6 +28,7 @@ SERVICE = Service(
     name="reach",
     title="people accessing services, summed over services",
     applies_with=lambda service: bool(service.reached),
+    after=lambda service: bool(service.reached),
     rows=("people", "above_start"),  # [persons]
     derive=derive,
     metrics=(
