@@ -439,3 +439,28 @@ def perinatal_row(code: str) -> dict | None:
     """One footprint's (or England's) perinatal baseline row as a dict, or None."""
     rows = perinatal_baseline().filter(pl.col("footprint_code") == code)
     return rows.row(0, named=True) if rows.height else None
+# Children and young people's mental health (CYP) baselines
+# (built by tools/build_cyp_reference.py; sources in stpmodel/data/SOURCES.md)
+
+CYP_ACCESS_SOURCE = ("NHS England, CYP aged under 18 with 1+ contacts with NHS-funded mental "
+                     "health services, rolling 12 months to Q4 2021/22: CCG 2021 rows summed to "
+                     "STP17 footprints; England from the Mental Health Dashboard")
+
+
+@cache
+def cyp_baseline() -> pl.DataFrame:
+    """CYP access for England (``E92000001``, first: the dashboard's 674,485) and the 44
+    footprints (their CCG 2021 rows, summing to 660,995): ``footprint_code, financial_year,
+    measure`` (``cyp_access_1plus_rolling12m``), ``value`` [persons/year], ``method, detail,
+    source``."""
+    return _read("cyp_baseline.csv", schema_overrides={"value": pl.Float64})
+
+
+def cyp_access(code: str, year: str = "2021-22") -> float:
+    """CYP with 1+ contacts in the 12 months to March of ``year`` [persons]."""
+    rows = cyp_baseline().filter((pl.col("footprint_code") == code)
+                                 & (pl.col("financial_year") == year)
+                                 & (pl.col("measure") == "cyp_access_1plus_rolling12m"))
+    if not rows.height:
+        raise KeyError(code)
+    return float(rows["value"][0])

@@ -104,8 +104,8 @@ tests/bad/several-problems.yaml:12:3: iapt.acess: unknown key 'acess'
 tests/bad/several-problems.yaml:19:10: iapt.workforce.wte: expected a number of at least 0 [WTE], got -165""",
     # Sections that must fit together.
     "no-services": """\
-tests/bad/no-services.yaml:2:1: a scenario needs at least one service: iapt, liaison, inpatient or perinatal
-  hint: add a section: 'iapt:', 'liaison:', 'inpatient:' or 'perinatal:'""",
+tests/bad/no-services.yaml:2:1: a scenario needs at least one service: iapt, liaison, inpatient, perinatal or cyp
+  hint: add a section: 'iapt:', 'liaison:', 'inpatient:', 'perinatal:' or 'cyp:'""",
     "crisis-without-inpatient": """\
 tests/bad/crisis-without-inpatient.yaml:13:1: crisis: crisis teams change admissions, so they need an 'inpatient:' section""",
     "crisis-without-total": """\
@@ -118,6 +118,15 @@ tests/bad/crisis-effect-out-of-range.yaml:12:16: crisis.core_effect: uniform [0,
   hint: write {uniform: [0, 0.015]} (percentages as fractions)""",
     "coverage-over-one": """\
 tests/bad/coverage-over-one.yaml:10:3: crisis.core_coverage: basic_coverage + core_coverage is 1.3 in 2020-04; together they can cover at most the whole population (1)""",
+    "cyp-age-band-over-25": """\
+tests/bad/cyp-age-band-over-25.yaml:8:13: cyp.age_band: age band 0-30 is outside 0–25: children and young people's services and their national standards cover ages 0 to 25
+  hint: write 0-17 (under 18s: the access measure and the 35% standard) or 0-25 (the Long Term Plan's 345,000 more)""",
+    "cyp-access-over-one": """\
+tests/bad/cyp-access-over-one.yaml:9:36: cyp.access.2020-01: expected a fraction between 0 and 1 [fraction], got 1.2
+  hint: write 0.012 (1.2%)""",
+    "cyp-ed-without-wait-model": """\
+tests/bad/cyp-ed-without-wait-model.yaml:13:5: cyp.eating_disorders.urgent: the 1-week waiting standard for urgent eating-disorder referrals needs a wait model, and this pathway has none
+  hint: give cyp.eating_disorders.urgent.wait_median_days [days] and wait_spread [ratio], or leave out eating_disorders""",
     "money-too-large": """\
 tests/bad/money-too-large.yaml:12:21: inpatient.oap_cost_per_day: expected a number between 0 and 10000000 [£/bed day], got 1e+308""",
     "admissions-too-many": """\
@@ -128,7 +137,7 @@ tests/bad/bad-choice.yaml:11:21: inpatient.los_distribution: expected one of 'ga
 tests/bad/bad-bool.yaml:12:15: inpatient.repatriate: expected true or false, got 'sometimes'""",
     "footprint-sets-end": """\
 tests/bad/footprint-sets-end.yaml:15:5: footprints[1].end: 'end' is one value for the whole scenario; it cannot be set for one footprint
-  hint: set it at the top of the file; a footprint may give only code, name, population, iapt, liaison, acute, crisis, inpatient, perinatal and finance""",
+  hint: set it at the top of the file; a footprint may give only code, name, population, iapt, liaison, acute, crisis, inpatient, perinatal, cyp and finance""",
     "unknown-assumption": """\
 tests/bad/unknown-assumption.yaml:8:5: assumptions[1]: 'inpatient.bedz' is not a key of this scenario
   hint: write a dotted key path such as inpatient.beds""",

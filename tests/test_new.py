@@ -37,7 +37,8 @@ def test_new_devon_then_run_works_with_no_edits(tmp_path):
     scenario = tmp_path / "devon.yaml"
     made = invoke("new", "--footprint", "Devon", "-o", str(scenario))
     assert made.exit_code == 0, made.output
-    assert made.stderr == (f"wrote {scenario}: a scenario for Devon (E54000037), with 18 "
+    # 15 (IAPT, beds, crisis) + 3 (perinatal) + 4 (CYP): each service lists its placeholders
+    assert made.stderr == (f"wrote {scenario}: a scenario for Devon (E54000037), with 22 "
                            "assumptions to replace with local figures; run it with: stpmodel run "
                            f"{scenario}\n")
     ran = invoke("run", str(scenario), "-f", "csv")
