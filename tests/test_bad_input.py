@@ -116,6 +116,12 @@ tests/bad/capital-missing.yaml:11:3: inpatient.beds: beds rise during the plan, 
     "crisis-effect-out-of-range": """\
 tests/bad/crisis-effect-out-of-range.yaml:12:16: crisis.core_effect: uniform [0, 1.5] reaches 1.5; expected a fraction between -1 and 0.99 [fraction]
   hint: write {uniform: [0, 0.015]} (percentages as fractions)""",
+    "eip-missing-incidence": """\
+tests/bad/eip-missing-incidence.yaml:7:1: eip: missing required key 'incidence'
+  hint: first episode psychosis incidence among people aged 14 to 65: new cases per 100,000 a year. Neither the bundled nor the shared data give a sourced figure, so it is required: give your own, with its source [cases/100,000/year]""",
+    "eip-access-over-one": """\
+tests/bad/eip-access-over-one.yaml:10:35: eip.access.2020-01: expected a fraction between 0 and 1 [fraction], got 1.2
+  hint: write 0.012 (1.2%)""",
     "coverage-over-one": """\
 tests/bad/coverage-over-one.yaml:10:3: crisis.core_coverage: basic_coverage + core_coverage is 1.3 in 2020-04; together they can cover at most the whole population (1)""",
     "money-too-large": """\

@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ..metrics import Metric
 from ..standards import Standard, applicable
-from . import acute, crisis, finance, iapt, inpatient, liaison, reach
+from . import acute, crisis, eip, finance, iapt, inpatient, liaison, reach
 from .base import Layout, Service
 
 SERVICES: tuple[Service, ...] = (
@@ -23,6 +23,7 @@ SERVICES: tuple[Service, ...] = (
     acute.SERVICE,
     crisis.SERVICE,
     inpatient.SERVICE,  # reads crisis
+    eip.SERVICE,
     reach.SERVICE,  # reads every service's people starting care
     finance.WORKFORCE,  # reads every service's staff
     finance.SERVICE,  # reads every service's costs and savings
