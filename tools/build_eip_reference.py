@@ -54,7 +54,8 @@ def qcode_to_stp21(data: Path) -> dict[str, str]:
 def baseline(data: Path, names: dict[str, str]) -> pl.DataFrame:
     dash = read_dashboard(data, (SHEET,)).filter(pl.col("period").is_in(QUARTERS))
     to_stp21 = qcode_to_stp21(data)
-    src = f"{SRC_DASH}, EIP(i_a) (% of referrals with suspected FEP entering treatment within 2 weeks)"
+    src = (f"{SRC_DASH}, EIP(i_a) (% of referrals with suspected FEP entering treatment "
+           "within 2 weeks)")
     rows = []
     for r in dash.filter(pl.col("org_type") == "National").iter_rows(named=True):
         rows.append({"footprint_code": ENGLAND, "footprint_name": "England",

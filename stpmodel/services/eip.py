@@ -22,7 +22,7 @@ from ..metrics import Metric
 from ..sections import PERSONS, WTE, Section, spec
 from ..standards import Standard
 from ..values import FRACTION, Quantity, number, series
-from .base import DAYS_PER_YEAR, Context, Cost, Rows, Service, Staff, stack
+from .base import DAYS_PER_YEAR, Context, Cost, Service, Staff, stack
 
 if TYPE_CHECKING:
     from ..template import TemplateContext
