@@ -104,8 +104,8 @@ tests/bad/several-problems.yaml:12:3: iapt.acess: unknown key 'acess'
 tests/bad/several-problems.yaml:19:10: iapt.workforce.wte: expected a number of at least 0 [WTE], got -165""",
     # Sections that must fit together.
     "no-services": """\
-tests/bad/no-services.yaml:2:1: a scenario needs at least one service: iapt, liaison or inpatient
-  hint: add a section: 'iapt:', 'liaison:' or 'inpatient:'""",
+tests/bad/no-services.yaml:2:1: a scenario needs at least one service: iapt, liaison, inpatient or eip
+  hint: add a section: 'iapt:', 'liaison:', 'inpatient:' or 'eip:'""",
     "crisis-without-inpatient": """\
 tests/bad/crisis-without-inpatient.yaml:13:1: crisis: crisis teams change admissions, so they need an 'inpatient:' section""",
     "crisis-without-total": """\
@@ -134,7 +134,7 @@ tests/bad/bad-choice.yaml:11:21: inpatient.los_distribution: expected one of 'ga
 tests/bad/bad-bool.yaml:12:15: inpatient.repatriate: expected true or false, got 'sometimes'""",
     "footprint-sets-end": """\
 tests/bad/footprint-sets-end.yaml:15:5: footprints[1].end: 'end' is one value for the whole scenario; it cannot be set for one footprint
-  hint: set it at the top of the file; a footprint may give only code, name, population, iapt, liaison, acute, crisis, inpatient and finance""",
+  hint: set it at the top of the file; a footprint may give only code, name, population, iapt, liaison, acute, crisis, inpatient, eip and finance""",
     "unknown-assumption": """\
 tests/bad/unknown-assumption.yaml:8:5: assumptions[1]: 'inpatient.bedz' is not a key of this scenario
   hint: write a dotted key path such as inpatient.beds""",

@@ -37,7 +37,7 @@ def test_new_devon_then_run_works_with_no_edits(tmp_path):
     scenario = tmp_path / "devon.yaml"
     made = invoke("new", "--footprint", "Devon", "-o", str(scenario))
     assert made.exit_code == 0, made.output
-    assert made.stderr == (f"wrote {scenario}: a scenario for Devon (E54000037), with 15 "
+    assert made.stderr == (f"wrote {scenario}: a scenario for Devon (E54000037), with 26 "
                            "assumptions to replace with local figures; run it with: stpmodel run "
                            f"{scenario}\n")
     ran = invoke("run", str(scenario), "-f", "csv")
@@ -46,7 +46,7 @@ def test_new_devon_then_run_works_with_no_edits(tmp_path):
     assert ",E54000037,Devon," in ran.stdout
     listed = ran.stderr.split("assumptions to replace with local figures:", 1)[1]
     for path in ("iapt.workforce.wte", "inpatient.admissions", "inpatient.los_days",
-                 "inpatient.beds", "crisis.cost_per_wte"):
+                 "inpatient.beds", "crisis.cost_per_wte", "eip.incidence"):
         assert path in listed
 
 
