@@ -218,7 +218,7 @@ def template(t: TemplateContext) -> None:
     median = round(median_for(share, BORROWED_SPREAD), 3)
     need = PLACEHOLDER_INCIDENCE / PER_100K * population
     entering = PLACEHOLDER_ACCESS * need
-    referrals = round(entering / PLACEHOLDER_ENTRY)
+    referrals = math.floor(entering / PLACEHOLDER_ENTRY)  # down, so that nobody queues
     wte = math.ceil(entering / 12 * PLACEHOLDER_CARE_MONTHS / PLACEHOLDER_CASELOAD * 10) / 10
 
     out.key("eip")
@@ -240,8 +240,8 @@ def template(t: TemplateContext) -> None:
     out.key("entry_rate", num(PLACEHOLDER_ENTRY), 2)
     out.comment(f"ILLUSTRATIVE PLACEHOLDER: the referrals the plan needs: need "
                 f"({num(PLACEHOLDER_INCIDENCE)} per 100,000 × {population:,} = {need:,.1f} a "
-                f"year) × access ÷ entry_rate. No EIP referral counts are in the bundled "
-                "data.", 2)
+                f"year) × access ÷ entry_rate, rounded down. No EIP referral counts are in the "
+                "bundled data.", 2)
     out.key("referrals", str(referrals), 2)
     out.comment("NATIONAL-DEFAULT ESTIMATE: nobody queued beyond the usual pathway delay; "
                 "put your backlog here.", 2)
