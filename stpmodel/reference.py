@@ -464,3 +464,18 @@ def cyp_access(code: str, year: str = "2021-22") -> float:
     if not rows.height:
         raise KeyError(code)
     return float(rows["value"][0])
+@cache
+def eip_baseline() -> pl.DataFrame:
+    """Early intervention in psychosis, Q4 2021/22: England (``E92000001``, first) and the 44
+    footprints: ``footprint_code, footprint_name, period, within_2_weeks`` (the share of
+    referrals with suspected first episode psychosis entering treatment that waited two weeks
+    or less [fraction]; the dashboard's EIP(i_a)), ``method`` (``dashboard``: the STP row;
+    ``ccg21_weighted``: CCG 2021 rows weighted by adults), ``dashboard_share, source``."""
+    return _read("eip_baseline.csv", schema_overrides={"within_2_weeks": pl.Float64,
+                                                       "dashboard_share": pl.Float64})
+
+
+def eip_within_2_weeks(code: str) -> float | None:
+    """One footprint's (or England's) Q4 2021/22 EIP within-2-weeks share, or None."""
+    rows = eip_baseline().filter(pl.col("footprint_code") == code)
+    return float(rows["within_2_weeks"][0]) if rows.height else None

@@ -104,8 +104,8 @@ tests/bad/several-problems.yaml:12:3: iapt.acess: unknown key 'acess'
 tests/bad/several-problems.yaml:19:10: iapt.workforce.wte: expected a number of at least 0 [WTE], got -165""",
     # Sections that must fit together.
     "no-services": """\
-tests/bad/no-services.yaml:2:1: a scenario needs at least one service: iapt, liaison, inpatient, perinatal or cyp
-  hint: add a section: 'iapt:', 'liaison:', 'inpatient:', 'perinatal:' or 'cyp:'""",
+tests/bad/no-services.yaml:2:1: a scenario needs at least one service: iapt, liaison, inpatient, perinatal, cyp or eip
+  hint: add a section: 'iapt:', 'liaison:', 'inpatient:', 'perinatal:', 'cyp:' or 'eip:'""",
     "crisis-without-inpatient": """\
 tests/bad/crisis-without-inpatient.yaml:13:1: crisis: crisis teams change admissions, so they need an 'inpatient:' section""",
     "crisis-without-total": """\
@@ -116,6 +116,12 @@ tests/bad/capital-missing.yaml:11:3: inpatient.beds: beds rise during the plan, 
     "crisis-effect-out-of-range": """\
 tests/bad/crisis-effect-out-of-range.yaml:12:16: crisis.core_effect: uniform [0, 1.5] reaches 1.5; expected a fraction between -1 and 0.99 [fraction]
   hint: write {uniform: [0, 0.015]} (percentages as fractions)""",
+    "eip-missing-incidence": """\
+tests/bad/eip-missing-incidence.yaml:7:1: eip: missing required key 'incidence'
+  hint: first episode psychosis incidence among people aged 14 to 65: new cases per 100,000 a year. Neither the bundled nor the shared data give a sourced figure, so it is required: give your own, with its source [cases/100,000/year]""",
+    "eip-access-over-one": """\
+tests/bad/eip-access-over-one.yaml:10:35: eip.access.2020-01: expected a fraction between 0 and 1 [fraction], got 1.2
+  hint: write 0.012 (1.2%)""",
     "coverage-over-one": """\
 tests/bad/coverage-over-one.yaml:10:3: crisis.core_coverage: basic_coverage + core_coverage is 1.3 in 2020-04; together they can cover at most the whole population (1)""",
     "cyp-age-band-over-25": """\
@@ -137,7 +143,7 @@ tests/bad/bad-choice.yaml:11:21: inpatient.los_distribution: expected one of 'ga
 tests/bad/bad-bool.yaml:12:15: inpatient.repatriate: expected true or false, got 'sometimes'""",
     "footprint-sets-end": """\
 tests/bad/footprint-sets-end.yaml:15:5: footprints[1].end: 'end' is one value for the whole scenario; it cannot be set for one footprint
-  hint: set it at the top of the file; a footprint may give only code, name, population, iapt, liaison, acute, crisis, inpatient, perinatal, cyp and finance""",
+  hint: set it at the top of the file; a footprint may give only code, name, population, iapt, liaison, acute, crisis, inpatient, perinatal, cyp, eip and finance""",
     "unknown-assumption": """\
 tests/bad/unknown-assumption.yaml:8:5: assumptions[1]: 'inpatient.bedz' is not a key of this scenario
   hint: write a dotted key path such as inpatient.beds""",

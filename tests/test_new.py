@@ -37,8 +37,9 @@ def test_new_devon_then_run_works_with_no_edits(tmp_path):
     scenario = tmp_path / "devon.yaml"
     made = invoke("new", "--footprint", "Devon", "-o", str(scenario))
     assert made.exit_code == 0, made.output
-    # 15 (IAPT, beds, crisis) + 3 (perinatal) + 4 (CYP): each service lists its placeholders
-    assert made.stderr == (f"wrote {scenario}: a scenario for Devon (E54000037), with 22 "
+    # 15 (IAPT, beds, crisis) + 3 (perinatal) + 4 (CYP) + 11 (EIP): each service lists its
+    # placeholders
+    assert made.stderr == (f"wrote {scenario}: a scenario for Devon (E54000037), with 33 "
                            "assumptions to replace with local figures; run it with: stpmodel run "
                            f"{scenario}\n")
     ran = invoke("run", str(scenario), "-f", "csv")
@@ -47,7 +48,7 @@ def test_new_devon_then_run_works_with_no_edits(tmp_path):
     assert ",E54000037,Devon," in ran.stdout
     listed = ran.stderr.split("assumptions to replace with local figures:", 1)[1]
     for path in ("iapt.workforce.wte", "inpatient.admissions", "inpatient.los_days",
-                 "inpatient.beds", "crisis.cost_per_wte"):
+                 "inpatient.beds", "crisis.cost_per_wte", "eip.incidence"):
         assert path in listed
 
 

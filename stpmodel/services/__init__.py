@@ -14,7 +14,7 @@ from dataclasses import replace
 
 from ..metrics import Metric
 from ..standards import Standard, applicable
-from . import acute, crisis, cyp, finance, iapt, inpatient, liaison, perinatal, reach
+from . import acute, crisis, cyp, eip, finance, iapt, inpatient, liaison, perinatal, reach
 from .base import Layout, Service
 
 SERVICES: tuple[Service, ...] = (
@@ -25,6 +25,7 @@ SERVICES: tuple[Service, ...] = (
     inpatient.SERVICE,  # reads crisis
     perinatal.SERVICE,
     cyp.SERVICE,
+    eip.SERVICE,
     reach.SERVICE,  # reads every service's people starting care
     finance.WORKFORCE,  # reads every service's staff
     finance.SERVICE,  # reads every service's costs and savings
