@@ -10,7 +10,7 @@ import polars as pl
 import pytest
 import yaml
 
-from stpmodel import reference
+from stpmodel import baselines, reference
 from stpmodel.model import run
 from stpmodel.results import tabulate
 from stpmodel.scenario import parse_scenario
@@ -159,8 +159,8 @@ def test_standards_are_judged_each_year():
 def test_bundled_baselines_are_the_published_figures():
     """England is the dashboard's 674,485 (Q4 2021/22); the 44 footprints sum to their CCG 2021
     rows' 660,995, 13,490 fewer (activity of unknown geography)."""
-    table = reference.cyp_baseline()
-    assert reference.cyp_access(reference.ENGLAND) == 674_485
+    table = baselines.cyp_baseline()
+    assert baselines.cyp_access(reference.ENGLAND) == 674_485
     footprints = table.filter(pl.col("footprint_code") != reference.ENGLAND)
     assert footprints.height == 44
     assert footprints["value"].sum() == pytest.approx(660_995, abs=0.5)
@@ -183,7 +183,7 @@ def test_new_starts_every_footprint_at_its_published_access(code: str):
     need = cyp.MHCYP_2017 * section["population"]
     start = section["access"]["2019-04"] if isinstance(section["access"], dict) \
         else section["access"]
-    published = reference.cyp_access(code)
+    published = baselines.cyp_access(code)
     assert start * need == pytest.approx(published, abs=1.0)
     staff = section["workforce"]
     assert staff["wte"] * staff["caseload"] >= published - 1e-6
@@ -196,4 +196,4 @@ def test_a_new_section_runs_and_its_first_month_is_the_baseline():
     text = HAND.split("cyp:")[0] + yaml.safe_dump({"cyp": section}, sort_keys=False)
     frame = year(text, "month")
     first = frame.filter(pl.col("metric") == "cyp_accessed")["value"][0]
-    assert first * 12 == pytest.approx(reference.cyp_access("E54000037"), abs=1.0)
+    assert first * 12 == pytest.approx(baselines.cyp_access("E54000037"), abs=1.0)

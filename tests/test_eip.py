@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import polars as pl
 import pytest
 
-from stpmodel import reference
+from stpmodel import baselines, reference
 from stpmodel.model import run
 from stpmodel.newscenario import build_scenario
 from stpmodel.results import tabulate
@@ -155,24 +155,24 @@ def test_58_percent_meets_2019_20_and_misses_2020_21():
 
 
 def test_englands_baseline_is_the_published_68_2_percent():
-    assert round(reference.eip_within_2_weeks("E92000001"), 3) == 0.682
+    assert round(baselines.eip_within_2_weeks("E92000001"), 3) == 0.682
 
 
 def test_every_footprint_has_a_baseline_and_the_stp_rows_are_the_dashboards():
-    table = reference.eip_baseline()
+    table = baselines.eip_baseline()
     assert table["footprint_code"].to_list() == ["E92000001", *[f"E540000{n:02d}"
                                                                 for n in range(5, 49)]]
     assert table["within_2_weeks"].null_count() == 0
     assert (table["method"] == "dashboard").sum() == 38  # England and 37 STP rows
     # published STP rows, to 2 places: Devon (QJK) 0.63, Lincolnshire (QJM) 0.09
-    assert reference.eip_within_2_weeks("E54000037") == 0.63
-    assert reference.eip_within_2_weeks("E54000013") == 0.09
+    assert baselines.eip_within_2_weeks("E54000037") == 0.63
+    assert baselines.eip_within_2_weeks("E54000013") == 0.09
 
 
 def test_the_calibrated_median_gives_every_footprint_its_published_share():
     """What `new` writes (the median to 3 places, the borrowed spread 1.07) puts each footprint's
     share within 2 weeks, with no queue, on the dashboard's, within rounding."""
-    for code, share in zip(*reference.eip_baseline().select("footprint_code",
+    for code, share in zip(*baselines.eip_baseline().select("footprint_code",
                                                               "within_2_weeks")):
         median = round(median_for(share, 1.07), 3)
         assert cdf(14, median, 1.07) == pytest.approx(share, abs=0.0005), code
@@ -188,7 +188,7 @@ def test_new_writes_a_baseline_equal_to_the_dashboards_for_every_footprint():
         population = re.search(r"\npopulation:\n(?:  .*\n)+", text).group(0)
         head = f"name: x\nfootprint: {{code: {fp.code}, name: x}}\nstart: 2019-04\nend: 2024-03\n"
         frame = by_year(head + population + eip)
-        share = reference.eip_within_2_weeks(fp.code)
+        share = baselines.eip_within_2_weeks(fp.code)
         for year in ("2019/20", "2023/24"):
             assert value(frame, "eip_within_2_weeks", year) == pytest.approx(share, abs=0.0005), (
                 fp.code, year)

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import polars as pl
 import pytest
 
-from stpmodel import reference
+from stpmodel import baselines
 from stpmodel.errors import ScenarioError
 from stpmodel.model import run
 from stpmodel.results import tabulate, total_notes
@@ -57,7 +57,7 @@ def value(frame: pl.DataFrame, metric: str, period: str) -> float:
 
 
 def outturn() -> dict[tuple[str, str], float]:
-    rows = reference.iapt_outturn().filter(pl.col("preferred"))
+    rows = baselines.iapt_outturn().filter(pl.col("preferred"))
     return {(y, m): float(v) for y, m, v in rows.select(
         "financial_year", "measure", "value").iter_rows()}
 
@@ -83,7 +83,7 @@ def test_englands_need_is_the_fyfvmh_denominator():
     """NHS England's denominator for England, 6,078,342 (Q1 2019/20's 289,582 entering ÷ Q4
     2018/19's quarterly access rate 0.0476416), is within 1.5% of the Five Year Forward View's
     6.0m (25% = 1.5m a year); APMS 2014's 17% of England's 46.1m adults would be 7.8m, 29% more."""
-    need = reference.iapt_need().filter(pl.col("footprint_code") == "E92000001").row(0, named=True)
+    need = baselines.iapt_need().filter(pl.col("footprint_code") == "E92000001").row(0, named=True)
     # the rate is shown to 7 places here, so the quotient is good to about ±2
     assert need["need"] == ENGLAND_NEED == pytest.approx(289_582 / 0.0476416, abs=2)
     assert ENGLAND_NEED / 6_000_000 == pytest.approx(1.0, abs=0.015)
@@ -225,7 +225,7 @@ def test_2019_20_is_judged_on_its_fourth_quarter_run_rate():
 def test_later_standards_are_nhs_englands_numbers_over_its_need():
     """2021/22: the dashboard's England targets 394,431 + 402,290 + 404,910 + 418,008 =
     1,619,639 over 6,078,342 = 26.65%; 2023/24: 1.9m ÷ 6,078,342 = 31.26%; 2022/23 unjudged."""
-    rows = reference.iapt_standards()
+    rows = baselines.iapt_standards()
     england = rows.filter((pl.col("financial_year").str.starts_with("2021"))
                           & (pl.col("org_code") == "E92000001")
                           & (pl.col("measure") == "entered_treatment")

@@ -20,6 +20,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from stpmodel import baselines
 from stpmodel import reference as ref
 from stpmodel.services.iapt.section import nhse_shares
 
@@ -27,7 +28,7 @@ YEARS = ("2018-19", "2019-20", "2020-21", "2021-22", "2022-23", "2023-24", "2024
 
 
 def value(year: str, measure: str) -> float:
-    v = ref.iapt_outturn_value(year, measure)
+    v = baselines.iapt_outturn_value(year, measure)
     assert v is not None, (year, measure)
     return v
 
@@ -71,7 +72,7 @@ def test_entered_treatment_2019_20_is_the_dashboard_quarters():
 
 
 def test_2021_22_gives_both_sources_and_they_agree():
-    rows = ref.iapt_outturn().filter((pl.col("financial_year") == "2021-22")
+    rows = baselines.iapt_outturn().filter((pl.col("financial_year") == "2021-22")
                                      & (pl.col("measure") == "entered_treatment"))
     assert rows.height == 2 and rows["preferred"].sum() == 1
     a, b = rows["value"].to_list()
@@ -79,7 +80,7 @@ def test_2021_22_gives_both_sources_and_they_agree():
 
 
 def test_2018_19_entered_is_derived_and_plausible():
-    row = ref.iapt_outturn().filter((pl.col("financial_year") == "2018-19")
+    row = baselines.iapt_outturn().filter((pl.col("financial_year") == "2018-19")
                                     & (pl.col("measure") == "entered_treatment"))
     assert row["basis"][0] == "derived"
     # between the 2017-18 run rate (about 4.1% of need a quarter) and 2019-20's 1.17m
@@ -91,7 +92,7 @@ def test_every_year_has_the_back_cast_measures(year):
     for measure in ("referrals_received", "entered_treatment", "finished_course_treatment",
                     "at_caseness", "recovery", "recovery_rate", "finished_per_entered",
                     "finished_waited_6w_share", "finished_waited_18w_share"):
-        assert ref.iapt_outturn_value(year, measure) is not None, measure
+        assert baselines.iapt_outturn_value(year, measure) is not None, measure
     # NHS England's waits standards (75% within 6 weeks, 95% within 18) were met every year,
     # at 87-93% and 98-99%
     assert 0.86 < value(year, "finished_waited_6w_share") < 0.93
@@ -100,14 +101,14 @@ def test_every_year_has_the_back_cast_measures(year):
 
 
 def test_dashboard_and_monthly_waits_agree_in_2021_22():
-    rows = ref.iapt_outturn().filter((pl.col("financial_year") == "2021-22")
+    rows = baselines.iapt_outturn().filter((pl.col("financial_year") == "2021-22")
                                      & (pl.col("measure") == "finished_waited_6w_share"))
     assert rows.height == 2
     assert abs(rows["value"][0] - rows["value"][1]) < 0.005
 
 
 def test_calibration_and_out_of_sample_years():
-    frame = ref.iapt_outturn()
+    frame = baselines.iapt_outturn()
     use = dict(frame.select("financial_year", "use").unique().iter_rows())
     assert use == {y: "calibration" if y in ("2018-19", "2019-20") else "out_of_sample"
                    for y in YEARS}
@@ -120,7 +121,7 @@ def test_calibration_and_out_of_sample_years():
 # iapt_need.csv
 
 def test_england_need_matches_the_fyfvmh_denominator():
-    need = ref.iapt_need()
+    need = baselines.iapt_need()
     england = need.row(0, named=True)
     assert england["footprint_code"] == ref.ENGLAND
     # 289,582 entered in Q1 2019/20 / 4.764% (Q4 2018/19) = 6.08m; the FYFVMH's 1.5m = 25%
@@ -132,7 +133,7 @@ def test_england_need_matches_the_fyfvmh_denominator():
 
 
 def test_need_covers_the_44_footprints():
-    need = ref.iapt_need()
+    need = baselines.iapt_need()
     codes = need["footprint_code"].to_list()
     assert codes[0] == ref.ENGLAND and codes[1:] == list(ref.CODES)
     assert need["need"].null_count() == 0 and need["need"].min() > 20_000
@@ -143,7 +144,7 @@ def test_need_covers_the_44_footprints():
 
 
 def test_footprints_sum_to_england():
-    need = ref.iapt_need()
+    need = baselines.iapt_need()
     england, fps = need["need"][0], need["need"][1:].sum()
     # footprints from dashboard counts and rates, England from its own row: within 2%
     assert fps == pytest.approx(england, rel=0.02)
@@ -152,7 +153,7 @@ def test_footprints_sum_to_england():
 
 
 def test_need_shares_are_sensible_and_tie_to_population():
-    need = ref.iapt_need()
+    need = baselines.iapt_need()
     shares = need["need_share_of_adults"]
     assert shares[0] == pytest.approx(0.132, abs=0.001)
     assert shares[1:].min() > 0.08 and shares[1:].max() < 0.22
@@ -169,7 +170,7 @@ def test_need_shares_are_sensible_and_tie_to_population():
 # iapt_standards.csv
 
 def test_standards():
-    s = ref.iapt_standards()
+    s = baselines.iapt_standards()
     eng = s.filter(pl.col("org_code") == ref.ENGLAND)
 
     def one(year, period, measure):

@@ -17,7 +17,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from stpmodel import reference as ref
+from stpmodel import baselines
 
 ENGLAND = "E92000001"
 CODES = [f"E540000{n:02d}" for n in range(5, 49)]
@@ -31,18 +31,18 @@ OAPS_TOLERANCE = 0.03
 
 @pytest.fixture(scope="module")
 def beds() -> pl.DataFrame:
-    return ref.inpatient_baseline()
+    return baselines.inpatient_baseline()
 
 
 @pytest.fixture(scope="module")
 def oaps() -> pl.DataFrame:
-    return ref.inpatient_oaps_quarterly()
+    return baselines.inpatient_oaps_quarterly()
 
 
 @pytest.mark.parametrize(("year", "available", "occupied"),
                          [("2018-19", 18368, 16378), ("2019-20", 18139, 16068)])
 def test_england_kh03_q4_published(year: str, available: int, occupied: int) -> None:
-    row = ref.inpatient_beds(ENGLAND, year, "Q4")
+    row = baselines.inpatient_beds(ENGLAND, year, "Q4")
     assert row is not None
     assert round(row["beds_available"]) == available
     assert round(row["beds_occupied"]) == occupied
@@ -148,16 +148,16 @@ def test_oaps_footprints_sum_near_england(oaps: pl.DataFrame) -> None:
 
 
 def test_national_series() -> None:
-    assert ref.inpatient_national_value("mh_inpatient_spells", "2018") == 119851
-    assert ref.inpatient_national_value("mh_inpatient_mean_los", "2018") == pytest.approx(
+    assert baselines.inpatient_national_value("mh_inpatient_spells", "2018") == 119851
+    assert baselines.inpatient_national_value("mh_inpatient_mean_los", "2018") == pytest.approx(
         106.96, abs=0.01)
-    assert ref.inpatient_national_value("ncc_unit_cost_acute_adult", "2024-25") == 719.10
-    assert ref.inpatient_national_value("ncc_bed_days_acute_adult", "2024-25") == 2461767
-    share = ref.inpatient_national_value("adult_acute_share_of_four_adult_types", "2024-25")
+    assert baselines.inpatient_national_value("ncc_unit_cost_acute_adult", "2024-25") == 719.10
+    assert baselines.inpatient_national_value("ncc_bed_days_acute_adult", "2024-25") == 2461767
+    share = baselines.inpatient_national_value("adult_acute_share_of_four_adult_types", "2024-25")
     assert share == pytest.approx(2461767 / (2461767 + 1100683 + 267367 + 565623), abs=1e-4)
     for year in range(2017, 2023):
-        spells = ref.inpatient_national_value("mh_inpatient_spells", str(year))
-        total = ref.inpatient_national_value("mh_inpatient_total_los", str(year))
-        mean = ref.inpatient_national_value("mh_inpatient_mean_los", str(year))
+        spells = baselines.inpatient_national_value("mh_inpatient_spells", str(year))
+        total = baselines.inpatient_national_value("mh_inpatient_total_los", str(year))
+        mean = baselines.inpatient_national_value("mh_inpatient_mean_los", str(year))
         assert spells and total and mean
         assert total / spells == pytest.approx(mean, abs=0.01)

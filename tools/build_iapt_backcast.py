@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 import polars as pl  # noqa: E402
 
-from stpmodel import reference  # noqa: E402
+from stpmodel import baselines  # noqa: E402
 from stpmodel.template import num  # noqa: E402
 
 OUTPUT = ROOT / "scenarios" / "england-iapt-backcast.yaml"
@@ -30,7 +30,7 @@ ENGLAND = "E92000001"
 
 
 def outturn(year: str, measure: str) -> float:
-    rows = reference.iapt_outturn().filter(
+    rows = baselines.iapt_outturn().filter(
         (pl.col("financial_year") == year) & (pl.col("measure") == measure)
         & pl.col("preferred"))
     return float(rows["value"][0])
@@ -47,7 +47,7 @@ def by_year(values: dict[str, float], places: int) -> str:
 
 
 def build() -> str:
-    need = reference.iapt_need().filter(pl.col("footprint_code") == ENGLAND).row(0, named=True)
+    need = baselines.iapt_need().filter(pl.col("footprint_code") == ENGLAND).row(0, named=True)
     adults, share = int(need["adults_16plus"]), float(need["need_share_of_adults"])
     referrals = {y: outturn(y, "referrals_received") for y in YEARS}
     entered = {y: outturn(y, "entered_treatment") for y in YEARS}

@@ -310,7 +310,7 @@ def band_population(code: str, band: str) -> float:
 
 
 def template(t: TemplateContext) -> None:
-    from .. import reference
+    from .. import baselines, reference
     from ..template import (
         GROWTH_TO,
         POPULATION_YEAR,
@@ -321,7 +321,7 @@ def template(t: TemplateContext) -> None:
     )
 
     fp, out = t.fp, t.out
-    baseline = reference.cyp_access(fp.code)
+    baseline = baselines.cyp_access(fp.code)
     band = "0-17"
     population = round(band_population(fp.code, band))
     need = MHCYP_2017 * population

@@ -205,15 +205,15 @@ def median_for(share: float, spread: float, limit: float = WAIT_2_WEEKS) -> floa
 
 
 def template(t: TemplateContext) -> None:
-    from .. import reference
+    from .. import baselines
     from ..template import POPULATION_YEAR, comment_defaults, num
 
     fp, out = t.fp, t.out
     population = round(band_population(fp.code, POPULATION_YEAR))
-    share = reference.eip_within_2_weeks(fp.code)
+    share = baselines.eip_within_2_weeks(fp.code)
     basis = f"STP {fp.code}"
     if share is None:  # not for the 44 footprints, which all have a Q4 2021/22 share
-        share, basis = reference.eip_within_2_weeks("E92000001"), "England's, none for it"
+        share, basis = baselines.eip_within_2_weeks("E92000001"), "England's, none for it"
     assert share is not None
     median = round(median_for(share, BORROWED_SPREAD), 3)
     need = PLACEHOLDER_INCIDENCE / PER_100K * population

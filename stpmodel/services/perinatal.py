@@ -117,9 +117,9 @@ MONTHS_TO_END = 59  # April 2019 to March 2024
 
 def baseline(code: str) -> tuple[float, float, str]:
     """``(women accessing, births proxy, method)`` of a footprint, from the bundled data."""
-    from .. import reference
+    from .. import baselines
 
-    row = reference.perinatal_row(code)
+    row = baselines.perinatal_row(code)
     if row is None:
         from ..template import NoBaselineError
 
@@ -128,7 +128,7 @@ def baseline(code: str) -> tuple[float, float, str]:
 
 
 def template(t: TemplateContext) -> None:
-    from .. import reference
+    from .. import baselines, reference
 
     fp, out = t.fp, t.out
     women, births, method = baseline(fp.code)
@@ -148,13 +148,13 @@ def template(t: TemplateContext) -> None:
     out.key("perinatal")
     comment_defaults(out, Perinatal, {"births", "access", "wte", "caseload",
                                       "contacts_per_woman"})
-    out.comment(f"SOURCED, PROXY: {reference.BIRTHS_PROXY_SOURCE}; persons aged 0 at mid-2021, "
+    out.comment(f"SOURCED, PROXY: {baselines.BIRTHS_PROXY_SOURCE}; persons aged 0 at mid-2021, "
                 "used as the April 2019 figure.", 2)
     out.key("births", num(round(births, 1)), 2)
     above = (f" Today's access is already above it ({today:.2%} of births), so it is held."
              if today > LTP_SHARE_OF_BIRTHS else "")
     out.comment(f"SOURCED, then PLAN: today {women:,.1f} women accessing in the year to March "
-                f"2022 ({reference.PERINATAL_SOURCE}; {where}) ÷ {births:,.1f} births = "
+                f"2022 ({baselines.PERINATAL_SOURCE}; {where}) ÷ {births:,.1f} births = "
                 f"{today:.5f} of births, held to April 2022; then, by April 2023 for 2023/24, the "
                 "Long Term Plan's 66,000 women a year as a share of England's births proxy "
                 f"(66,000 ÷ 579,361 = {num(LTP_SHARE_OF_BIRTHS)}).{above}", 2)

@@ -68,7 +68,7 @@ def england_checks() -> list[Check]:
     """The back-cast's figure beside the outturn's, for each year and measure."""
     import polars as pl
 
-    from ... import reference
+    from ... import baselines
     from ...model import run
     from ...results import tabulate
     from ...scenario import load_scenario
@@ -76,7 +76,7 @@ def england_checks() -> list[Check]:
     frame = tabulate(run(load_scenario(BACKCAST)), "year")
     model = {(row["period"].replace("/", "-"), row["metric"]): row["value"]
              for row in frame.iter_rows(named=True)}
-    published = {(y, m): v for y, m, v in reference.iapt_outturn().filter(
+    published = {(y, m): v for y, m, v in baselines.iapt_outturn().filter(
         pl.col("preferred")).select("financial_year", "measure", "value").iter_rows()}
     return [Check(year, metric, published[(year, measure)], model[(year, metric)], share)
             for year in YEARS for metric, measure, share in MEASURES
