@@ -91,7 +91,8 @@ def test_it_validates_and_lists_the_44_footprints():
     scenario = load_scenario(SCENARIO)
     assert [m.footprint.code for m in scenario.members] == CODES
     assert scenario.n_draws == 1
-    assert scenario.services == ("iapt", "crisis", "inpatient", "finance")  # registry order
+    assert scenario.services == ("iapt", "crisis", "inpatient", "perinatal", "cyp", "eip",
+                                 "finance")  # registry order
     for member in scenario.members:  # each footprint starts from its own 2018-19 access and
         # follows NHS England's standards (26.65% and 31.26% rounded up to 0.1%)
         today = member.iapt.access.values[0]
@@ -127,6 +128,78 @@ def test_devon_by_hand():
     oap_beds = 846 / 28  # 30.2 beds' worth out of area a day
     assert load * erlang_b(load, 231) <= oap_beds < load * erlang_b(load, 230)
     assert devon.inpatient.beds.values == (231,)
+
+
+def test_devons_perinatal_cyp_and_eip_by_hand():
+    """Devon's perinatal, CYP and EIP values, worked by hand from its bundled baselines, are
+    what `stpmodel new --footprint Devon` writes (and scenarios/ltp-footprint.yaml copies):
+    - perinatal: 717.0 women accessing (PMH(i.a), Q4 2021/22) ÷ 10,030 births (persons aged 0,
+      mid-2021) = 0.071486, to 5 places 0.07149; the plan 66,000 ÷ 579,361 = 0.1139; staff at 40
+      women a WTE, grown 1.0076^(59/12) = 1.0380 to March 2024: 717 × 1.0380 ÷ 40 = 18.61 → 18.7
+      today and 10,030 × 0.1139 × 1.0380 ÷ 40 = 29.65 → 29.7 for the plan (up to 0.1);
+    - CYP: 12,140 with 1+ contacts in 2021-22 ÷ (0.128 × 221,742 = 28,382.98) = 0.427721; staff
+      12,140 ÷ 100 = 121.4 WTE;
+    - EIP: people aged 14 to 65, 766,235; need 30 per 100,000 × 766,235 = 229.87 a year, so
+      229.87 ÷ 0.5 = 459.7 → 459 referrals (down) and 229.87 ÷ 12 × 36 ÷ 15 = 45.97 → 46.0 WTE
+      (up to 0.1); the median 14 × exp(−1.07 × Φ⁻¹(0.63)) = 9.816 days."""
+    from statistics import NormalDist
+
+    devon = {m.footprint.code: m for m in load_scenario(SCENARIO).members}["E54000037"]
+    assert 717 / 10_030 == pytest.approx(0.071486, abs=1e-6)
+    assert devon.perinatal.births == 10_030
+    assert devon.perinatal.access.values == (0.07149, 0.07149, 0.1139)
+    grown = 1.0076 ** (59 / 12)
+    assert grown == pytest.approx(1.0380, abs=1e-4)
+    assert 717 * grown / 40 == pytest.approx(18.61, abs=0.01)
+    assert 10_030 * 0.1139 * grown / 40 == pytest.approx(29.65, abs=0.01)
+    assert devon.perinatal.wte.values == (18.7, 18.7, 29.7)
+    assert devon.perinatal.caseload == 40 and devon.perinatal.contacts_per_woman == 14.1
+    assert 12_140 / (0.128 * 221_742) == pytest.approx(0.427721, abs=1e-6)
+    assert devon.cyp.population == 221_742
+    assert devon.cyp.access.values == (0.427721, 0.427721, 0.4552, 0.5791)
+    assert devon.cyp.workforce.wte == 121.4
+    need = 30 / 100_000 * 766_235
+    assert need == pytest.approx(229.87, abs=0.01)
+    assert devon.eip.population == 766_235
+    assert devon.eip.referrals.values == (459,)
+    assert devon.eip.workforce.wte == 46.0
+    assert 14 * math.exp(-1.07 * NormalDist().inv_cdf(0.63)) == pytest.approx(9.816, abs=5e-4)
+    assert devon.eip.wait_median_days == 9.816
+
+
+def test_englands_first_year_reproduces_the_bundled_baselines(by_year):
+    """England's first year (2019/20) of the new services against the bundled baselines
+    (stpmodel.reference) summed over the 44 footprints:
+    - perinatal women accessing and CYP with 1+ contacts: within 0.5% of the sums (43,998 women;
+      660,995 CYP). Each footprint starts at its baseline; births and need then grow with the
+      population over the year (about + g × 5.5 ÷ 12 on the year's mean, g ≈ 0.6% a year:
+      +0.3%), and CYP access rises within the year to 35% where a footprint starts below it.
+      The dashboard's own England figures differ from those sums (43,656 women, 0.8% fewer;
+      674,485 CYP, 2.0% more), so England's first year is judged against the sums;
+    - EIP within 2 weeks: every footprint's share is its published one (to the 3-place
+      median: within 0.001), and England's is their mean weighted by the people starting care,
+      Σ share × entered ÷ Σ entered. Those weights are the placeholder plan's (30 per 100,000
+      aged 14 to 65), not the dashboard's caseloads, so England's share (69.5%) is not the
+      published 68.19%: about 1.3 points above it."""
+    from stpmodel import baselines
+
+    first = YEARS[0]
+    women = sum(float(baselines.perinatal_row(c)["women_accessing"]) for c in CODES)
+    assert table(by_year, "perinatal_accessing")[(ENGLAND, first)] == pytest.approx(
+        women, rel=0.005)
+    contacts = sum(baselines.cyp_access(c) for c in CODES)
+    assert table(by_year, "cyp_accessed")[(ENGLAND, first)] == pytest.approx(contacts, rel=0.005)
+
+    within, entered = table(by_year, "eip_within_2_weeks"), table(by_year, "eip_entered")
+    shares = {c: baselines.eip_within_2_weeks(c) for c in CODES}
+    for code in CODES:
+        assert within[(code, first)] == pytest.approx(shares[code], abs=0.001), code
+    weighted = (sum(shares[c] * entered[(c, first)] for c in CODES)
+                / sum(entered[(c, first)] for c in CODES))
+    assert within[(ENGLAND, first)] == pytest.approx(weighted, abs=1e-4)
+    published = baselines.eip_within_2_weeks(ENGLAND)
+    assert published == pytest.approx(0.6819)
+    assert 0.01 < within[(ENGLAND, first)] - published < 0.015
 
 
 def test_beds_are_calibrated_where_oap_days_are_published():

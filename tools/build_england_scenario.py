@@ -31,7 +31,13 @@ What each footprint gets, and why (the same arithmetic is written beside each va
   Erlang's loss formula to the footprint's February 2017 OAP days where those are published
   (as scenarios/end-oaps.yaml: the smallest whole c with a × B(a, c) ≤ OAP days ÷ 28), and
   otherwise sized as ``stpmodel new`` sizes them (admissions × 32 days ÷ 365 ÷ 0.85);
-- crisis: a shared placeholder plan and staffing; each footprint's whole population sizes teams.
+- crisis: a shared placeholder plan and staffing; each footprint's whole population sizes teams;
+- perinatal, CYP and EIP (issue 14): exactly what ``stpmodel new`` writes for the footprint, by
+  the services' own ``plan_for`` (stpmodel/services/{perinatal,cyp,eip}.py), so the arithmetic is
+  theirs: the births proxy, the population of the age band, today's access or share within 2
+  weeks from the bundled baselines, the plan to the national standards and the staff it needs.
+  Keys that are the same everywhere (the placeholders, CYP's age band, England's contacts a
+  woman) are shared at the top of each section.
 """
 
 from __future__ import annotations
@@ -49,7 +55,8 @@ import polars as pl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from stpmodel import reference  # noqa: E402
+from stpmodel import baselines, reference  # noqa: E402
+from stpmodel.services import cyp, eip, perinatal  # noqa: E402
 from stpmodel.services.crisis import BASIC_WTE as CRISIS_BASIC_WTE  # noqa: E402
 from stpmodel.services.crisis import BUILD_UP_MONTHS as CRISIS_BUILD_UP  # noqa: E402
 from stpmodel.services.crisis import CORE_WTE as CRISIS_CORE_WTE  # noqa: E402
@@ -105,6 +112,13 @@ ASSUMPTIONS = (
     "inpatient.admissions", "inpatient.los_days", "inpatient.los_cv", "inpatient.beds",
     "crisis.basic_coverage", "crisis.core_coverage", "crisis.basic_wte_per_team",
     "crisis.core_wte_per_team", "crisis.cost_per_wte", "crisis.build_up_months",
+    # as `stpmodel new` lists them
+    "perinatal.caseload", "perinatal.wte", "perinatal.contacts_per_woman",
+    "cyp.workforce.caseload", "cyp.workforce.wte", "cyp.workforce.recruitment",
+    "cyp.workforce.cost_per_wte",
+    "eip.incidence", "eip.access", "eip.entry_rate", "eip.referrals", "eip.waiting_list",
+    "eip.care_months", "eip.contacts_per_month", "eip.wait_spread", "eip.workforce.caseload",
+    "eip.workforce.wte", "eip.workforce.recruitment",
 )
 
 
@@ -169,6 +183,9 @@ class Plan:
     load: float
     beds: int
     oap_beds: float | None  # a × B(a, beds) where calibrated
+    perinatal: perinatal.PerinatalPlan
+    cyp: cyp.CypPlan
+    eip: eip.EipPlan
 
 
 def baseline(fp: reference.FootprintRef) -> Footprint:
@@ -225,7 +242,9 @@ def plan(fp: Footprint, spells: float, england_adults: float) -> Plan:
     return Plan(need=need, entering=entering, access_today=today, access=access,
                 referrals=referrals, referrals_needed=needed, wte=wte,
                 wte_needed=wte_needed, recruitment={START: first, RECRUITMENT_STEP: second},
-                admissions=admissions, load=load, beds=beds, oap_beds=oap_beds)
+                admissions=admissions, load=load, beds=beds, oap_beds=oap_beds,
+                perinatal=perinatal.plan_for(fp.code, fp.growth), cyp=cyp.plan_for(fp.code),
+                eip=eip.plan_for(fp.code))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -305,7 +324,9 @@ def _header(out: Text, footprints: list[Footprint], plans: list[Plan]) -> None:
                 "- NATIONAL-DEFAULT ESTIMATE: an England figure scaled to the footprint, or "
                 "sourced figures carried through;\n"
                 "- LOCAL ASSUMPTION: no public source is bundled; the value only lets the "
-                "scenario run.\n"
+                "scenario run;\n"
+                "- ILLUSTRATIVE PLACEHOLDER: the same, in the words `stpmodel new` uses (the "
+                "perinatal, CYP and EIP sections are what it writes).\n"
                 "Estimates and assumptions are listed under `assumptions`; `stpmodel run` prints "
                 "them after the results (with the first footprint's values).")
     out.comment("")
@@ -326,7 +347,11 @@ def _header(out: Text, footprints: list[Footprint], plans: list[Plan]) -> None:
         "25% in 2020/21, 26.65% in 2021/22, 31.26% from 2023/24, of need on NHS England's "
         "basis), 24/7 CORE crisis cover by "
         "April 2021 and adult acute stays down to 32 days by April 2022, with beds held at "
-        "today's.", WIDTH, initial_indent="  ", subsequent_indent="  "))
+        "today's; and, as `stpmodel new` writes them, specialist community perinatal care from "
+        "today's access (2021/22) to the Long Term Plan's 11.39% of births by 2023/24, CYP "
+        "access from today's to 45.52% of need in 2021/22 and 57.91% from 2023/24, and early "
+        "intervention in psychosis holding each footprint's share seen within 2 weeks (the "
+        "standard: 60%).", WIDTH, initial_indent="  ", subsequent_indent="  "))
     out.line(f"start: {START}")
     out.line(f"end: {END}")
     out.line("draws: 1")
@@ -449,9 +474,136 @@ def _shared(out: Text, spells: float, england_adults: float) -> None:
                 "a year (no published source gives the build-up).", 2)
     out.line(f"build_up_months: {CRISIS_BUILD_UP}", 2)
     out.line()
+    _shared_issue_14(out)
     out.comment("DEFAULT: discount rate 3.5% (HM Treasury Green Book); no budget or MHIS check.")
     out.line("finance: {}")
     out.line()
+
+
+def _shared_issue_14(out: Text) -> None:
+    """The perinatal, CYP and EIP keys every footprint shares, as `stpmodel new` writes them."""
+    england = perinatal.plan_for(reference.ENGLAND, 0.0)  # England's contacts a woman
+    out.line("perinatal:")
+    out.comment(f"DEFAULT (left out): need_rate {num(perinatal.LTP_SHARE_OF_BIRTHS)} (the Long "
+                f"Term Plan's {perinatal.LTP_WOMEN:,} women a year ÷ England's births proxy, "
+                f"{perinatal.ENGLAND_AGE0_2021:,} persons aged 0 at mid-2021); cost_per_contact "
+                f"£{perinatal.NCC_CONTACT:.2f} (National Cost Collection 2024/25, 2024/25 "
+                "prices).", 2)
+    out.comment(f"SOURCED, PROXY (each footprint's `births`): {baselines.BIRTHS_PROXY_SOURCE}; "
+                "persons aged 0 at mid-2021, used as the April 2019 figure.", 2)
+    out.comment("SOURCED, then PLAN (each footprint's `access`): today's women accessing in the "
+                f"year to March 2022 ({baselines.PERINATAL_SOURCE}) ÷ births, rounded to 5 "
+                "places, held to April 2022; then, by April 2023 for 2023/24, the Long Term "
+                f"Plan's {perinatal.LTP_WOMEN:,} women a year as a share of England's births "
+                f"proxy, {num(perinatal.LTP_SHARE_OF_BIRTHS)}, or today's where higher.", 2)
+    out.comment(f"ILLUSTRATIVE PLACEHOLDER: {num(perinatal.CASELOAD)} women a WTE a year; no "
+                "public source gives a perinatal team's caseload.", 2)
+    out.line(f"caseload: {num(perinatal.CASELOAD)}", 2)
+    out.comment("ILLUSTRATIVE PLACEHOLDER (each footprint's `wte`): the staff the plan needs at "
+                "that caseload (women ÷ caseload, grown at the footprint's growth to March 2024 "
+                "and rounded up to 0.1 WTE), today's to April 2022 and the plan's by April "
+                "2023.", 2)
+    out.comment(f"NATIONAL-DEFAULT ESTIMATE: England's {perinatal.NCC_CONTACTS:,} perinatal "
+                f"community contacts in 2024/25 (National Cost Collection) ÷ "
+                f"{england.england_women:,.0f} women accessing in 2021/22 (PMH(i.a)) = "
+                f"{england.contacts:g}; too high to the extent that access grew between the two "
+                "years.", 2)
+    out.line(f"contacts_per_woman: {num(england.contacts)}", 2)
+    out.line()
+    out.line("cyp:")
+    out.comment(f"DEFAULT (left out): prevalence {num(cyp.MHCYP_2017)} (NHS Digital, Mental "
+                "Health of Children and Young People in England, 2017: 12.8% of 5-19 year olds "
+                "had at least one mental disorder; applied to the whole age band).", 2)
+    out.comment("SOURCED: under 18s, the ages NHS England's access measure counts.", 2)
+    out.line("age_band: 0-17", 2)
+    out.comment("SOURCED (each footprint's `population` and `growth`): "
+                f"{reference.POPULATION_SOURCE}, ages 0-17 (stpmodel/data/cyp_population.csv); "
+                f"{reference.PROJECTION_SOURCE}, "
+                f"under 18s from mid-{POPULATION_YEAR} to mid-{GROWTH_TO}, as a compound rate a "
+                "year.", 2)
+    out.comment(f"PLAN (each footprint's `access`): 34%/35% of need (2019/20, 2020/21), NHS "
+                f"England's 2021/22 indicative trajectory ({cyp.ACCESS[2][1]:.2%}) and the Long "
+                f"Term Plan's 345,000 more by 2023/24 ({cyp.ACCESS[4][1]:.2%}), never below "
+                f"today's: CYP with 1+ contacts in {cyp.BASELINE_YEAR} ({cyp.BASELINE_SOURCE}) ÷ "
+                f"need ({num(cyp.MHCYP_2017)} × under 18s), put at the start.", 2)
+    out.line("workforce:", 2)
+    out.comment("ILLUSTRATIVE PLACEHOLDER: no public source gives CYP clinicians' caseloads.", 4)
+    out.line(f"caseload: {num(cyp.CASELOAD_PLACEHOLDER)}", 4)
+    out.comment("ILLUSTRATIVE PLACEHOLDER: £ per WTE a year at 2024/25 prices; no public source "
+                "gives a CYP team's cost per WTE.", 4)
+    out.line(f"cost_per_wte: {num(cyp.COST_PLACEHOLDER)}", 4)
+    out.comment(f"NATIONAL-DEFAULT ESTIMATE (each footprint's `wte`): the staff today's access "
+                f"needs, CYP with 1+ contacts ÷ {num(cyp.CASELOAD_PLACEHOLDER)} a WTE, rounded "
+                "up. ILLUSTRATIVE PLACEHOLDER (each footprint's `recruitment`): a year's worth "
+                "of the plan's steepest monthly rise in the staff it needs, rounded up.", 4)
+    out.line()
+    out.line("eip:")
+    out.comment(f"DEFAULT (left out): cost_per_contact £{eip.NCC_CONTACT:.2f} (National Cost "
+                "Collection 2024/25, Early Intervention Team for Psychosis; 2024/25 prices).", 2)
+    out.comment(f"SOURCED (each footprint's `population`): people aged 14 to 65 at "
+                f"mid-{POPULATION_YEAR} (ONS, stpmodel/data/population.csv): 2/6 of 10-15, "
+                "16-17 to 55-64, 1/10 of 65-74.", 2)
+    out.comment("ILLUSTRATIVE PLACEHOLDERS: no first episode psychosis incidence is in the "
+                "bundled data [new cases per 100,000 aged 14 to 65 a year]; every new first "
+                "episode starts EIP care (no national access standard for EIP is bundled); half "
+                "of referrals start EIP care; three years of care, four contacts a month.", 2)
+    out.line(f"incidence: {num(eip.PLACEHOLDER_INCIDENCE)}", 2)
+    out.line(f"access: {num(eip.PLACEHOLDER_ACCESS)}", 2)
+    out.line(f"entry_rate: {num(eip.PLACEHOLDER_ENTRY)}", 2)
+    out.line(f"care_months: {num(eip.PLACEHOLDER_CARE_MONTHS)}", 2)
+    out.line(f"contacts_per_month: {num(eip.PLACEHOLDER_CONTACTS)}", 2)
+    out.comment("ILLUSTRATIVE PLACEHOLDER (each footprint's `referrals`): need × access ÷ "
+                "entry_rate, rounded down. No EIP referral counts are in the bundled data.", 2)
+    out.comment("NATIONAL-DEFAULT ESTIMATE: nobody queued beyond the usual pathway delay.", 2)
+    out.line("waiting_list: 0", 2)
+    out.comment(f"SOURCED (calibrated; each footprint's `wait_median_days`): the median that, "
+                f"with no queue and the spread below, puts the footprint's share of the Mental "
+                f"Health Dashboard's EIP(i_a) for {eip.BASELINE_PERIOD} "
+                f"(stpmodel/data/eip_baseline.csv) within 2 weeks: 14 × "
+                f"exp(−{num(eip.BORROWED_SPREAD)} × Φ⁻¹(share)) days, to 3 places.", 2)
+    out.comment(f"ILLUSTRATIVE PLACEHOLDER: IAPT's calibrated spread ({num(eip.BORROWED_SPREAD)}"
+                "), borrowed; one published share cannot fix both median and spread.", 2)
+    out.line(f"wait_spread: {num(eip.BORROWED_SPREAD)}", 2)
+    out.line("workforce:", 2)
+    out.comment(f"ILLUSTRATIVE PLACEHOLDER: {num(eip.PLACEHOLDER_CASELOAD)} people per care "
+                "coordinator. NATIONAL-DEFAULT ESTIMATE: no recruitment, the plan being flat. "
+                "Each footprint's `wte`: the staff the plan needs, people starting a year ÷ 12 "
+                f"× {num(eip.PLACEHOLDER_CARE_MONTHS)} months ÷ caseload, rounded up to 0.1.", 4)
+    out.line(f"caseload: {num(eip.PLACEHOLDER_CASELOAD)}", 4)
+    out.line("recruitment: 0", 4)
+    out.line()
+
+
+def _footprint_issue_14(out: Text, fp: Footprint, p: Plan) -> None:
+    """A footprint's own perinatal, CYP and EIP values."""
+    peri, c, e = p.perinatal, p.cyp, p.eip
+    grown = max(1.0, (1 + fp.growth) ** (perinatal.MONTHS_TO_END / 12))
+    out.line("perinatal:", 4)
+    out.comment(f"Today: {peri.women:,.1f} women ÷ {peri.births:,.1f} births = "
+                f"{num(peri.today, 5)}; staff: women ÷ {num(perinatal.CASELOAD)} × "
+                f"{grown:.4f} (growth to March 2024), {num(peri.wte_today, 1)} WTE today and "
+                f"{num(peri.wte_plan, 1)} for {num(peri.plan, 5)} of births.", 6)
+    out.line(f"births: {num(round(peri.births, 1))}", 6)
+    out.line(f"access: {trajectory(peri.access, 5)}", 6)
+    staff = {START: peri.wte_today, "2022-04": peri.wte_today, "2023-04": peri.wte_plan}
+    out.line(f"wte: {trajectory(staff, 1)}", 6)
+    out.line("cyp:", 4)
+    out.comment(f"Today: {c.baseline:,.0f} CYP with 1+ contacts ÷ ({num(cyp.MHCYP_2017)} × "
+                f"{c.population:,} = {c.need:,.0f}) = {c.today:.2%}; staff {c.baseline:,.0f} ÷ "
+                f"{num(cyp.CASELOAD_PLACEHOLDER)}, rounded up: {num(c.wte, 2)} WTE.", 6)
+    out.line(f"population: {c.population}", 6)
+    out.line(f"growth: {num(c.growth)}", 6)
+    out.flow("access", trajectory(c.plan, 6), 6)
+    out.line(f"workforce: {{wte: {num(c.wte, 2)}, recruitment: {c.recruitment}}}", 6)
+    out.line("eip:", 4)
+    out.comment(f"{e.share:.1%} within 2 weeks ({e.basis}): median 14 × "
+                f"exp(−{num(eip.BORROWED_SPREAD)} × Φ⁻¹({num(e.share)})); need "
+                f"{num(eip.PLACEHOLDER_INCIDENCE)} per 100,000 × {e.population:,} = "
+                f"{e.need:,.1f} a year.", 6)
+    out.line(f"population: {e.population}", 6)
+    out.line(f"referrals: {e.referrals}", 6)
+    out.line(f"wait_median_days: {num(e.median, 3)}", 6)
+    out.line(f"workforce: {{wte: {num(e.wte)}}}", 6)
 
 
 def _footprint(out: Text, fp: Footprint, p: Plan) -> None:
@@ -495,6 +647,7 @@ def _footprint(out: Text, fp: Footprint, p: Plan) -> None:
     out.line(f"beds: {p.beds}", 6)
     if fp.oap_daily_cost is not None:
         out.line(f"oap_cost_per_day: {num(fp.oap_daily_cost)}", 6)
+    _footprint_issue_14(out, fp, p)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -309,21 +309,31 @@ def band_population(code: str, band: str) -> float:
     return sum(table[c][a] for c in codes for a in range(young, old + 1))
 
 
-def template(t: TemplateContext) -> None:
-    from .. import baselines, reference
-    from ..template import (
-        GROWTH_TO,
-        POPULATION_YEAR,
-        START,
-        comment_defaults,
-        num,
-        trajectory,
-    )
+@dataclass(frozen=True)
+class CypPlan:
+    """What `stpmodel new` writes for a footprint (tools/build_england_scenario.py too)."""
 
-    fp, out = t.fp, t.out
-    baseline = baselines.cyp_access(fp.code)
+    baseline: float  # CYP with 1+ contacts in BASELINE_YEAR [persons/year]
+    band: str
+    population: int  # the band's people, mid-2021 [persons]
+    need: float  # [persons]
+    today: float  # [fraction of need/year]
+    plan: dict[str, float]  # the access trajectory
+    wte: float  # [WTE]
+    growth: float  # the band's [fraction/year]
+    recruitment: int  # [WTE/year]
+
+
+def plan_for(code: str) -> CypPlan:
+    """Today's access from the bundled baseline, the plan (the standards, never below today's),
+    the staff today's access needs at CASELOAD_PLACEHOLDER, the under 18s' projected growth and
+    the recruitment that keeps up with the plan."""
+    from .. import baselines, reference
+    from ..template import GROWTH_TO, POPULATION_YEAR, START
+
+    baseline = baselines.cyp_access(code)
     band = "0-17"
-    population = round(band_population(fp.code, band))
+    population = round(band_population(code, band))
     need = MHCYP_2017 * population
     today = round(baseline / need, 6)
     plan = {START: today}
@@ -331,12 +341,29 @@ def template(t: TemplateContext) -> None:
                             ("2023-04", ACCESS[4][1])):
         plan[month] = max(float(standard or 0.0), today)
     wte = math.ceil(baseline / CASELOAD_PLACEHOLDER * 100) / 100  # up: today's staff see today's
-    under_18_2026 = (reference.persons(fp.code, GROWTH_TO, 0, "projection")
-                     - reference.persons(fp.code, GROWTH_TO, 18, "projection"))
-    under_18 = (reference.persons(fp.code, POPULATION_YEAR)
-                - reference.persons(fp.code, POPULATION_YEAR, 18))
+    under_18_2026 = (reference.persons(code, GROWTH_TO, 0, "projection")
+                     - reference.persons(code, GROWTH_TO, 18, "projection"))
+    under_18 = (reference.persons(code, POPULATION_YEAR)
+                - reference.persons(code, POPULATION_YEAR, 18))
     growth = round((under_18_2026 / under_18) ** (1 / (GROWTH_TO - POPULATION_YEAR)) - 1, 4)
     recruitment = _recruitment(plan, need, growth)
+    return CypPlan(baseline, band, population, need, today, plan, wte, growth, recruitment)
+
+
+def template(t: TemplateContext) -> None:
+    from .. import reference
+    from ..template import (
+        GROWTH_TO,
+        POPULATION_YEAR,
+        comment_defaults,
+        num,
+        trajectory,
+    )
+
+    fp, out = t.fp, t.out
+    p = plan_for(fp.code)
+    baseline, band, population, need, today = p.baseline, p.band, p.population, p.need, p.today
+    plan, wte, growth, recruitment = p.plan, p.wte, p.growth, p.recruitment
 
     out.key("cyp")
     comment_defaults(out, Cyp, {"age_band", "population", "growth", "access", "workforce"})

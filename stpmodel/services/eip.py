@@ -27,7 +27,7 @@ from .base import DAYS_PER_YEAR, Context, Cost, Service, Staff, stack
 if TYPE_CHECKING:
     from ..template import TemplateContext
 
-__all__ = ["SERVICE", "Eip"]
+__all__ = ["SERVICE", "Eip", "EipPlan", "plan_for"]
 
 WAIT_2_WEEKS = 14  # [days]: the standard's limit (C_WAIT_FIRST)
 WAIT_4_WEEKS = 28  # [days]: reported only, no standard (C_WAIT_SECOND)
@@ -204,14 +204,29 @@ def median_for(share: float, spread: float, limit: float = WAIT_2_WEEKS) -> floa
     return limit * math.exp(-spread * NormalDist().inv_cdf(share))
 
 
-def template(t: TemplateContext) -> None:
-    from .. import baselines
-    from ..template import POPULATION_YEAR, comment_defaults, num
+@dataclass(frozen=True)
+class EipPlan:
+    """What `stpmodel new` writes for a footprint (tools/build_england_scenario.py too)."""
 
-    fp, out = t.fp, t.out
-    population = round(band_population(fp.code, POPULATION_YEAR))
-    share = baselines.eip_within_2_weeks(fp.code)
-    basis = f"STP {fp.code}"
+    population: int  # aged 14 to 65, mid-2021 [persons]
+    share: float  # within 2 weeks, Q4 2021/22 [fraction]
+    basis: str  # whose share
+    median: float  # the calibrated pathway delay's median [days]
+    need: float  # [persons/year]
+    entering: float  # [persons/year]
+    referrals: int  # [referrals/year]
+    wte: float  # [WTE]
+
+
+def plan_for(code: str) -> EipPlan:
+    """The band's population, the wait calibrated to the bundled share within 2 weeks, and the
+    referrals and staff the placeholders' plan needs."""
+    from .. import baselines
+    from ..template import POPULATION_YEAR
+
+    population = round(band_population(code, POPULATION_YEAR))
+    share = baselines.eip_within_2_weeks(code)
+    basis = f"STP {code}"
     if share is None:  # not for the 44 footprints, which all have a Q4 2021/22 share
         share, basis = baselines.eip_within_2_weeks("E92000001"), "England's, none for it"
     assert share is not None
@@ -220,6 +235,16 @@ def template(t: TemplateContext) -> None:
     entering = PLACEHOLDER_ACCESS * need
     referrals = math.floor(entering / PLACEHOLDER_ENTRY)  # down, so that nobody queues
     wte = math.ceil(entering / 12 * PLACEHOLDER_CARE_MONTHS / PLACEHOLDER_CASELOAD * 10) / 10
+    return EipPlan(population, share, basis, median, need, entering, referrals, wte)
+
+
+def template(t: TemplateContext) -> None:
+    from ..template import POPULATION_YEAR, comment_defaults, num
+
+    fp, out = t.fp, t.out
+    p = plan_for(fp.code)
+    population, share, basis, median = p.population, p.share, p.basis, p.median
+    need, entering, referrals, wte = p.need, p.entering, p.referrals, p.wte
 
     out.key("eip")
     comment_defaults(out, Eip, {"population", "incidence", "access", "referrals", "entry_rate",

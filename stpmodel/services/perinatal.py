@@ -127,19 +127,49 @@ def baseline(code: str) -> tuple[float, float, str]:
     return float(row["women_accessing"]), float(row["age0_2021"]), str(row["method"])
 
 
-def template(t: TemplateContext) -> None:
-    from .. import baselines, reference
+@dataclass(frozen=True)
+class PerinatalPlan:
+    """What `stpmodel new` writes for a footprint (tools/build_england_scenario.py too)."""
 
-    fp, out = t.fp, t.out
-    women, births, method = baseline(fp.code)
+    women: float  # accessing in the year to March 2022 [women/year]
+    births: float  # the births proxy [births/year]
+    method: str  # how the baseline was summed to the footprint
+    england_women: float  # England's women accessing [women/year]
+    today: float  # today's access [fraction of births/year]
+    plan: float  # the plan's access from April 2023 [fraction of births/year]
+    access: dict[str, float]  # the access trajectory
+    contacts: float  # contacts a woman [contacts/woman]
+    wte_today: float  # [WTE]
+    wte_plan: float  # [WTE]
+
+
+def plan_for(code: str, growth: float) -> PerinatalPlan:
+    """Today's access from the bundled baseline, the plan (the Long Term Plan's share of births,
+    or today's if higher) and the staff each needs at CASELOAD, grown at ``growth`` [fraction/
+    year] to March 2024 and rounded up to 0.1 WTE."""
+    from .. import reference
+
+    women, births, method = baseline(code)
     england_women, _, _ = baseline(reference.ENGLAND)
     today = round(women / births, 5)
     plan = max(LTP_SHARE_OF_BIRTHS, today)
     access = {START: today, "2022-04": today, "2023-04": plan}
     contacts = round(NCC_CONTACTS / england_women, 1)
-    grown = max(1.0, (1 + t.growth) ** (MONTHS_TO_END / 12))
+    grown = max(1.0, (1 + growth) ** (MONTHS_TO_END / 12))
     wte_today = math.ceil(women * grown / CASELOAD * 10) / 10
     wte_plan = math.ceil(births * plan * grown / CASELOAD * 10) / 10
+    return PerinatalPlan(women, births, method, england_women, today, plan, access, contacts,
+                         wte_today, wte_plan)
+
+
+def template(t: TemplateContext) -> None:
+    from .. import baselines
+
+    fp, out = t.fp, t.out
+    p = plan_for(fp.code, t.growth)
+    women, births, method, england_women = p.women, p.births, p.method, p.england_women
+    today, access, contacts = p.today, p.access, p.contacts
+    wte_today, wte_plan = p.wte_today, p.wte_plan
     where = {"stp_row": "the dashboard's STP row",
              "ccg21_rows": "the sum of the dashboard's CCG 2021 rows",
              "ccg21_rows_apportioned": "the sum of the dashboard's CCG 2021 rows, CCGs that "
