@@ -1,0 +1,156 @@
+"""CYP's part of ``stpmodel new``: the band's population and growth, today's access from NHS
+England's CYP access by footprint, and the standards as the plan."""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from .section import DATA, MHCYP_2017, Cyp, ages
+from .standards import ACCESS
+
+if TYPE_CHECKING:
+    from ...template import TemplateContext
+
+# ---------------------------------------------------------------------------------------------
+# `stpmodel new`
+
+BASELINE_YEAR = "2021-22"
+BASELINE_SOURCE = ("NHS England, CYP 1+ contacts in the 12 months to Q4 2021/22 (CCG 2021 rows, "
+                   "OCC data file sheet CYP (i.b)), summed to the footprint")
+CASELOAD_PLACEHOLDER = 100.0  # [persons/WTE/year]: illustrative; no public source
+COST_PLACEHOLDER = 60_000.0  # [£/WTE/year]: illustrative; no public source for a CYP team WTE
+
+
+@cache
+def population_by_age() -> dict[str, dict[int, float]]:
+    """ONS mid-2021 persons by footprint and single year of age 0-25 (cyp_population.csv)."""
+    table: dict[str, dict[int, float]] = {}
+    with (DATA / "cyp_population.csv").open(encoding="utf-8") as file:
+        for row in csv.DictReader(file):
+            table.setdefault(row["footprint_code"], {})[int(row["age"])] = float(row["est_2021"])
+    return table
+
+
+def band_population(code: str, band: str) -> float:
+    """People of ``code`` (or England, the sum of footprints) in the age band, mid-2021."""
+    young, old = ages(band)
+    table = population_by_age()
+    codes = list(table) if code == "E92000001" else [code]
+    return sum(table[c][a] for c in codes for a in range(young, old + 1))
+
+
+@dataclass(frozen=True)
+class CypPlan:
+    """What `stpmodel new` writes for a footprint (tools/build_england_scenario.py too)."""
+
+    baseline: float  # CYP with 1+ contacts in BASELINE_YEAR [persons/year]
+    band: str
+    population: int  # the band's people, mid-2021 [persons]
+    need: float  # [persons]
+    today: float  # [fraction of need/year]
+    plan: dict[str, float]  # the access trajectory
+    wte: float  # [WTE]
+    growth: float  # the band's [fraction/year]
+    recruitment: int  # [WTE/year]
+
+
+def plan_for(code: str) -> CypPlan:
+    """Today's access from the bundled baseline, the plan (the standards, never below today's),
+    the staff today's access needs at CASELOAD_PLACEHOLDER, the under 18s' projected growth and
+    the recruitment that keeps up with the plan."""
+    from ... import baselines, reference
+    from ...template import GROWTH_TO, POPULATION_YEAR, START
+
+    baseline = baselines.cyp_access(code)
+    band = "0-17"
+    population = round(band_population(code, band))
+    need = MHCYP_2017 * population
+    today = round(baseline / need, 6)
+    plan = {START: today}
+    for month, standard in (("2020-04", 0.35), ("2021-04", ACCESS[2][1]),
+                            ("2023-04", ACCESS[4][1])):
+        plan[month] = max(float(standard or 0.0), today)
+    wte = math.ceil(baseline / CASELOAD_PLACEHOLDER * 100) / 100  # up: today's staff see today's
+    under_18_2026 = (reference.persons(code, GROWTH_TO, 0, "projection")
+                     - reference.persons(code, GROWTH_TO, 18, "projection"))
+    under_18 = (reference.persons(code, POPULATION_YEAR)
+                - reference.persons(code, POPULATION_YEAR, 18))
+    growth = round((under_18_2026 / under_18) ** (1 / (GROWTH_TO - POPULATION_YEAR)) - 1, 4)
+    recruitment = _recruitment(plan, need, growth)
+    return CypPlan(baseline, band, population, need, today, plan, wte, growth, recruitment)
+
+
+def template(t: TemplateContext) -> None:
+    from ... import reference
+    from ...template import (
+        GROWTH_TO,
+        POPULATION_YEAR,
+        comment_defaults,
+        num,
+        trajectory,
+    )
+
+    fp, out = t.fp, t.out
+    p = plan_for(fp.code)
+    baseline, band, population, need, today = p.baseline, p.band, p.population, p.need, p.today
+    plan, wte, growth, recruitment = p.plan, p.wte, p.growth, p.recruitment
+
+    out.key("cyp")
+    comment_defaults(out, Cyp, {"age_band", "population", "growth", "access", "workforce"})
+    out.comment("SOURCED: under 18s, the ages NHS England's access measure counts; 0-25 models "
+                "the Long Term Plan's ages (then write population for that band).", 2)
+    out.key("age_band", band, 2)
+    out.comment(f"SOURCED: {reference.POPULATION_SOURCE}, ages 0-17 (stpmodel/data/"
+                "cyp_population.csv).", 2)
+    out.key("population", str(population), 2)
+    out.comment(f"SOURCED: {reference.PROJECTION_SOURCE}; under 18s from mid-{POPULATION_YEAR} "
+                f"to mid-{GROWTH_TO}, a compound {growth:.2%} a year.", 2)
+    out.key("growth", num(growth), 2)
+    out.comment(f"PLAN: 34%/35% of need (2019/20, 2020/21), NHS England's 2021/22 indicative "
+                f"trajectory ({ACCESS[2][1]:.2%}) and the Long Term Plan's 345,000 more by 2023/24 "
+                f"({ACCESS[4][1]:.2%}), from today's access: {baseline:,.0f} CYP with 1+ contacts "
+                f"in {BASELINE_YEAR} ({BASELINE_SOURCE}) ÷ need ({num(MHCYP_2017)} × "
+                f"{population:,} = {need:,.0f}) = {today:.2%}. The baseline is {BASELINE_YEAR}'s, "
+                "put at the start.", 2)
+    out.key("access", trajectory(plan, 6), 2)
+    out.key("workforce", indent=2)
+    out.comment("ILLUSTRATIVE PLACEHOLDER: no public source gives CYP clinicians' caseloads.", 4)
+    out.key("caseload", num(CASELOAD_PLACEHOLDER), 4)
+    out.comment(f"NATIONAL-DEFAULT ESTIMATE: the staff today's access needs: {baseline:,.0f} ÷ "
+                f"{num(CASELOAD_PLACEHOLDER)} a WTE, rounded up.", 4)
+    out.key("wte", num(wte, 2), 4)
+    out.comment("ILLUSTRATIVE PLACEHOLDER: recruitment that keeps up with the plan's steepest "
+                "rise in the staff it needs (a year's worth of the steepest month, rounded up).", 4)
+    out.key("recruitment", str(recruitment), 4)
+    out.comment("ILLUSTRATIVE PLACEHOLDER: £ per WTE a year at 2024/25 prices; no public source "
+                "gives a CYP team's cost per WTE.", 4)
+    out.key("cost_per_wte", num(COST_PLACEHOLDER), 4)
+    t.assumptions.extend(["cyp.workforce.caseload", "cyp.workforce.wte",
+                          "cyp.workforce.recruitment", "cyp.workforce.cost_per_wte"])
+
+
+def _recruitment(plan: dict[str, float], need: float, growth: float) -> int:
+    """The WTE a year that keeps up with the plan's steepest monthly rise in the staff it needs
+    (access interpolated linearly between its points, need growing at ``growth``), rounded up."""
+    from ...template import START
+    from ...values import month_index
+
+    def index(month: str) -> int:
+        return month_index(int(month[:4]), int(month[5:])) - month_index(int(START[:4]),
+                                                                         int(START[5:]))
+
+    points = sorted((index(m), v) for m, v in plan.items())
+    level = []
+    for m in range(points[-1][0] + 1):
+        access = points[-1][1]
+        for (m0, v0), (m1, v1) in zip(points, points[1:]):
+            if m0 <= m <= m1:
+                access = v0 + (v1 - v0) * (m - m0) / (m1 - m0)
+                break
+        level.append(access * need * (1 + growth) ** (m / 12) / CASELOAD_PLACEHOLDER)
+    steepest = max((b - a for a, b in zip(level, level[1:])), default=0.0)
+    return max(0, math.ceil(12 * steepest))
