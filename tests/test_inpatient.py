@@ -171,25 +171,22 @@ finance: {}
 def test_open_beds_cost_money_and_new_ones_capital():
     """200 beds April–September (183 days) and 210 October–March (183 days, a leap February):
     (200 × 183 + 210 × 183) × £600 = £45,018,000. Ten beds opened in October × £50,000 =
-    £500,000 of capital. Investment counts both above April's rate: the 10 beds' £600 a day for
-    183 days (£1,098,000) and the £500,000; April's £3.6m a month (200 × 30 × £600) is the
-    base, so the shorter and longer months add 200 × £600 × (Σ days − 12 × 30) = £720,000."""
+    £500,000 of capital. Investment counts both above April's rate a day (a bed costs by the
+    day it is open, so months of other lengths add nothing): the 10 beds' £600 a day for 183
+    days, £1,098,000, and the £500,000."""
     frame = tabulate(run(parse_scenario(BEDS)), "year")
     assert value(frame, "mh_bed_cost", "2019/20") == pytest.approx((200 + 210) * 183 * 600)
     assert value(frame, "mh_bed_capital", "2019/20") == pytest.approx(10 * 50_000)
-    base = 200 * 600 * (366 - 12 * 30)
-    assert value(frame, "investment", "2019/20") == pytest.approx(
-        10 * 600 * 183 + 500_000 + base)
+    assert value(frame, "investment", "2019/20") == pytest.approx(10 * 600 * 183 + 500_000)
 
 
 def test_closing_beds_releases_their_cost():
-    """Closing 20 of 200 beds from October: 20 × £600 × 183 days = £2,196,000 less spend,
-    less the £720,000 April's rate undercounts (as above): investment −£1,476,000."""
+    """Closing 20 of 200 beds from October: 20 × £600 × 183 days = £2,196,000 less spend, cash
+    released: investment −£2,196,000."""
     text = BEDS.replace("{2019-04: 200, 2019-10: 210}", "{2019-04: 200, 2019-10: 180}")
     frame = tabulate(run(parse_scenario(text)), "year")
     assert value(frame, "mh_bed_capital", "2019/20") == 0
-    assert value(frame, "investment", "2019/20") == pytest.approx(
-        -20 * 600 * 183 + 200 * 600 * (366 - 12 * 30))
+    assert value(frame, "investment", "2019/20") == pytest.approx(-20 * 600 * 183)
 
 
 # --- beds for a target share out of area ------------------------------------------------------

@@ -319,7 +319,7 @@ SERVICE = Service(
     stack=stack_inputs,
     simulate=simulate,
     staff=(Staff("wte_required", "wte_available"),),
-    costs=(Cost("cost"),),
+    costs=(Cost("cost", accrual="day"),),  # contacts accrue by the day, as IAPT's sessions
     reached=("entered",),
     template=template,
     metrics=(

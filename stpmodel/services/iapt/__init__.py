@@ -63,7 +63,7 @@ SERVICE = Service(
     derive=derive,
     check=check,
     staff=(Staff("wte_required", "wte_available"),),
-    costs=(Cost("cost"),),
+    costs=(Cost("cost", accrual="day"),),  # sessions accrue by the day
     reached=("entered",),
     template=template,
     notes=shortfalls,

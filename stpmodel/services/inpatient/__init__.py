@@ -42,7 +42,8 @@ SERVICE = Service(
     shared_rows=("days",),
     same_for_every_footprint=("los_distribution", "repatriate"),  # one kernel call for all
     savings=("oap_savings",),
-    costs=(Cost("bed_cost"), Cost("bed_capital")),  # opening beds costs, closing releases
+    # opening beds costs and closing them releases it; a bed costs by the day it is open
+    costs=(Cost("bed_cost", accrual="day"), Cost("bed_capital")),
     standalone=True,
     check=check,
     features=lambda inpatient: ("oap_target",) if inpatient.oap_target_share is not None else (),
