@@ -126,7 +126,7 @@ tests/bad/eip-access-over-one.yaml:10:35: eip.access.2020-01: expected a fractio
 tests/bad/coverage-over-one.yaml:10:3: crisis.core_coverage: basic_coverage + core_coverage is 1.3 in 2020-04; together they can cover at most the whole population (1)""",
     "cyp-age-band-over-25": """\
 tests/bad/cyp-age-band-over-25.yaml:8:13: cyp.age_band: age band 0-30 is outside 0–25: children and young people's services and their national standards cover ages 0 to 25
-  hint: write 0-17 (under 18s: the access measure and the 35% standard) or 0-25 (the Long Term Plan's 345,000 more)""",
+  hint: write 0-17 (under 18s: the access measure) or 0-25 (the Long Term Plan's ages); the band labels the population you give, which need is worked from""",
     "cyp-access-over-one": """\
 tests/bad/cyp-access-over-one.yaml:9:36: cyp.access.2020-01: expected a fraction between 0 and 1 [fraction], got 1.2
   hint: write 0.012 (1.2%)""",

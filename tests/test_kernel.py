@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from stpmodel.kernels import waiting_list as k
 
 KERNELS = pytest.mark.parametrize(
-    "footprint", [k.iapt_footprint, k.iapt_footprint.py_func], ids=["compiled", "python"])
+    "footprint", [k.list_footprint, k.list_footprint.py_func], ids=["compiled", "python"])
 
 
 def inputs(days, *, adults=None, access=1.0, prevalence=1.0, referrals=0.0, entry=1.0,
@@ -359,7 +359,7 @@ def _falling_capacity(delay_median):
     each a month and none can be recruited, so capacity stays at 300 and the list grows."""
     days = [30, 31, 30, 31, 31, 30, 31, 30, 31, 31, 28, 31] * 2
     planned = 300.0 * 1.03 ** np.arange(len(days))
-    out = simulate(k.iapt_footprint, *inputs(
+    out = simulate(k.list_footprint, *inputs(
         days, adults=12.0 * planned, referrals=planned, wte0=300.0, recruitment=0.0,
         course_days=7, delay_median=delay_median, delay_sigma=1.07))
     assert out[k.O_CAPACITY] == pytest.approx([300.0] * len(days))
@@ -406,7 +406,7 @@ def test_project_runs_every_draw_and_footprint_like_one():
         assert out.shape == (2, 2, k.N_OUTPUTS, 3)
         for d in range(2):
             for f in range(2):
-                alone = simulate(k.iapt_footprint, days, grid_s[d, f], grid_c[d, f])
+                alone = simulate(k.list_footprint, days, grid_s[d, f], grid_c[d, f])
                 np.testing.assert_array_equal(out[d, f], alone)
 
 
@@ -444,7 +444,7 @@ def test_people_are_conserved_and_nothing_is_negative(case):
     outrun the finishers on the go at the start plus those entered; the within counts and the
     list by time waited are nested; sessions and cost follow the courses."""
     days, series, scalars = case
-    out = simulate(k.iapt_footprint, days, series, scalars)
+    out = simulate(k.list_footprint, days, series, scalars)
     joined, entered = out[k.O_JOINED].sum(), out[k.O_ENTERED].sum()
     change = out[k.O_WAITING, -1] - scalars[k.C_WAITING0]
     scale = max(1.0, joined, entered, scalars[k.C_WAITING0])
@@ -490,8 +490,8 @@ def test_the_delay_shapes_the_waits_not_the_flows(case, median, sigma):
     no_delay[k.C_DELAY_MEDIAN] = 0.0
     delayed = scalars.copy()
     delayed[k.C_DELAY_MEDIAN], delayed[k.C_DELAY_SIGMA] = median, sigma
-    a = simulate(k.iapt_footprint, days, series, no_delay)
-    b = simulate(k.iapt_footprint, days, series, delayed)
+    a = simulate(k.list_footprint, days, series, no_delay)
+    b = simulate(k.list_footprint, days, series, delayed)
     waits = [k.O_ENTERED_WITHIN_6, k.O_ENTERED_WITHIN_18, k.O_FINISHED_WITHIN_6,
              k.O_FINISHED_WITHIN_18]
     over = [k.O_WAITING_OVER_6, k.O_WAITING_OVER_18]
@@ -508,7 +508,7 @@ def test_conservation_holds_in_plain_python_too():
                                    referrals=np.array([80.0, 200.0, 10.0, 90.0]), entry=0.7,
                                    waiting0=123.0, course_days=30, completion=0.55,
                                    delay_median=11.7, delay_sigma=1.07)
-    out = simulate(k.iapt_footprint.py_func, days, series, scalars)
+    out = simulate(k.list_footprint.py_func, days, series, scalars)
     assert out[k.O_JOINED].sum() == pytest.approx(
         out[k.O_ENTERED].sum() + out[k.O_WAITING, -1] - 123.0)
     assert out[k.O_ENTERED] == pytest.approx(out[k.O_ENDED_UNFINISHED] / 0.45)

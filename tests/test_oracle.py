@@ -272,7 +272,7 @@ def close(kernel_out: np.ndarray, reference_out: np.ndarray) -> None:
 
 def run_iapt(days, series, scalars):
     out = np.zeros((k.N_OUTPUTS, len(days)))
-    k.iapt_footprint(np.asarray(days, dtype=np.int64), series, scalars, out)
+    k.list_footprint(np.asarray(days, dtype=np.int64), series, scalars, out)
     return out
 
 

@@ -522,8 +522,8 @@ def _shared_issue_14(out: Text) -> None:
                 f"under 18s from mid-{POPULATION_YEAR} to mid-{GROWTH_TO}, as a compound rate a "
                 "year.", 2)
     out.comment(f"PLAN (each footprint's `access`): 34%/35% of need (2019/20, 2020/21), NHS "
-                f"England's 2021/22 indicative trajectory ({cyp.ACCESS[2][1]:.2%}) and the Long "
-                f"Term Plan's 345,000 more by 2023/24 ({cyp.ACCESS[4][1]:.2%}), never below "
+                f"England's 2021/22 indicative trajectory ({cyp.PLAN[1][1]:.2%}) and the Long "
+                f"Term Plan's 345,000 more by 2023/24 ({cyp.PLAN[2][1]:.2%}), never below "
                 f"today's: CYP with 1+ contacts in {cyp.BASELINE_YEAR} ({cyp.BASELINE_SOURCE}) ÷ "
                 f"need ({num(cyp.MHCYP_2017)} × under 18s), put at the start.", 2)
     out.line("workforce:", 2)

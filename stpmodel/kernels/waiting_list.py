@@ -1,4 +1,5 @@
-"""The waiting-list kernel (IAPT): pure numeric code, arrays in and arrays out.
+"""The waiting-list kernel: pure numeric code, arrays in and arrays out. IAPT, EIP and CYP
+eating-disorder pathways run in it, each with its own inputs and waiting-time limits.
 
 It imports nothing from stpmodel, does no I/O and keeps no state. Array layout::
 
@@ -103,8 +104,8 @@ def within(limit, median, sigma):  # pragma: no cover - compiled; see py_func te
 
 
 @njit(cache=True)
-def iapt_footprint(days, series, scalars, out):  # pragma: no cover - compiled; see py_func tests
-    """IAPT for one draw and one footprint.
+def list_footprint(days, series, scalars, out):  # pragma: no cover - compiled; see py_func tests
+    """One waiting list (a service's referrals, queue and courses) for one draw and footprint.
 
     days[month] [days]; series[S_*, month]; scalars[C_*]; out[O_*, month] is filled in place.
     """
@@ -277,5 +278,5 @@ def project(days, series, scalars):  # pragma: no cover - compiled; see py_func 
     for k in prange(n_draws * n_footprints):
         d = k // n_footprints
         f = k % n_footprints
-        iapt_footprint(days, series[d, f], scalars[d, f], out[d, f])
+        list_footprint(days, series[d, f], scalars[d, f], out[d, f])
     return out

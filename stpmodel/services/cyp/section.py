@@ -36,11 +36,14 @@ def parse_age_band(value: Any) -> str:
         raise fail(f"expected an age band such as 0-17 or 0-25 [years], got {value!r}",
                    "write the youngest and oldest age with a hyphen, e.g. 0-17")
     young, old = int(match.group(1)), int(match.group(2))
-    if old > OLDEST or young > old:
+    if young > old:
+        raise fail(f"age band {young}-{old} runs backwards: the youngest age comes first",
+                   f"write {old}-{young}")
+    if old > OLDEST:
         raise fail(f"age band {young}-{old} is outside 0–{OLDEST}: children and young people's "
                    f"services and their national standards cover ages 0 to {OLDEST}",
-                   "write 0-17 (under 18s: the access measure and the 35% standard) or 0-25 "
-                   "(the Long Term Plan's 345,000 more)")
+                   "write 0-17 (under 18s: the access measure) or 0-25 (the Long Term Plan's "
+                   "ages); the band labels the population you give, which need is worked from")
     return f"{young}-{old}"
 
 
@@ -62,8 +65,8 @@ class CypWorkforce(Section):
     recruitment: series(Quantity("WTE/year", 0.0), "step") = spec(  # type: ignore[valid-type]
         "the most by which WTE can grow in a year (net of leavers)", "WTE/year", interp="step")
     cost_per_wte: series(MONEY_PER_WTE, "step") = spec(  # type: ignore[valid-type]
-        "cost of one WTE in a year, pay and non-pay, at the scenario's price year (say which, "
-        "e.g. 2024/25 prices)", "£/WTE/year", interp="step")
+        "cost of one WTE in a year, pay and non-pay, at 2024/25 prices (the price base of every "
+        "other cost)", "£/WTE/year", interp="step")
 
 
 class CypEdPathway(Section):

@@ -10,7 +10,7 @@ from functools import cache
 from typing import TYPE_CHECKING
 
 from .section import DATA, MHCYP_2017, Cyp, ages
-from .standards import ACCESS
+from .standards import PLAN
 
 if TYPE_CHECKING:
     from ...template import TemplateContext
@@ -71,9 +71,8 @@ def plan_for(code: str) -> CypPlan:
     need = MHCYP_2017 * population
     today = round(baseline / need, 6)
     plan = {START: today}
-    for month, standard in (("2020-04", 0.35), ("2021-04", ACCESS[2][1]),
-                            ("2023-04", ACCESS[4][1])):
-        plan[month] = max(float(standard or 0.0), today)
+    for month, level in PLAN:
+        plan[month] = max(level, today)
     wte = math.ceil(baseline / CASELOAD_PLACEHOLDER * 100) / 100  # up: today's staff see today's
     under_18_2026 = (reference.persons(code, GROWTH_TO, 0, "projection")
                      - reference.persons(code, GROWTH_TO, 18, "projection"))
@@ -111,8 +110,8 @@ def template(t: TemplateContext) -> None:
                 f"to mid-{GROWTH_TO}, a compound {growth:.2%} a year.", 2)
     out.key("growth", num(growth), 2)
     out.comment(f"PLAN: 34%/35% of need (2019/20, 2020/21), NHS England's 2021/22 indicative "
-                f"trajectory ({ACCESS[2][1]:.2%}) and the Long Term Plan's 345,000 more by 2023/24 "
-                f"({ACCESS[4][1]:.2%}), from today's access: {baseline:,.0f} CYP with 1+ contacts "
+                f"trajectory ({PLAN[1][1]:.2%}) and the Long Term Plan's 345,000 more by 2023/24 "
+                f"({PLAN[2][1]:.2%}), from today's access: {baseline:,.0f} CYP with 1+ contacts "
                 f"in {BASELINE_YEAR} ({BASELINE_SOURCE}) ÷ need ({num(MHCYP_2017)} × "
                 f"{population:,} = {need:,.0f}) = {today:.2%}. The baseline is {BASELINE_YEAR}'s, "
                 "put at the start.", 2)
