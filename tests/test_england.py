@@ -34,7 +34,9 @@ runner = CliRunner()
 
 
 def run_csv(*args: str) -> pl.DataFrame:
-    result = runner.invoke(app, ["run", str(SCENARIO), "-f", "csv", *args])
+    """One draw (the file ships with 100): the sums and recomputed rates checked here hold on
+    every sample path, and one draw gives a plain value column."""
+    result = runner.invoke(app, ["run", str(SCENARIO), "-f", "csv", "--draws", "1", *args])
     assert result.exit_code == 0, result.output
     return pl.read_csv(io.StringIO(result.stdout), schema_overrides={"value": pl.Float64})
 
@@ -90,7 +92,7 @@ def test_it_validates_and_lists_the_44_footprints():
     assert result.stdout == f"{SCENARIO}: ok\n"
     scenario = load_scenario(SCENARIO)
     assert [m.footprint.code for m in scenario.members] == CODES
-    assert scenario.n_draws == 1
+    assert scenario.n_draws == 100  # so that each standard is a probability
     assert scenario.services == ("iapt", "crisis", "inpatient", "perinatal", "cyp", "eip",
                                  "finance")  # registry order
     for member in scenario.members:  # each footprint starts from its own 2018-19 access and
@@ -300,3 +302,20 @@ def test_england_rates_are_recomputed_from_the_footprints(by_month, by_year):
     # recomputed, not averaged: the average is far outside the 1e-6 the checks above allow
     assert abs(access[(ENGLAND, first)] - average) > 1e-4
     assert BY_NAME["iapt_access_rate"].aggregation == "rate"
+
+
+def test_the_shipped_draws_make_each_standard_a_probability():
+    """Run as shipped (100 draws), a standard's row for a footprint is the share of the 100
+    draws that meet it, k ÷ 100, and the OAP standard is neither always nor never met in some
+    footprints: one sample path could only say yes or no."""
+    result = runner.invoke(app, ["run", str(SCENARIO), "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    frame = pl.read_csv(io.StringIO(result.stdout), schema_overrides={"mean": pl.Float64})
+    met = frame.filter(pl.col("metric").str.starts_with("standard_")
+                       & pl.col("mean").is_not_null())["mean"].to_list()
+    assert met and all(0 <= v <= 1 and abs(v * 100 - round(v * 100)) < 1e-9 for v in met)
+    oaps = frame.filter((pl.col("metric") == "standard_oaps_ended")
+                        & (pl.col("footprint_code") != ENGLAND)
+                        & pl.col("mean").is_not_null())["mean"].to_list()
+    assert len(oaps) == 44 * 3  # judged from 2021/22
+    assert sum(0 < v < 1 for v in oaps) >= 10

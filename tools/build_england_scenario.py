@@ -84,6 +84,7 @@ OUTPUT = ROOT / "scenarios" / "england-ltp.yaml"
 COMMAND = ".venv/bin/python tools/build_england_scenario.py"
 WIDTH = 100
 SEED = 20191101
+DRAWS = 100
 OAP_MONTH, OAP_MONTH_DAYS = "2017-02", 28  # the latest bundled OAP month, and its days
 LOS_TODAY = 35.0  # [days] LOCAL ASSUMPTION: no bundled source gives adult acute stays
 LOS_PLAN = {"2019-04": LOS_TODAY, "2022-04": LOS_STANDARD}
@@ -354,7 +355,9 @@ def _header(out: Text, footprints: list[Footprint], plans: list[Plan]) -> None:
         "standard: 60%).", WIDTH, initial_indent="  ", subsequent_indent="  "))
     out.line(f"start: {START}")
     out.line(f"end: {END}")
-    out.line("draws: 1")
+    out.comment("100 draws: each standard's row is then the share of draws that meet it (about "
+                "±5 points at worst), and the crisis effects and bed paths vary between draws.")
+    out.line(f"draws: {DRAWS}")
     out.line(f"seed: {SEED}")
     out.line()
     out.comment("Values with no public source behind them (estimates, placeholders and plan "
