@@ -94,7 +94,6 @@ def test_cost_is_contacts_times_the_national_cost_collections_price():
     people are taken to have started at April 2019's daily rate (20/30). The 2020/21 sum is
     close to the round figure: 480 people in care × 4 contacts × 12 months = 23,040."""
     first = date(2019, 4, 1)
-    days = (date(2022, 4, 1) - first).days
 
     def starters(d: int) -> float:
         if d < 0:

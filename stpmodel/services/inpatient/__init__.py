@@ -16,6 +16,7 @@ from ..base import Cost, Service
 from .run import KERNEL_ROWS, _simulate, _stack, build, derive
 from .section import Inpatient, check
 from .template import template
+from .validation import reference as validation_reference
 
 __all__ = ["SERVICE", "Inpatient"]
 
@@ -45,6 +46,7 @@ SERVICE = Service(
     # opening beds costs and closing them releases it; a bed costs by the day it is open
     costs=(Cost("bed_cost", accrual="day"), Cost("bed_capital")),
     standalone=True,
+    docs=(("validation.md", "inpatient-england", validation_reference),),
     check=check,
     features=lambda inpatient: ("oap_target",) if inpatient.oap_target_share is not None else (),
     inputs=build,
