@@ -185,3 +185,24 @@ def adults_by_month(adults: np.ndarray | float, growth: np.ndarray) -> np.ndarra
 def stack(parts: list[np.ndarray]) -> np.ndarray:
     """Join per-footprint arrays [draw, 1, ...] along the footprint axis."""
     return np.ascontiguousarray(np.concatenate(parts, axis=1))
+
+
+@dataclass(frozen=True)
+class WaitingListInputs:
+    """The waiting-list kernel's inputs (stpmodel/kernels/waiting_list.py), as IAPT and EIP
+    build them: series[draw, footprint, S_*, month]; scalars[draw, footprint, C_*]."""
+
+    series: np.ndarray
+    scalars: np.ndarray
+
+
+def stack_waiting_lists(parts: list[WaitingListInputs]) -> WaitingListInputs:
+    return WaitingListInputs(stack([p.series for p in parts]), stack([p.scalars for p in parts]))
+
+
+def simulate_waiting_list(inputs: WaitingListInputs, days: np.ndarray,
+                          block: slice) -> np.ndarray:
+    """One waiting list per footprint; returns [draw, footprint, O_*, month]."""
+    from ..kernels import waiting_list as k  # numba: imported when a run needs it
+
+    return k.project(days, inputs.series[block], inputs.scalars[block])

@@ -22,7 +22,16 @@ from ..metrics import Metric
 from ..sections import PERSONS, WTE, Section, spec
 from ..standards import Standard
 from ..values import FRACTION, Quantity, number, series
-from .base import DAYS_PER_YEAR, Context, Cost, Service, Staff, stack
+from .base import (
+    DAYS_PER_YEAR,
+    Context,
+    Cost,
+    Service,
+    Staff,
+    WaitingListInputs,
+    simulate_waiting_list,
+    stack_waiting_lists,
+)
 
 if TYPE_CHECKING:
     from ..template import TemplateContext
@@ -99,15 +108,7 @@ class Eip(Section):
 # Inputs and run
 
 
-@dataclass(frozen=True)
-class EipInputs:
-    """series[draw, footprint, S_*, month]; scalars[draw, footprint, C_*] (see the kernel)."""
-
-    series: np.ndarray
-    scalars: np.ndarray
-
-
-def build(eip: Eip, ctx: Context) -> EipInputs:
+def build(eip: Eip, ctx: Context) -> WaitingListInputs:
     """The waiting-list kernel's inputs for one footprint: a course is a person's EIP care."""
     from ..kernels import waiting_list as k  # numba: imported when a run needs it
 
@@ -140,17 +141,7 @@ def build(eip: Eip, ctx: Context) -> EipInputs:
     fixed[:, 0, k.C_DELAY_SIGMA] = ctx.value("eip.wait_spread", eip.wait_spread)
     fixed[:, 0, k.C_WAIT_FIRST] = WAIT_2_WEEKS
     fixed[:, 0, k.C_WAIT_SECOND] = WAIT_4_WEEKS
-    return EipInputs(out, fixed)
-
-
-def stack_inputs(parts: list[EipInputs]) -> EipInputs:
-    return EipInputs(stack([p.series for p in parts]), stack([p.scalars for p in parts]))
-
-
-def simulate(inputs: EipInputs, days: np.ndarray, block: slice) -> np.ndarray:
-    from ..kernels import waiting_list as k
-
-    return k.project(days, inputs.series[block], inputs.scalars[block])
+    return WaitingListInputs(out, fixed)
 
 
 # The kernel's outputs O_NEED ... O_COST, in its order, named for EIP: its first waiting-time
@@ -316,8 +307,8 @@ SERVICE = Service(
     kernel_rows=len(KERNEL_ROWS),
     standalone=True,
     inputs=build,
-    stack=stack_inputs,
-    simulate=simulate,
+    stack=stack_waiting_lists,
+    simulate=simulate_waiting_list,
     staff=(Staff("wte_required", "wte_available"),),
     costs=(Cost("cost", accrual="day"),),  # contacts accrue by the day, as IAPT's sessions
     reached=("entered",),

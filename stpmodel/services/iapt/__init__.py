@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING
 from ...metrics import Metric
 from ...standards import ALWAYS, Standard
 from ...values import fail
-from ..base import Cost, Service, Staff
-from .run import DERIVED_ROWS, KERNEL_ROWS, basis_note, build, derive, shortfalls, simulate
-from .run import stack_inputs as stack
+from ..base import Cost, Service, Staff, simulate_waiting_list, stack_waiting_lists
+from .run import DERIVED_ROWS, KERNEL_ROWS, basis_note, build, derive, shortfalls
 from .section import Iapt, share_of_adults
 from .template import template
 from .validation import england_reference, footprint_reference
@@ -58,8 +57,8 @@ SERVICE = Service(
     standalone=True,
     same_for_every_footprint=("need_basis",),
     inputs=build,
-    stack=stack,
-    simulate=simulate,
+    stack=stack_waiting_lists,
+    simulate=simulate_waiting_list,
     derive=derive,
     check=check,
     staff=(Staff("wte_required", "wte_available"),),

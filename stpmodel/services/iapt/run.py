@@ -3,12 +3,11 @@ are derived; and the notes say where access falls short of the plan, and why."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..base import Context, Rows, stack
+from ..base import Context, Rows, WaitingListInputs
 from .section import Iapt, share_of_adults
 
 if TYPE_CHECKING:
@@ -16,15 +15,7 @@ if TYPE_CHECKING:
     from ...timeline import By
 
 
-@dataclass(frozen=True)
-class IaptInputs:
-    """series[draw, footprint, S_*, month]; scalars[draw, footprint, C_*] (see the kernel)."""
-
-    series: np.ndarray
-    scalars: np.ndarray
-
-
-def build(iapt: Iapt, ctx: Context) -> IaptInputs:
+def build(iapt: Iapt, ctx: Context) -> WaitingListInputs:
     """The waiting-list kernel's inputs for one footprint."""
     from ...kernels import waiting_list as k  # numba: imported when a run needs it
 
@@ -68,17 +59,7 @@ def build(iapt: Iapt, ctx: Context) -> IaptInputs:
     fixed[:, 0, k.C_DELAY_SIGMA] = ctx.value("iapt.wait_spread", iapt.wait_spread)
     fixed[:, 0, k.C_WAIT_FIRST] = k.WAIT_6_WEEKS
     fixed[:, 0, k.C_WAIT_SECOND] = k.WAIT_18_WEEKS
-    return IaptInputs(out, fixed)
-
-
-def stack_inputs(parts: list[IaptInputs]) -> IaptInputs:
-    return IaptInputs(stack([p.series for p in parts]), stack([p.scalars for p in parts]))
-
-
-def simulate(inputs: IaptInputs, days: np.ndarray, block: slice) -> np.ndarray:
-    from ...kernels import waiting_list as k
-
-    return k.project(days, inputs.series[block], inputs.scalars[block])
+    return WaitingListInputs(out, fixed)
 
 
 # The kernel's outputs O_NEED ... O_COST, in its order, named as rows (tests/test_layers.py checks)
@@ -91,7 +72,7 @@ KERNEL_ROWS = ("need", "need_per_month", "referrals", "joined", "left", "entered
 DERIVED_ROWS = ("entered_q4", "need_per_month_q4")
 
 
-def derive(rows: Rows, inputs: IaptInputs, ctx: Context) -> None:
+def derive(rows: Rows, inputs: WaitingListInputs, ctx: Context) -> None:
     """The fourth quarter's entries and need (January to March; zero in other months), whose
     ratio over a financial year is its Q4 run rate of access."""
     q4 = (ctx.months % 12 < 3).astype(np.float64)  # month indexes count from January
