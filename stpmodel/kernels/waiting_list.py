@@ -104,6 +104,18 @@ def within(limit, median, sigma):  # pragma: no cover - compiled; see py_func te
 
 
 @njit(cache=True)
+def within_after(table, queued, limit, median, sigma):  # pragma: no cover - compiled
+    """``within(limit - queued, median, sigma)`` for a whole number of days queued, worked out
+    once for each ``queued`` and kept in ``table`` (-1 where not yet worked out): the same
+    values, without a logarithm and an erfc for every cohort served every day."""
+    value = table[queued]
+    if value < 0.0:
+        value = within(limit - queued, median, sigma)
+        table[queued] = value
+    return value
+
+
+@njit(cache=True)
 def list_footprint(days, series, scalars, out):  # pragma: no cover - compiled; see py_func tests
     """One waiting list (a service's referrals, queue and courses) for one draw and footprint.
 
@@ -144,6 +156,9 @@ def list_footprint(days, series, scalars, out):  # pragma: no cover - compiled; 
     first = scalars[C_WAIT_FIRST]
     second = scalars[C_WAIT_SECOND]
     wte = scalars[C_WTE0]
+    # the shares within the two limits after q days in the queue, by q (see within_after)
+    first_after = np.full(n_back + n_days + 1, -1.0)
+    second_after = np.full(n_back + n_days + 1, -1.0)
 
     # Pass 1: need, plan, staff and the waiting list, day by day. A person's wait from referral
     # to first treatment is their time in the queue plus a pathway delay of their own.
@@ -191,8 +206,8 @@ def list_footprint(days, series, scalars, out):  # pragma: no cover - compiled; 
                 take = min(free, remaining[head])
                 queued = day - joined_day[head]
                 served += take
-                soon += take * within(first - queued, median, sigma)
-                later += take * within(second - queued, median, sigma)
+                soon += take * within_after(first_after, queued, first, median, sigma)
+                later += take * within_after(second_after, queued, second, median, sigma)
                 remaining[head] -= take
                 free -= take
                 if remaining[head] <= 0.0:
@@ -211,8 +226,10 @@ def list_footprint(days, series, scalars, out):  # pragma: no cover - compiled; 
         # delay each person had before joining it
         for i in range(head, tail):
             queued = day - joined_day[i]
-            over_6 += remaining[i] * (1.0 - within(first - queued, median, sigma))
-            over_18 += remaining[i] * (1.0 - within(second - queued, median, sigma))
+            over_6 += remaining[i] * (1.0 - within_after(first_after, queued, first, median,
+                                                          sigma))
+            over_18 += remaining[i] * (1.0 - within_after(second_after, queued, second, median,
+                                                           sigma))
         out[O_ENTERED, m] = entered
         out[O_ENTERED_WITHIN_6, m] = within_6
         out[O_ENTERED_WITHIN_18, m] = within_18
