@@ -210,6 +210,9 @@ def _percent_hint(kind: str, params: tuple[float, ...], fits: Any) -> str:
         scaled = tuple(p / 100 for p in params)
         ends = scaled
     if all(fits(e) for e in ends) and any(p > 1 for p in params):
+        if max(abs(p) for p in params) < 2:  # as likely fractions a little over 1
+            return (f"fractions: 1 is all (100%); if these are percentages, write "
+                    f"{{{kind}: {_list(scaled)}}}")
         return f"write {{{kind}: {_list(scaled)}}} (percentages as fractions)"
     return ""
 

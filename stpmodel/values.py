@@ -155,6 +155,9 @@ class Quantity:
             hint = ""
             if self.percent_hint and too_high and self._fits(number / 100):
                 hint = f"write {_fmt(number / 100)} ({_fmt(number)}%)"
+                if number < 2:  # as likely a fraction a little over 1 as a small percentage
+                    hint = (f"a fraction: 1 is all (100%); if you meant {_fmt(number)}%, write "
+                            f"{_fmt(number / 100)}")
             raise fail(f"{want}, got {_fmt(number)}", hint)
         if self.integer and number != int(number):
             raise fail(f"{want}, got {_fmt(number)}")

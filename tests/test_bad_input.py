@@ -115,13 +115,13 @@ tests/bad/capital-missing.yaml:11:3: inpatient.beds: beds rise during the plan, 
   hint: add inpatient.capital_per_new_bed [£/bed] (0 if the beds exist already)""",
     "crisis-effect-out-of-range": """\
 tests/bad/crisis-effect-out-of-range.yaml:12:16: crisis.core_effect: uniform [0, 1.5] reaches 1.5; expected a fraction between -1 and 0.99 [fraction]
-  hint: write {uniform: [0, 0.015]} (percentages as fractions)""",
+  hint: fractions: 1 is all (100%); if these are percentages, write {uniform: [0, 0.015]}""",
     "eip-missing-incidence": """\
 tests/bad/eip-missing-incidence.yaml:7:1: eip: missing required key 'incidence'
   hint: first episode psychosis incidence among people aged 14 to 65: new cases per 100,000 a year. Neither the bundled nor the shared data give a sourced figure, so it is required: give your own, with its source [cases/100,000/year]""",
     "eip-access-over-one": """\
 tests/bad/eip-access-over-one.yaml:10:35: eip.access.2020-01: expected a fraction between 0 and 1 [fraction], got 1.2
-  hint: write 0.012 (1.2%)""",
+  hint: a fraction: 1 is all (100%); if you meant 1.2%, write 0.012""",
     "coverage-over-one": """\
 tests/bad/coverage-over-one.yaml:10:3: crisis.core_coverage: basic_coverage + core_coverage is 1.3 in 2020-04; together they can cover at most the whole population (1)""",
     "cyp-age-band-over-25": """\
@@ -129,7 +129,7 @@ tests/bad/cyp-age-band-over-25.yaml:8:13: cyp.age_band: age band 0-30 is outside
   hint: write 0-17 (under 18s: the access measure) or 0-25 (the Long Term Plan's ages); the band labels the population you give, which need is worked from""",
     "cyp-access-over-one": """\
 tests/bad/cyp-access-over-one.yaml:9:36: cyp.access.2020-01: expected a fraction between 0 and 1 [fraction], got 1.2
-  hint: write 0.012 (1.2%)""",
+  hint: a fraction: 1 is all (100%); if you meant 1.2%, write 0.012""",
     "cyp-ed-without-wait-model": """\
 tests/bad/cyp-ed-without-wait-model.yaml:13:5: cyp.eating_disorders.urgent: the 1-week waiting standard for urgent eating-disorder referrals needs a wait model, and this pathway has none
   hint: give cyp.eating_disorders.urgent.wait_median_days [days] and wait_spread [ratio], or leave out eating_disorders""",

@@ -30,9 +30,8 @@ NCC_CONTACT = 329.30  # £/contact, 2024/25 prices
 NCC_CONTACTS = 615_245  # England, 2024/25
 
 PER_YEAR = Quantity("births/year", 0.0, above_lo=True)
-# Access is a fraction of births, as the Long Term Plan was expressed locally; at most 1. No
-# percent hint: FRACTION's hint reads 1.2 as 1.2% ("write 0.012"), which misleads here.
-ACCESS = Quantity("fraction of births/year", 0.0, 1.0)
+# Access is a fraction of births, as the Long Term Plan was expressed locally; at most 1.
+ACCESS = Quantity("fraction of births/year", 0.0, 1.0, percent_hint=True)
 
 
 class Perinatal(Section):
