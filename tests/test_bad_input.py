@@ -165,7 +165,8 @@ tests/bad/dist-unknown.yaml:17:17: iapt.course_weeks: unknown distribution 'tria
   hint: did you mean 'triangular'?""",
     # Perinatal (issue 14): access above all of need, and a required key with no source.
     "perinatal-access-over-one": """\
-tests/bad/perinatal-access-over-one.yaml:9:39: perinatal.access.2023-04: expected a number between 0 and 1 [fraction of births/year], got 1.2""",
+tests/bad/perinatal-access-over-one.yaml:9:39: perinatal.access.2023-04: expected a fraction between 0 and 1 [fraction of births/year], got 1.2
+  hint: a fraction: 1 is all (100%); if you meant 1.2%, write 0.012""",
     "perinatal-missing-caseload": """\
 tests/bad/perinatal-missing-caseload.yaml:7:1: perinatal: missing required key 'caseload'
   hint: women one WTE can see in a year; no public source gives it [women/WTE/year]""",
