@@ -185,3 +185,10 @@ def eip_within_2_weeks(code: str) -> float | None:
     """One footprint's (or England's) Q4 2021/22 EIP within-2-weeks share, or None."""
     rows = eip_baseline().filter(pl.col("footprint_code") == code)
     return float(rows["within_2_weeks"][0]) if rows.height else None
+
+
+def eip_method(code: str) -> str | None:
+    """How that share was read: ``dashboard`` (the dashboard's own row for the footprint) or
+    ``ccg21_weighted`` (its CCG 2021 rows weighted by adults); None without a row."""
+    rows = eip_baseline().filter(pl.col("footprint_code") == code)
+    return str(rows["method"][0]) if rows.height else None

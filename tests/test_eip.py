@@ -191,3 +191,12 @@ def test_new_writes_a_baseline_equal_to_the_dashboards_for_every_footprint():
         for year in ("2019/20", "2023/24"):
             assert value(frame, "eip_within_2_weeks", year) == pytest.approx(share, abs=0.0005), (
                 fp.code, year)
+
+
+def test_the_template_says_how_each_footprints_share_was_read():
+    """stpmodel/data/eip_baseline.csv: Devon's share is the dashboard's own row (method
+    dashboard); West Yorkshire's is its CCG 2021 rows weighted by adults (ccg21_weighted)."""
+    from stpmodel.services.eip import plan_for
+
+    assert plan_for("E54000037").basis == "the dashboard's row for E54000037"
+    assert plan_for("E54000005").basis == "E54000005's CCG 2021 rows weighted by adults 16+"

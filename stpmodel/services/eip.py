@@ -217,7 +217,8 @@ def plan_for(code: str) -> EipPlan:
 
     population = round(band_population(code, POPULATION_YEAR))
     share = baselines.eip_within_2_weeks(code)
-    basis = f"STP {code}"
+    basis = (f"the dashboard's row for {code}" if baselines.eip_method(code) == "dashboard"
+             else f"{code}'s CCG 2021 rows weighted by adults 16+")
     if share is None:  # not for the 44 footprints, which all have a Q4 2021/22 share
         share, basis = baselines.eip_within_2_weeks("E92000001"), "England's, none for it"
     assert share is not None
