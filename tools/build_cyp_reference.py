@@ -19,7 +19,6 @@ formatted as tools/build_reference.py does, so a rebuild from the same inputs is
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -29,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 import build_reference  # noqa: E402
-from build_reference import CODES, write_csv  # noqa: E402
+from build_reference import CODES, data_folder, write_csv  # noqa: E402
 
 ENGLAND = "E92000001"
 ENGLAND_DASHBOARD = 674_485  # NHS England, Mental Health Dashboard Q4 2021/22, CYP(i.b)
@@ -90,11 +89,9 @@ def population(data: Path) -> pl.DataFrame:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    args = parser.parse_args()
-    write_csv(access(args.data), "cyp_baseline.csv")
-    write_csv(population(args.data), "cyp_population.csv")
+    data = data_folder(None, __doc__)
+    write_csv(access(data), "cyp_baseline.csv")
+    write_csv(population(data), "cyp_population.csv")
     print(f"wrote cyp_baseline.csv and cyp_population.csv in {build_reference.OUT}")
 
 

@@ -14,7 +14,6 @@ formatted as tools/build_reference.py does, so a rebuild from the same inputs is
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -34,7 +33,7 @@ from build_iapt_reference import (  # noqa: E402
     ccg21_adults,
     read_dashboard,
 )
-from build_reference import CODES, write_csv  # noqa: E402
+from build_reference import CODES, data_folder, footprint_names, write_csv  # noqa: E402
 
 SHEET = "EIP(i)_FINAL CALC"
 BASELINE = "Q4 2021/22"  # the latest quarter in the dashboard
@@ -120,14 +119,10 @@ def baseline(data: Path, names: dict[str, str]) -> pl.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
-                        help="folder of the public files (default ../shared/data)")
-    args = parser.parse_args(argv)
-    fps = pl.read_csv(ROOT / "stpmodel" / "data" / "footprints.csv", infer_schema_length=0)
-    names = dict(zip(fps["code"], fps["name"]))
+    data = data_folder(argv, __doc__)
+    names = footprint_names()
     assert DASHBOARD  # the file read, named in SOURCES.md
-    write_csv(baseline(args.data, names), "eip_baseline.csv")
+    write_csv(baseline(data, names), "eip_baseline.csv")
     return 0
 
 

@@ -19,7 +19,6 @@ national ambitions of ``iapt_standards.csv`` that name a published document in t
 
 from __future__ import annotations
 
-import argparse
 import re
 import sys
 from pathlib import Path
@@ -29,7 +28,7 @@ import polars as pl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-from build_reference import CODES, _xlsx_sheet, write_csv  # noqa: E402
+from build_reference import CODES, _xlsx_sheet, data_folder, footprint_names, write_csv  # noqa: E402
 
 ENGLAND = "E92000001"
 YEARS = ("2018-19", "2019-20", "2020-21", "2021-22", "2022-23", "2023-24", "2024-25")
@@ -409,13 +408,8 @@ def standards(data: Path, england_need: float) -> pl.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
-                        help="folder of the public files (default ../shared/data)")
-    args = parser.parse_args(argv)
-    data = args.data
-    fps = pl.read_csv(ROOT / "stpmodel" / "data" / "footprints.csv", infer_schema_length=0)
-    names = dict(zip(fps["code"], fps["name"]))
+    data = data_folder(argv, __doc__)
+    names = footprint_names()
     need_table = need(data, names)
     england_need = float(need_table["need"][0])
     write_csv(outturn(data, england_need), "iapt_outturn.csv")

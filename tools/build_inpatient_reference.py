@@ -24,7 +24,6 @@ row's ``trusts`` column.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -33,7 +32,7 @@ import polars as pl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-from build_reference import CODES, _xlsx_sheet, write_csv  # noqa: E402
+from build_reference import CODES, _xlsx_sheet, data_folder, footprint_names, write_csv  # noqa: E402
 
 ENGLAND = "E92000001"
 YEARS = ("2018-19", "2019-20")
@@ -440,16 +439,11 @@ def national(data: Path) -> pl.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
-                        help="folder of the public files (default ../shared/data)")
-    args = parser.parse_args(argv)
-    fps = pl.read_csv(ROOT / "stpmodel" / "data" / "footprints.csv", infer_schema_length=0)
-    names = dict(zip(fps["code"], fps["name"]))
-    assert sorted(names) == CODES
-    write_csv(baseline(args.data, names), "inpatient_baseline.csv")
-    write_csv(oaps(args.data, names), "inpatient_oaps_quarterly.csv")
-    write_csv(national(args.data), "inpatient_national.csv")
+    data = data_folder(argv, __doc__)
+    names = footprint_names()
+    write_csv(baseline(data, names), "inpatient_baseline.csv")
+    write_csv(oaps(data, names), "inpatient_oaps_quarterly.csv")
+    write_csv(national(data), "inpatient_national.csv")
     return 0
 
 

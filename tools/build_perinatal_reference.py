@@ -17,7 +17,6 @@ formatted as tools/build_reference.py does, so a rebuild from the same inputs is
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -26,7 +25,7 @@ import polars as pl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-from build_reference import CODES, write_csv  # noqa: E402
+from build_reference import CODES, data_folder, footprint_names, write_csv  # noqa: E402
 
 ENGLAND = "E92000001"
 PERIOD = "Q4 2021/22"
@@ -135,14 +134,9 @@ def baseline(data: Path, names: dict[str, str]) -> pl.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
-                        help="folder of the public files (default ../shared/data)")
-    args = parser.parse_args(argv)
-    fps = pl.read_csv(ROOT / "stpmodel" / "data" / "footprints.csv", infer_schema_length=0)
-    names = dict(zip(fps["code"], fps["name"]))
-    assert sorted(names) == CODES
-    write_csv(baseline(args.data, names), "perinatal_baseline.csv")
+    data = data_folder(argv, __doc__)
+    names = footprint_names()
+    write_csv(baseline(data, names), "perinatal_baseline.csv")
     return 0
 
 

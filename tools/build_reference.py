@@ -264,6 +264,22 @@ def fixtures(data: Path) -> None:
     print(f"wrote tests/data fixtures ({len(keep) - 1} IAPT rows)")
 
 
+def data_folder(argv: list[str] | None, doc: str | None) -> Path:
+    """The ``--data`` option of every builder in tools/: the folder of the public files."""
+    parser = argparse.ArgumentParser(description=(doc or "").split("\n")[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
+                        help="folder of the public files (default ../shared/data)")
+    return parser.parse_args(argv).data
+
+
+def footprint_names() -> dict[str, str]:
+    """Code → name of the 44 footprints, from the bundled footprints.csv (built by main below)."""
+    fps = pl.read_csv(OUT / "footprints.csv", infer_schema_length=0)
+    names = dict(zip(fps["code"], fps["name"]))
+    assert sorted(names) == CODES
+    return names
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data",
