@@ -157,6 +157,7 @@ def test_fifo_is_refused_without_opening_it_for_a_writer(tmp_path: Path) -> None
 @pytest.mark.parametrize(("path", "message"), [
     ("/dev/zero", "is a character device, not a regular file"),
     ("/dev/null", "is a character device, not a regular file"),
+    ("/dev/urandom", "is a character device, not a regular file"),
 ])
 def test_devices_are_refused(path: str, message: str) -> None:
     if not os.path.exists(path):

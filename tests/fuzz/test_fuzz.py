@@ -207,10 +207,3 @@ def test_reproducers_are_located_and_the_rest_still_checked(tmp_path: Path) -> N
         assert f"{path}:" in result.stderr
     assert "internal error" not in result.stderr
 
-
-@pytest.mark.parametrize("special", ["/dev/zero", "/dev/null", "/dev/urandom"])
-def test_special_files(special: str) -> None:
-    if not os.path.exists(special):
-        pytest.skip(f"no {special}")
-    result = CliRunner().invoke(app, ["validate", special])
-    assert result.exit_code == 1 and result.stderr.startswith(f"{special}:1:1: is a character")
