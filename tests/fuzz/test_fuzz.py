@@ -206,4 +206,3 @@ def test_reproducers_are_located_and_the_rest_still_checked(tmp_path: Path) -> N
     for path in paths:
         assert f"{path}:" in result.stderr
     assert "internal error" not in result.stderr
-
