@@ -17,10 +17,6 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGLAND = ROOT / "scenarios" / "england-ltp.yaml"  # 44 footprints: a 10 MB monthly CSV
-# One draw: the file ships with 100 (about 13 s here, the output written only at the end), which
-# would put every kill below before the write began; with one the run takes about 1.7 s and
-# writes from about 1.4 s, inside the kill window.
-ONE_DRAW = ("--draws", "1")
 BATCH = ["iapt-25-percent.yaml", "end-oaps.yaml", "ltp-footprint.yaml"]
 WAIT_S = 30.0  # the most any process is waited for; a hang fails the test rather than CI
 
@@ -79,6 +75,13 @@ def wait_gone(pids: set[int]) -> set[int]:
     return alive(pids)
 
 
+def england_to(out: Path) -> subprocess.Popen[bytes]:
+    """The national scenario by month to ``out``, with one draw: it ships with 100 (about 13 s
+    here, the output written only at the end), which would put every kill below before the
+    write began; with one it takes about 1.7 s and writes from about 1.4 s, inside the window."""
+    return stpmodel("run", ENGLAND, "--draws", "1", "--by", "month", "-o", out, cwd=out.parent)
+
+
 def temporary(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
 
@@ -86,10 +89,10 @@ def temporary(folder: Path) -> list[str]:
 def test_run_o_killed_at_random_moments(tmp_path: Path) -> None:
     rng = random.Random(18)
     good = tmp_path / "out.csv"
-    assert finish(stpmodel("run", ENGLAND, *ONE_DRAW, "--by", "month", "-o", good, cwd=tmp_path)) == 0
+    assert finish(england_to(good)) == 0
     expected = good.read_bytes()
     for sig in (signal.SIGTERM, signal.SIGKILL):
-        process = stpmodel("run", ENGLAND, *ONE_DRAW, "--by", "month", "-o", good, cwd=tmp_path)
+        process = england_to(good)
         time.sleep(rng.uniform(0.3, 2.0))
         process.send_signal(sig)
         code = finish(process)
@@ -97,7 +100,7 @@ def test_run_o_killed_at_random_moments(tmp_path: Path) -> None:
         assert good.read_bytes() == expected  # the good file: whole, old or new, never cut
         if sig == signal.SIGTERM:
             assert temporary(tmp_path) == []
-    assert finish(stpmodel("run", ENGLAND, *ONE_DRAW, "--by", "month", "-o", good, cwd=tmp_path)) == 0
+    assert finish(england_to(good)) == 0
     assert temporary(tmp_path) == []  # what SIGKILL left, the next write removed
     assert good.read_bytes() == expected
 
