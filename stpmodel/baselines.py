@@ -15,13 +15,6 @@ from .reference import _read
 # IAPT (NHS Talking Therapies) on NHS England's definitions: outturn, need and standards
 # (built by tools/build_iapt_reference.py; sources in stpmodel/data/SOURCES.md)
 
-IAPT_OUTTURN_SOURCE = ("NHS Digital, IAPT annual key measures; NHS England, Mental Health "
-                       "Dashboard (IAPT(i_a), IAPT(iii)); NHS England, NHS Talking Therapies "
-                       "monthly activity and performance")
-IAPT_NEED_SOURCE = ("NHS England's IAPT prevalence denominator, derived from the Mental Health "
-                    "Dashboard IAPT(i_a): Q1 2019/20 number entering treatment / Q4 2018/19 "
-                    "quarterly access rate")
-
 
 @cache
 def iapt_outturn() -> pl.DataFrame:
@@ -61,11 +54,6 @@ def iapt_standards() -> pl.DataFrame:
 # ---------------------------------------------------------------------------------------------
 # Inpatient (mental health beds and out-of-area placements) baselines
 # (built by tools/build_inpatient_reference.py; sources in stpmodel/data/SOURCES.md)
-
-INPATIENT_BEDS_SOURCE = ("NHS England, KH03 bed availability and occupancy, mental illness "
-                         "sector, by trust, mapped to STP17 footprints by trust headquarters")
-INPATIENT_OAPS_SOURCE = ("NHS England, Mental Health Dashboard Q4 2021/22, CR(iii.a) "
-                         "inappropriate out-of-area placement bed days")
 
 
 @cache
@@ -147,10 +135,6 @@ def perinatal_row(code: str) -> dict | None:
     return rows.row(0, named=True) if rows.height else None
 # Children and young people's mental health (CYP) baselines
 # (built by tools/build_cyp_reference.py; sources in stpmodel/data/SOURCES.md)
-
-CYP_ACCESS_SOURCE = ("NHS England, CYP aged under 18 with 1+ contacts with NHS-funded mental "
-                     "health services, rolling 12 months to Q4 2021/22: CCG 2021 rows summed to "
-                     "STP17 footprints; England from the Mental Health Dashboard")
 
 
 @cache

@@ -22,7 +22,6 @@ if TYPE_CHECKING:
     from .reference import FootprintRef
 
 START, END = "2019-04", "2024-03"  # the NHS Long Term Plan's five years, 2019/20 to 2023/24
-MONTHS_TO_MARCH_2021 = 23  # from April 2019
 POPULATION_YEAR, GROWTH_TO = 2021, 2026
 WIDTH = 100
 

@@ -96,13 +96,6 @@ def uniform(mt, pos):  # pragma: no cover - compiled
 
 
 @njit(cache=True)
-def exponential(mt, pos, scale):  # pragma: no cover - compiled
-    """An exponential draw with mean ``scale``, and the new position."""
-    u, pos = uniform(mt, pos)
-    return -math.log(1.0 - u) * scale, pos
-
-
-@njit(cache=True)
 def gamma(mt, pos, shape, scale):  # pragma: no cover - compiled
     """A gamma draw (shape, scale), and the new position: CPython's ``random.gammavariate``."""
     if shape <= 0.0 or scale <= 0.0:
