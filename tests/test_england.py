@@ -227,8 +227,9 @@ def test_beds_are_calibrated_where_oap_days_are_published():
 def test_run_shows_england_and_every_footprint_keeps_to_its_iapt_plan():
     """The table shows England's total. No footprint's access falls short of its plan: the
     recruitment and referrals the tool derives are enough in every month (a shortfall would be
-    a note on standard error)."""
-    result = runner.invoke(app, ["run", str(SCENARIO)])
+    a note on standard error). One draw: nothing in IAPT is uncertain in this file, so every
+    draw plans the same; the shipped 100 are checked below."""
+    result = runner.invoke(app, ["run", str(SCENARIO), "--draws", "1"])
     assert result.exit_code == 0, result.output
     assert "England, the total of 44 footprints" in result.stdout
     assert "IAPT access" not in result.stderr, result.stderr
