@@ -90,8 +90,14 @@ def simulate(inputs: CypInputs, days: np.ndarray, block: slice) -> np.ndarray:
     """The two eating-disorder waiting lists; returns [draw, footprint, KERNEL_ROWS, month]."""
     from ...kernels import waiting_list as k
 
-    runs = [k.project(days, np.ascontiguousarray(inputs.series[block][:, :, p]),
-                      np.ascontiguousarray(inputs.scalars[block][:, :, p])) for p in (0, 1)]
+    series, scalars = inputs.series[block], inputs.scalars[block]
+    if not (series[..., k.S_REFERRALS, :].any() or scalars[..., k.C_WAITING0].any()):
+        # nobody referred or waiting on either list (no eating_disorders section): every row
+        # the kernel would return here is 0, so it is not run
+        n_draws, n_footprints = series.shape[:2]
+        return np.zeros((n_draws, n_footprints, len(KERNEL_ROWS), series.shape[-1]))
+    runs = [k.project(days, np.ascontiguousarray(series[:, :, p]),
+                      np.ascontiguousarray(scalars[:, :, p])) for p in (0, 1)]
     urgent, routine = runs
     return np.stack([urgent[:, :, k.O_REFERRALS], urgent[:, :, k.O_ENTERED],
                      urgent[:, :, k.O_ENTERED_WITHIN_6], urgent[:, :, k.O_WAITING],
