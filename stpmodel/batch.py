@@ -128,11 +128,24 @@ def plan(scenarios: Sequence[Path], out_dir: Path, fmt: str = "csv", by: By = "y
     overwrite the summary, or an output (or the summary) is one of the scenarios."""
     jobs = [Job(p, out_dir / f"{p.stem}.{fmt}", fmt, by, draws, seed, check, force)
             for p in scenarios]
+    # an output that is a scenario: compared by (device, inode), as os.path.samefile does, with
+    # each file looked at once rather than once for every pair
+    inputs: dict[tuple[int, int], Path] = {}
+    for scenario in scenarios:
+        try:
+            info = os.stat(scenario)
+        except OSError:  # missing: its job reports it
+            continue
+        inputs.setdefault((info.st_dev, info.st_ino), scenario)
     for target in [*(job.output for job in jobs), out_dir / SUMMARY_NAME]:
-        for scenario in scenarios:
-            if target.exists() and os.path.samefile(target, scenario):
-                raise BatchError(f"{target}: is an input of this batch ({scenario}); refusing "
-                                 "to write over it\n  hint: choose another --out-dir")
+        try:
+            info = os.stat(target)
+        except OSError:  # not there yet (or not to be looked at): not an input
+            continue
+        scenario = inputs.get((info.st_dev, info.st_ino))
+        if scenario is not None:
+            raise BatchError(f"{target}: is an input of this batch ({scenario}); refusing "
+                             "to write over it\n  hint: choose another --out-dir")
     by_output: dict[str, list[Path]] = {}
     for job in jobs:
         by_output.setdefault(job.output.name, []).append(job.scenario)
