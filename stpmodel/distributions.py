@@ -199,6 +199,11 @@ def parse(value: dict[Any, Any], lo: float | None, hi: float | None, integer: bo
     return Dist(kind, params, lo, hi, integer)
 
 
+# Where a fraction is wanted, a number from 1 up to this is as likely a fraction a little over 1
+# as a small percentage, so the hint offers the percentage only as a maybe (values uses it too).
+PERCENT_SURELY_FROM = 2.0
+
+
 def _percent_hint(kind: str, params: tuple[float, ...], fits: Any) -> str:
     """A hint for percentages written where fractions were meant: [20, 25, 30] → 0.2, ..."""
     scaled: tuple[float, ...]
@@ -210,7 +215,7 @@ def _percent_hint(kind: str, params: tuple[float, ...], fits: Any) -> str:
         scaled = tuple(p / 100 for p in params)
         ends = scaled
     if all(fits(e) for e in ends) and any(p > 1 for p in params):
-        if max(abs(p) for p in params) < 2:  # as likely fractions a little over 1
+        if max(abs(p) for p in params) < PERCENT_SURELY_FROM:
             return (f"fractions: 1 is all (100%); if these are percentages, write "
                     f"{{{kind}: {_list(scaled)}}}")
         return f"write {{{kind}: {_list(scaled)}}} (percentages as fractions)"

@@ -22,7 +22,7 @@ import numpy as np
 from pydantic import AfterValidator, BeforeValidator, Discriminator, Tag, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
-from .distributions import KINDS, Dist, DistributionError
+from .distributions import KINDS, PERCENT_SURELY_FROM, Dist, DistributionError
 from .distributions import parse as parse_dist
 
 Interp = Literal["step", "linear"]
@@ -155,7 +155,7 @@ class Quantity:
             hint = ""
             if self.percent_hint and too_high and self._fits(number / 100):
                 hint = f"write {_fmt(number / 100)} ({_fmt(number)}%)"
-                if number < 2:  # as likely a fraction a little over 1 as a small percentage
+                if number < PERCENT_SURELY_FROM:
                     hint = (f"a fraction: 1 is all (100%); if you meant {_fmt(number)}%, write "
                             f"{_fmt(number / 100)}")
             raise fail(f"{want}, got {_fmt(number)}", hint)
