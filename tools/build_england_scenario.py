@@ -26,11 +26,11 @@ What each footprint gets, and why (the same arithmetic is written beside each va
   most recruitment ÷ 12 a month, never ahead of the month's need, so the rate to April 2020 is
   12 × the largest monthly rise in the WTE needed up to then (to 25%), and the rate from May 2020
   on 12 × the largest after (to 31.26% by April 2023, then the growth of need);
-- inpatient: admissions are England's 2018 mental health spells × the footprint's share of
-  adults (as ``stpmodel new``; it overstates adult acute admissions); beds are calibrated with
-  Erlang's loss formula to the footprint's February 2017 OAP days where those are published
-  (as scenarios/end-oaps.yaml: the smallest whole c with a × B(a, c) ≤ OAP days ÷ 28), and
-  otherwise sized as ``stpmodel new`` sizes them (admissions × 32 days ÷ 365 ÷ 0.85);
+- inpatient: measured, as ``stpmodel new`` writes it (stpmodel/services/inpatient/
+  calibration.py): beds are KH03's 2018/19 mental illness beds × adult acute's share (the seven
+  footprints KH03 does not measure get a share of what England's row leaves), and admissions
+  offer the load that carries 2018/19's occupied beds in pools of the calibrated size, with
+  35-day stays;
 - crisis: a shared placeholder plan and staffing; each footprint's whole population sizes teams;
 - perinatal, CYP and EIP (issue 14): exactly what ``stpmodel new`` writes for the footprint, by
   the services' own ``plan_for`` (stpmodel/services/{perinatal,cyp,eip}.py), so the arithmetic is
@@ -50,7 +50,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-import polars as pl
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -68,7 +67,7 @@ from stpmodel.services.iapt.template import (  # noqa: E402
     BASELINE_YEAR,
     SESSIONS_PER_WTE,
 )
-from stpmodel.services.inpatient import Inpatient  # noqa: E402
+from stpmodel.services.inpatient import Inpatient, calibration  # noqa: E402
 from stpmodel.services.inpatient.template import LOS_CV, LOS_STANDARD  # noqa: E402
 from stpmodel.template import (  # noqa: E402
     END,
@@ -85,7 +84,7 @@ COMMAND = ".venv/bin/python tools/build_england_scenario.py"
 WIDTH = 100
 SEED = 20191101
 DRAWS = 100
-OAP_MONTH, OAP_MONTH_DAYS = "2017-02", 28  # the latest bundled OAP month, and its days
+OAP_COST_MONTH = "2017-02"  # the latest bundled month of OAP costs (NHS Digital OAP open data)
 LOS_TODAY = 35.0  # [days] LOCAL ASSUMPTION: no bundled source gives adult acute stays
 LOS_PLAN = {"2019-04": LOS_TODAY, "2022-04": LOS_STANDARD}
 CRISIS_BASIC = {"2019-04": 1.0, "2021-04": 0.0}
@@ -104,8 +103,8 @@ SESSIONS_FINISHED = default_of(Iapt, "sessions_finished")
 SESSIONS_NOT_FINISHED = default_of(Iapt, "sessions_not_finished")
 # sessions a course entered: finished courses' and unfinished ones', at the completion rate
 SESSIONS = COMPLETION * SESSIONS_FINISHED + (1 - COMPLETION) * SESSIONS_NOT_FINISHED
-OCCUPANCY = default_of(Inpatient, "target_occupancy")
 PER_TEAM = default_of(Crisis, "population_per_team")
+OCCUPANCY = default_of(Inpatient, "target_occupancy")
 
 ASSUMPTIONS = (
     "iapt.referrals", "iapt.waiting_list", "iapt.course_weeks", "iapt.workforce.sessions_per_wte",
@@ -125,18 +124,6 @@ ASSUMPTIONS = (
 
 # ---------------------------------------------------------------------------------------------
 # Arithmetic
-
-
-def calibrated_beds(load: float, oap_beds: float) -> tuple[int, float]:
-    """The smallest whole c with load × B(load, c) ≤ oap_beds, and load × B(load, c) [beds].
-
-    B is Erlang's loss formula, the share of arrivals that find all c beds full at offered load
-    a [beds], by its stable recursion B(a, 0) = 1, B(a, n) = aB(a, n−1) ÷ (n + aB(a, n−1))."""
-    b, c = 1.0, 0
-    while load * b > oap_beds:
-        c += 1
-        b = load * b / (c + load * b)
-    return c, load * b
 
 
 def floor_to(value: float, places: int) -> float:
@@ -163,7 +150,6 @@ class Footprint:
     referrals: float
     referrals_basis: str
     share: float  # need on NHS England's basis as a share of adults (stpmodel/data/iapt_need.csv)
-    oap_days: float | None
     oap_daily_cost: float | None
 
 
@@ -180,10 +166,7 @@ class Plan:
     wte: float
     wte_needed: dict[str, float]
     recruitment: dict[str, int]
-    admissions: int
-    load: float
-    beds: int
-    oap_beds: float | None  # a × B(a, beds) where calibrated
+    beds: calibration.Baseline
     perinatal: perinatal.PerinatalPlan
     cyp: cyp.CypPlan
     eip: eip.EipPlan
@@ -202,14 +185,12 @@ def baseline(fp: reference.FootprintRef) -> Footprint:
         total=round(reference.persons(fp.code, POPULATION_YEAR)),
         growth=round(reference.growth(fp.code, POPULATION_YEAR, GROWTH_TO), 4),
         referrals=referrals[0], referrals_basis=referrals[1], share=share,
-        oap_days=reference.oap_value(fp.code, OAP_MONTH, "oap_days"),
-        oap_daily_cost=reference.oap_value(fp.code, OAP_MONTH, "average_daily_cost"),
+        oap_daily_cost=reference.oap_value(fp.code, OAP_COST_MONTH, "average_daily_cost"),
     )
 
 
-def plan(fp: Footprint, spells: float, england_adults: float) -> Plan:
-    """What the scenario gives footprint ``fp``; ``spells`` [spells/year] and ``england_adults``
-    [persons] scale England's inpatient spells to it."""
+def plan(fp: Footprint) -> Plan:
+    """What the scenario gives footprint ``fp``."""
     need = fp.share * fp.adults
     entering = fp.referrals * ENTRY
     today = floor_to(entering / need, 3)
@@ -234,16 +215,10 @@ def plan(fp: Footprint, spells: float, england_adults: float) -> Plan:
     first = max(0, math.ceil(12 * rises[:FIRST_RATE].max() - 1e-9))
     second = max(0, math.ceil(12 * rises[FIRST_RATE:].max() - 1e-9))
 
-    admissions = round(spells * fp.adults / england_adults)
-    load = admissions * LOS_TODAY / 365
-    if fp.oap_days is not None:
-        beds, oap_beds = calibrated_beds(load, fp.oap_days / OAP_MONTH_DAYS)
-    else:
-        beds, oap_beds = math.ceil(admissions * LOS_STANDARD / 365 / OCCUPANCY), None
     return Plan(need=need, entering=entering, access_today=today, access=access,
                 referrals=referrals, referrals_needed=needed, wte=wte,
                 wte_needed=wte_needed, recruitment={START: first, RECRUITMENT_STEP: second},
-                admissions=admissions, load=load, beds=beds, oap_beds=oap_beds,
+                beds=calibration.baseline(fp.code, LOS_TODAY),
                 perinatal=perinatal.plan_for(fp.code, fp.growth), cyp=cyp.plan_for(fp.code),
                 eip=eip.plan_for(fp.code))
 
@@ -285,16 +260,13 @@ def quoted(name: str) -> str:
 
 def build() -> str:
     """The YAML text of scenarios/england-ltp.yaml."""
-    spells = float(reference.national().filter(pl.col("item") == "mh_inpatient_spells_2018")
-                   ["value"][0])
-    england_adults = reference.persons(reference.ENGLAND, POPULATION_YEAR, 16)
     footprints = [baseline(fp) for fp in reference.footprints()]
     assert [fp.code for fp in footprints] == list(reference.CODES), "expected the 44 footprints"
-    plans = [plan(fp, spells, england_adults) for fp in footprints]
+    plans = [plan(fp) for fp in footprints]
 
     out = Text()
     _header(out, footprints, plans)
-    _shared(out, spells, england_adults)
+    _shared(out)
     out.line("footprints:")
     for fp, p in zip(footprints, plans):
         _footprint(out, fp, p)
@@ -302,7 +274,7 @@ def build() -> str:
 
 
 def _header(out: Text, footprints: list[Footprint], plans: list[Plan]) -> None:
-    calibrated = sum(p.oap_beds is not None for p in plans)
+    measured = sum(p.beds.measured for p in plans)
     out.comment(f"The NHS Long Term Plan's mental health commitments in England: all 44 STP "
                 f"footprints of April 2017 ({reference.CODES[0]}–{reference.CODES[-1]}), "
                 f"{START} to {END}. `stpmodel run` shows England's total (E92000001); "
@@ -331,9 +303,9 @@ def _header(out: Text, footprints: list[Footprint], plans: list[Plan]) -> None:
                 "Estimates and assumptions are listed under `assumptions`; `stpmodel run` prints "
                 "them after the results (with the first footprint's values).")
     out.comment("")
-    out.comment(f"Beds: {calibrated} footprints are calibrated to their published OAP days of "
-                f"February 2017; {len(plans) - calibrated} whose figure is suppressed are sized "
-                "for the target occupancy. Each block says which.")
+    out.comment(f"Beds: measured (KH03, 2018/19) for {measured} footprints; the other "
+                f"{len(plans) - measured} share what England's row leaves by adults. Each block "
+                "says which.")
     out.comment("")
     out.comment("Left out: liaison (CORE24) and acute integration. The bundled table lists acute "
                 "trusts, not hospitals (CORE24 coverage counts hospitals, and many trusts run "
@@ -368,7 +340,7 @@ def _header(out: Text, footprints: list[Footprint], plans: list[Plan]) -> None:
     out.line()
 
 
-def _shared(out: Text, spells: float, england_adults: float) -> None:
+def _shared(out: Text) -> None:
 
     out.comment("population: each footprint's own (below). SOURCED: "
                 f"{reference.POPULATION_SOURCE}; adults = 16+, total = all ages; the nearest "
@@ -428,12 +400,19 @@ def _shared(out: Text, spells: float, england_adults: float) -> None:
                 "by April 2023, then the growth of need), each rounded up.", 4)
     out.line()
     out.line("inpatient:")
-    out.comment(f"NATIONAL-DEFAULT ESTIMATE (each footprint's `admissions`): England's "
-                f"{spells:,.0f} mental health inpatient spells in 2018 (The Strategy Unit, "
-                "nhse_mh_inpat_model national workbook) × the footprint's share of England's "
-                f"adults (16+, mid-{POPULATION_YEAR}: ÷ {england_adults:,.0f}). Those spells "
-                "include more than adult acute care, so this overstates adult acute admissions.",
-                2)
+    share = calibration.share()
+    out.comment(f"SOURCED, MEASURED (each footprint's `beds` and `admissions`; "
+                "stpmodel/services/inpatient/calibration.py): beds are KH03's 2018/19 mental "
+                f"illness beds available (average daily, overnight) × {share:.4f}, adult acute's "
+                "share of adult bed days in the National Cost Collection 2024/25; the seven "
+                "footprints KH03 does not measure by its trusts' headquarters share what "
+                "England's row leaves by adults. pool_beds and admissions: fitted to the "
+                "footprint's 2018/19 beds, occupancy (× {share:.4f}) and inappropriate OAP bed "
+                "days (Mental Health Dashboard CR(iii.a)), as `stpmodel new` writes them: the "
+                "beds split into k pools, an admission taking a bed only in its own; the offered "
+                "load a places the recorded OAP bed days, Σ (a/k) B(a/k, n) × 365; admissions = "
+                f"a × 365.25 ÷ {num(LOS_TODAY)}. Beds are held: the plan works through stays and "
+                "crisis cover.", 2)
     out.comment(f"LOCAL ASSUMPTION: {num(LOS_TODAY)} days today (no bundled source gives adult "
                 "acute stays; the England mean of all mental health spells in 2018, 107 days, "
                 "includes long-stay care). PLAN ASSUMPTION: the Long Term Plan's 32 days "
@@ -442,16 +421,6 @@ def _shared(out: Text, spells: float, england_adults: float) -> None:
     out.comment("LOCAL ASSUMPTION: stays as spread as an exponential distribution "
                 "(coefficient of variation 1).", 2)
     out.line(f"los_cv: {LOS_CV:.1f}", 2)
-    out.comment("LOCAL ASSUMPTION (each footprint's `beds`), derived one of two ways:\n"
-                f"- where the footprint's OAP days of February 2017 are published (NHS Digital "
-                "OAP open data), as scenarios/end-oaps.yaml: the offered load is a = admissions "
-                f"× {num(LOS_TODAY)} days ÷ 365 [beds], and beds are the smallest whole c with "
-                f"a × B(a, c) ≤ OAP days ÷ {OAP_MONTH_DAYS}, B being Erlang's loss formula (the "
-                "beds' worth placed out of area, with no repatriation);\n"
-                "- where they are suppressed, as `stpmodel new`: the beds that would run at the "
-                f"{OCCUPANCY:.0%} target occupancy with {num(LOS_STANDARD)}-day stays, "
-                f"admissions × {num(LOS_STANDARD)} ÷ 365 ÷ {num(OCCUPANCY)}, rounded up.\n"
-                "Held at today's number: the plan works through stays and crisis cover.", 2)
     out.comment("oap_cost_per_day: SOURCED where published (the footprint's average recorded "
                 "daily cost, February 2017, NHS Digital OAP open data); otherwise the DEFAULT, "
                 f"England's £530. target_occupancy: DEFAULT {num(OCCUPANCY)} (RCPsych, cited by "
@@ -609,6 +578,16 @@ def _footprint_issue_14(out: Text, fp: Footprint, p: Plan) -> None:
     out.line(f"workforce: {{wte: {num(e.wte)}}}", 6)
 
 
+def inpatient_note(b: calibration.Baseline) -> str:
+    """What a footprint's measured inpatient baseline is and how it was fitted."""
+    how = "KH03, its own trusts" if b.measured else "England's unmeasured beds, by adults"
+    published = "not published" if b.published is None else f"{b.published:,.0f} published"
+    return (f"MEASURED 2018/19 ({how}): {b.beds:,} beds, {b.occupied:,.1f} occupied; OAP bed "
+            f"days {published}. Fitted: {calibration.FITS[b.how]}: {b.pools} "
+            f"pool{'s' if b.pools > 1 else ''}, load {b.load:,.1f} beds, occupancy "
+            f"{b.occupancy:.1%}, {b.modelled:,.0f} OAP bed days; × 365.25 ÷ {num(LOS_TODAY)}.")
+
+
 def _footprint(out: Text, fp: Footprint, p: Plan) -> None:
     apportioned = "" if fp.referrals_basis == "published" else " (apportioned from E54000049)"
     above = [m for m, v in ACCESS_STANDARD.items() if p.access_today > ceil_to(v, 3)]
@@ -636,18 +615,11 @@ def _footprint(out: Text, fp: Footprint, p: Plan) -> None:
                 f"{num(SESSIONS_PER_WTE)}).", 6)
     out.line(f"workforce: {{wte: {num(p.wte, 1)}, recruitment: {trajectory(p.recruitment)}}}", 6)
     out.line("inpatient:", 4)
-    if p.oap_beds is not None:
-        assert fp.oap_days is not None
-        out.comment(f"Beds CALIBRATED to {fp.oap_days:,.0f} OAP days in {OAP_MONTH}, "
-                    f"{fp.oap_days / OAP_MONTH_DAYS:,.1f} a day:\n"
-                    f"a = {p.admissions:,} × {num(LOS_TODAY)} ÷ 365 = {p.load:,.1f} beds offered; "
-                    f"a × B(a, {p.beds}) = {p.oap_beds:,.1f} placed out of area.", 6)
-    else:
-        out.comment(f"Beds AT TARGET OCCUPANCY (OAP days of {OAP_MONTH} suppressed): "
-                    f"{p.admissions:,} × {num(LOS_STANDARD)} ÷ 365 ÷ {num(OCCUPANCY)}, rounded "
-                    "up.", 6)
-    out.line(f"admissions: {p.admissions}", 6)
-    out.line(f"beds: {p.beds}", 6)
+    b = p.beds
+    out.comment(inpatient_note(b), 6)
+    out.line(f"admissions: {b.admissions}", 6)
+    out.line(f"beds: {b.beds}", 6)
+    out.line(f"pool_beds: {b.pool_beds}", 6)
     if fp.oap_daily_cost is not None:
         out.line(f"oap_cost_per_day: {num(fp.oap_daily_cost)}", 6)
     _footprint_issue_14(out, fp, p)

@@ -41,6 +41,8 @@ class InpatientInputs:
     open_bed_day_cost: np.ndarray  # [£/bed day, draw × month]
     capital_per_new_bed: np.ndarray  # [£/bed, draw]; 0 when not given (beds do not rise)
     oap_target_share: float | None
+    pools: int  # the pools the footprint's beds are split into (section: pool_beds)
+    pool_seeds: np.ndarray  # [uint32, draw × pool]; pool 0's is the footprint's own stream
 
 
 def stream_seeds(seed: int, stream: int, n_draws: int, codes: list[str]) -> np.ndarray:
@@ -101,12 +103,17 @@ def build(inpatient: Inpatient, ctx: Context) -> InpatientInputs:
                          repatriate=inpatient.repatriate, warmup_days=warmup)
 
     held = None
+    pools = 1 if inpatient.pool_beds is None else max(
+        1, round(float(np.mean(beds[:, 0])) / float(inpatient.pool_beds)))  # type: ignore[arg-type]
+    code = ctx.scenario.footprint.code
+    seeds = stream_seeds(ctx.seed, STREAM_BEDS, ctx.n_draws,
+                         [code] + [f"{code}/pool {j}" for j in range(1, pools)])
     if ctx.scenario.section("finance") is not None:
         held = bed_inputs(held_admissions, np.repeat(los[:, :1], n_months, axis=1),
                           np.repeat(beds[:, :1], n_months, axis=1))
     return InpatientInputs(
         plan=bed_inputs(planned, los, beds), held=held,
-        seeds=stream_seeds(ctx.seed, STREAM_BEDS, ctx.n_draws, [ctx.scenario.footprint.code]),
+        seeds=seeds[:, :1],
         planned=planned, held_admissions=held_admissions,
         cost_per_day=ctx.series("inpatient.oap_cost_per_day", inpatient.oap_cost_per_day),
         target_occupancy=ctx.value("inpatient.target_occupancy", inpatient.target_occupancy),
@@ -115,7 +122,8 @@ def build(inpatient: Inpatient, ctx: Context) -> InpatientInputs:
         capital_per_new_bed=ctx.value("inpatient.capital_per_new_bed",
                                       inpatient.capital_per_new_bed),
         oap_target_share=(None if inpatient.oap_target_share is None
-                          else float(inpatient.oap_target_share)))  # type: ignore[arg-type]
+                          else float(inpatient.oap_target_share)),  # type: ignore[arg-type]
+        pools=pools, pool_seeds=seeds)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -131,9 +139,13 @@ HELD = len(BED_ROWS)
 
 @dataclass(frozen=True)
 class BedRun:
+    """The kernel's inputs over every pool of every footprint; ``owner[pool]`` is the footprint
+    a pool belongs to (None when each footprint is one pool)."""
+
     plan: BedInputs
     held: BedInputs | None
     seeds: np.ndarray
+    owner: np.ndarray | None
 
 
 def _stack_beds(parts: list[BedInputs]) -> BedInputs:
@@ -145,10 +157,32 @@ def _stack_beds(parts: list[BedInputs]) -> BedInputs:
         warmup_days=max(p.warmup_days for p in parts))
 
 
+def _pooled(inputs: BedInputs, k: int) -> BedInputs:
+    """One footprint's inputs as ``k`` pools, each with 1/k of the admissions and as equal a
+    share of the beds as whole beds allow."""
+    if k == 1:
+        return inputs
+    from .calibration import pool_arrays
+
+    def each(a: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(np.repeat(a, k, axis=1))
+
+    return BedInputs(rate=each(inputs.rate) / k, los_mean=each(inputs.los_mean),
+                     los_cv=each(inputs.los_cv),
+                     beds=np.ascontiguousarray(pool_arrays(inputs.beds[:, 0], k)),
+                     dist=inputs.dist, repatriate=inputs.repatriate,
+                     warmup_days=inputs.warmup_days)
+
+
 def _stack(parts: list[InpatientInputs]) -> BedRun:
-    held = [p.held for p in parts if p.held is not None]
-    return BedRun(_stack_beds([p.plan for p in parts]), _stack_beds(held) if held else None,
-                  stack([p.seeds for p in parts]))
+    held = [_pooled(p.held, p.pools) for p in parts if p.held is not None]
+    pooled = any(p.pools > 1 for p in parts)
+    return BedRun(_stack_beds([_pooled(p.plan, p.pools) for p in parts]),
+                  _stack_beds(held) if held else None,
+                  stack([p.pool_seeds for p in parts]) if pooled
+                  else stack([p.seeds for p in parts]),
+                  np.repeat(np.arange(len(parts)), [p.pools for p in parts]) if pooled
+                  else None)
 
 
 def _beds(days: np.ndarray, inputs: BedInputs, seeds: np.ndarray, block: slice) -> np.ndarray:
@@ -166,7 +200,12 @@ def _simulate(run: BedRun, days: np.ndarray, block: slice) -> np.ndarray:
     if run.held is not None:
         held = _beds(days, run.held, run.seeds, block)
         out[:, :, HELD] = held[:, :, BED_ROWS.index("oap_bed_days")]
-    return out
+    if run.owner is None:
+        return out
+    # every row is a count or a sum, so a footprint's is the sum of its pools'
+    footprints = np.zeros((out.shape[0], int(run.owner[-1]) + 1, *out.shape[2:]))
+    np.add.at(footprints, (slice(None), run.owner), out)
+    return footprints
 
 
 # ---------------------------------------------------------------------------------------------
@@ -191,8 +230,10 @@ def derive(rows: Rows, inputs: InpatientInputs, ctx: Context) -> None:
     if inputs.oap_target_share is not None:
         from ...kernels.erlang import beds_for_share
 
-        load = inputs.plan.rate[:, 0] * inputs.plan.los_mean[:, 0]  # offered load [beds]
-        rows["beds_for_target_days"] = beds_for_share(load, inputs.oap_target_share) * days
+        # each of the footprint's pools takes 1/k of the offered load [beds]
+        load = inputs.plan.rate[:, 0] * inputs.plan.los_mean[:, 0] / inputs.pools
+        rows["beds_for_target_days"] = (inputs.pools * days
+                                        * beds_for_share(load, inputs.oap_target_share))
     if inputs.held is not None:
         held = rows["held_oap_bed_days"] * inputs.cost_per_day
         rows["oap_cost_held"] = held

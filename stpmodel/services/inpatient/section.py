@@ -11,7 +11,13 @@ from ...sections import Section, spec
 from ...values import Quantity, fail, number, series
 
 OCCUPANCY = Quantity("fraction", 0.0, 1.0, above_lo=True, percent_hint=True)
-STREAM_BEDS = 0xBED5  # the bed simulation's streams: (seed, STREAM_BEDS, draw, footprint)
+# The pool size that reproduces England's 2018/19 inappropriate OAP bed days from the measured
+# beds and occupancy of every footprint (stpmodel/services/inpatient/calibration.py, which a test
+# re-derives; docs/validation.md shows the out-of-sample years).
+POOL_BEDS = 110
+POOL_SOURCE = ("England's 2018/19 inappropriate OAP bed days (Mental Health Dashboard CR(iii.a), "
+               "239,015) reproduced from each footprint's KH03 beds and occupancy with Erlang's "
+               "loss formula (docs/model.md, docs/validation.md)")
 
 
 class Inpatient(Section):
@@ -30,6 +36,12 @@ class Inpatient(Section):
         "shape of the length-of-stay distribution", "choice", default="gamma")
     beds: series(Quantity("beds", 0.0, 100_000.0, integer=True), "step") = spec(  # type: ignore[valid-type]
         "local adult acute beds open", "beds", interp="step")
+    pool_beds: number(Quantity("beds", 1.0, 100_000.0, uncertain=False)) | None = spec(  # type: ignore[valid-type]
+        "beds in one pool: the footprint's beds work as separate pools of about this many, and "
+        "an admission can take a bed only in its own (wards differ by sex, acuity and trust), "
+        "so some are placed out of area while beds stand empty elsewhere; left out, every bed "
+        "is open to every admission (one pool)", "beds", default=POOL_BEDS,
+        source="calibrated: " + POOL_SOURCE)
     repatriate: bool = spec(
         "bring an out-of-area patient back as soon as a local bed frees (otherwise they stay "
         "out for their whole stay)", "true/false", default=False)

@@ -1,13 +1,12 @@
-"""The inpatient service's part of ``stpmodel new``: national-default estimates of admissions and
-beds, placeholders for stays, the footprint's own OAP cost where published, and its OAP
-baseline for comparison."""
+"""The inpatient service's part of ``stpmodel new``: the footprint's measured beds and the
+admissions that carry its measured occupancy (calibration.py), placeholders for stays, its own
+OAP cost where published, and its OAP baseline for comparison."""
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING, Any
 
-from ...template import POPULATION_YEAR, TemplateContext, comment_defaults, default_of, num
+from ...template import TemplateContext, comment_defaults, num
 from .section import Inpatient
 
 if TYPE_CHECKING:
@@ -29,42 +28,49 @@ def _national(item: str) -> tuple[float, str]:
 
 def template(t: TemplateContext) -> None:
     from ... import reference
+    from . import calibration
 
-    fp, out, adults = t.fp, t.out, t.adults
-    spells, spells_source = _national("mh_inpatient_spells_2018")
-    england_adults = reference.persons(reference.ENGLAND, POPULATION_YEAR, 16)
-    share = adults / england_adults
-    admissions = round(spells * share)
-    occupancy = default_of(Inpatient, "target_occupancy")
-    beds = math.ceil(admissions * LOS_STANDARD / 365 / occupancy)
+    fp, out = t.fp, t.out
+    base = calibration.baseline(fp.code, LOS_STANDARD)
+    share = calibration.share()
     mean_los, _ = _national("mh_inpatient_mean_los_2018")
     oaps = t.sources.oaps if t.sources.oaps is not None else reference.oaps()
     latest = _latest_oap_month(oaps, fp.code)
     daily = None if latest is None else reference.oap_value(fp.code, latest,
                                                             "average_daily_cost", oaps)
-    written = {"admissions", "los_days", "los_cv", "beds"} | ({"oap_cost_per_day"} if daily
-                                                              else set())
+    written = ({"admissions", "los_days", "los_cv", "beds", "pool_beds"}
+               | ({"oap_cost_per_day"} if daily else set()))
 
     out.key("inpatient")
-    out.comment(f"NATIONAL-DEFAULT ESTIMATE: England's {spells:,.0f} mental health inpatient "
-                f"spells in 2018 ({spells_source}) × this footprint's share of England's adults "
-                f"(16+, mid-{POPULATION_YEAR}: {adults:,} ÷ {england_adults:,.0f} = "
-                f"{share:.2%}). Those spells include more than adult acute care, so this "
-                "overstates adult acute admissions.", 2)
-    out.key("admissions", str(admissions), 2)
+    how = (f"{fp.name}'s own trusts' KH03 mental illness beds" if base.measured else
+           f"KH03 does not measure {fp.name}'s beds by its trusts' headquarters, so its share "
+           "of adults of the beds England's KH03 row leaves once the measured footprints are "
+           "counted")
+    out.comment(f"SOURCED, MEASURED: adult acute beds, 2018/19 (mean of the quarters): {how}, × "
+                f"{share:.4f} (adult acute's share of adult bed days, National Cost Collection "
+                f"2024/25) = {base.beds:,}, {base.occupied:,.1f} of them occupied. Method: "
+                "stpmodel/services/inpatient/calibration.py.", 2)
+    out.key("beds", str(base.beds), 2)
+    published = ("" if base.published is None else
+                 f"; the Mental Health Dashboard's {base.published:,.0f} inappropriate OAP bed "
+                 "days in 2018/19 (CR(iii.a), the sum of its quarters)")
+    out.comment(f"MEASURED, fitted to the beds above, their occupancy{published}: "
+                f"{calibration.FITS[base.how]}. {base.pools} pool{'s' if base.pools > 1 else ''}"
+                f"; offered load {base.load:,.1f} beds, so occupancy {base.occupancy:.1%} and "
+                f"{base.modelled:,.0f} OAP bed days a year.", 2)
+    out.key("pool_beds", str(base.pool_beds), 2)
+    out.comment(f"MEASURED: the admissions that offer that load with the stays below: "
+                f"{base.load:,.1f} × 365.25 ÷ {num(LOS_STANDARD)}.", 2)
+    out.key("admissions", str(base.admissions), 2)
     out.comment(f"ILLUSTRATIVE PLACEHOLDER: the Long Term Plan standard of {num(LOS_STANDARD)} "
                 "days, a target rather than a measured stay. No bundled source gives adult acute "
                 f"stays; the England mean of all mental health spells in 2018, {mean_los:g} "
-                "days, includes long-stay care.", 2)
+                "days, includes long-stay care. If you change it, scale admissions so that "
+                "admissions × stay stays the same: the load is what was measured.", 2)
     out.key("los_days", num(LOS_STANDARD), 2)
     out.comment("ILLUSTRATIVE PLACEHOLDER: stays as spread as an exponential distribution "
                 "(coefficient of variation 1).", 2)
     out.key("los_cv", num(LOS_CV), 2)
-    out.comment(f"NATIONAL-DEFAULT ESTIMATE: the beds that would run at the {occupancy:.0%} "
-                f"target occupancy: {admissions:,} admissions × {num(LOS_STANDARD)} days ÷ 365 ÷ "
-                f"{num(occupancy)}, rounded up. A footprint that places people out of area has "
-                "fewer beds than its demand needs: put your own bed count here.", 2)
-    out.key("beds", str(beds), 2)
     if daily is not None:
         out.comment(f"SOURCED: {fp.name}'s average recorded daily cost of an out-of-area "
                     f"placement, {latest} ({reference.OAP_SOURCE}, {t.sources.oaps_label}).", 2)
