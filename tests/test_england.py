@@ -106,9 +106,8 @@ def test_it_validates_and_lists_the_44_footprints():
 def test_devon_by_hand():
     """Devon's block, worked by hand from its published figures (stpmodel/data): 1,022,155 adults
     (16+, ONS mid-2021), growth 0.76% a year, need 0.12396 of adults on NHS England's basis
-    (stpmodel/data/iapt_need.csv), 34,460 IAPT referrals in 2018-19 (NHS Digital), 846 OAP days
-    in February 2017 (NHS Digital OAP open data), and England's 119,851 mental health spells in
-    2018 over 46,087,075.5 adults."""
+    (stpmodel/data/iapt_need.csv), 34,460 IAPT referrals in 2018-19 (NHS Digital), and its
+    inpatient baseline as tests/test_inpatient_calibration.py works it out."""
     devon = {m.footprint.code: m for m in load_scenario(SCENARIO).members}["E54000037"]
     need = 0.12396 * 1_022_155  # 126,706.33
     entering = 34_460 * 0.679  # 23,398.34 a year
@@ -125,11 +124,13 @@ def test_devon_by_hand():
     rise = (0.25 * 1.0076 - 0.24 * 1.0076 ** (11 / 12)) * need * sessions / 1000
     assert 12 * rise == pytest.approx(64.28, abs=0.01)
     assert devon.iapt.workforce.recruitment.values[0] == 65
-    assert devon.inpatient.admissions == 2658  # 119,851 × 1,022,155 ÷ 46,087,075.5 = 2,658.1
-    load = 2658 * 35 / 365  # 254.9 beds' worth of admissions offered
-    oap_beds = 846 / 28  # 30.2 beds' worth out of area a day
-    assert load * erlang_b(load, 231) <= oap_beds < load * erlang_b(load, 230)
-    assert devon.inpatient.beds.values == (231,)
+    # 281.6 KH03 beds × 0.5601 = 157.7 → 158, in 2 pools of 79, with 220.15 beds' worth of
+    # admissions offered a day (the load that places its 24,245 OAP bed days of 2018/19):
+    # 220.15 × 365.25 ÷ 35 = 2,297.4
+    assert devon.inpatient.beds.values == (158,)
+    assert devon.inpatient.pool_beds == 90
+    assert 365 * 220.147 * erlang_b(220.147 / 2, 79) == pytest.approx(24_245, rel=1e-4)
+    assert devon.inpatient.admissions == 2297
 
 
 def test_devons_perinatal_cyp_and_eip_by_hand():
@@ -204,24 +205,37 @@ def test_englands_first_year_reproduces_the_bundled_baselines(by_year):
     assert 0.01 < within[(ENGLAND, first)] - published < 0.015
 
 
-def test_beds_are_calibrated_where_oap_days_are_published():
-    """Where a footprint's February 2017 OAP days are published, its beds are the smallest whole
-    c at which Erlang's loss formula places no more beds' worth out of area than it did
-    (a × B(a, c) ≤ OAP days ÷ 28, a = admissions × 35 days ÷ 365); where they are suppressed,
-    the beds for 85% occupancy at 32-day stays, as `stpmodel new` sizes them."""
-    from stpmodel import reference
+def test_each_footprint_starts_from_its_measured_2018_19():
+    """Every footprint's beds, pools and admissions are its measured baseline (calibration.py),
+    and with a published 2018/19 the load places exactly that year's OAP bed days: Σ over the k
+    pools of (a/k) B(a/k, n) × 365 (Erlang's loss formula, worked here by its recursion)."""
+    from stpmodel.services.inpatient import calibration
 
-    calibrated = 0
+    fitted = 0
     for member in load_scenario(SCENARIO).members:
-        admissions, (beds,) = member.inpatient.admissions, member.inpatient.beds.values
-        oap_days = reference.oap_value(member.footprint.code, "2017-02", "oap_days")
-        if oap_days is None:
-            assert beds == math.ceil(admissions * 32 / 365 / 0.85), member.footprint.code
+        code = member.footprint.code
+        base = calibration.baseline(code, 35.0)
+        assert member.inpatient.beds.values == (base.beds,)
+        assert member.inpatient.pool_beds == base.pool_beds
+        assert member.inpatient.admissions == round(base.load * 365.25 / 35), code
+        if base.published is None:
             continue
-        calibrated += 1
-        load, target = admissions * 35 / 365, oap_days / 28
-        assert load * erlang_b(load, int(beds)) <= target < load * erlang_b(load, int(beds) - 1)
-    assert calibrated == 31
+        fitted += 1
+        sizes = calibration.pools(base.beds, base.pool_beds)
+        k = len(sizes)
+        days = 365 * sum(base.load / k * erlang_b(base.load / k, n) for n in sizes)
+        assert days == pytest.approx(base.published, rel=1e-6), code
+    assert fitted == 44
+
+
+def test_the_backcast_is_what_its_tool_writes(tmp_path):
+    out = tmp_path / "backcast.yaml"
+    subprocess.run([sys.executable, str(ROOT / "tools" / "build_inpatient_backcast.py"), "-o",
+                    str(out)], check=True, cwd=tmp_path)
+    assert out.read_bytes() == (ROOT / "scenarios" / "england-inpatient-backcast.yaml"
+                                ).read_bytes(), (
+        "scenarios/england-inpatient-backcast.yaml is not what tools/build_inpatient_backcast.py "
+        "writes; run `.venv/bin/python tools/build_inpatient_backcast.py`")
 
 
 def test_run_shows_england_and_every_footprint_keeps_to_its_iapt_plan():

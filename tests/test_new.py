@@ -37,9 +37,9 @@ def test_new_devon_then_run_works_with_no_edits(tmp_path):
     scenario = tmp_path / "devon.yaml"
     made = invoke("new", "--footprint", "Devon", "-o", str(scenario))
     assert made.exit_code == 0, made.output
-    # 15 (IAPT, beds, crisis) + 3 (perinatal) + 4 (CYP) + 11 (EIP): each service lists its
-    # placeholders
-    assert made.stderr == (f"wrote {scenario}: a scenario for Devon (E54000037), with 33 "
+    # 13 (IAPT, stays, crisis; beds and admissions are measured) + 3 (perinatal) + 4 (CYP) + 11
+    # (EIP): each service lists its placeholders
+    assert made.stderr == (f"wrote {scenario}: a scenario for Devon (E54000037), with 31 "
                            "assumptions to replace with local figures; run it with: stpmodel run "
                            f"{scenario}\n")
     ran = invoke("run", str(scenario), "-f", "csv")
@@ -47,9 +47,10 @@ def test_new_devon_then_run_works_with_no_edits(tmp_path):
     assert ran.stdout.startswith("scenario,footprint_code,footprint,period,metric,unit,value\n")
     assert ",E54000037,Devon," in ran.stdout
     listed = ran.stderr.split("assumptions to replace with local figures:", 1)[1]
-    for path in ("iapt.workforce.wte", "inpatient.admissions", "inpatient.los_days",
-                 "inpatient.beds", "crisis.cost_per_wte", "eip.incidence"):
+    for path in ("iapt.workforce.wte", "inpatient.los_days", "crisis.cost_per_wte",
+                 "eip.incidence"):
         assert path in listed
+    assert "inpatient.beds" not in listed and "inpatient.admissions" not in listed
 
 
 def test_new_then_run_in_a_fresh_process(tmp_path):
@@ -63,7 +64,7 @@ def test_new_then_run_in_a_fresh_process(tmp_path):
                          text=True)
     assert ran.returncode == 0, ran.stderr
     assert "assumptions to replace with local figures:" in ran.stderr
-    assert "inpatient.beds" in ran.stderr
+    assert "inpatient.los_days" in ran.stderr
     bad = subprocess.run([*exe, "new", "--footprint", "Narnia"], capture_output=True, text=True)
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
@@ -103,8 +104,11 @@ def test_devons_numbers_and_their_arithmetic():
     steepest = max(b - a for a, b in zip(level, level[1:]))
     assert steepest == max(level[10] - level[9], level[11] - level[10], level[12] - level[11])
     assert scenario.iapt.workforce.recruitment.describe() == str(math.ceil(12 * steepest))
-    assert scenario.inpatient.admissions == 2658
-    assert scenario.inpatient.beds.describe() == "275"
+    # the measured 2018/19 baseline (tests/test_inpatient_calibration.py): 158 beds in pools of
+    # 90, offered 220.15 beds' worth a day: × 365.25 ÷ 32-day stays = 2,512.9
+    assert scenario.inpatient.beds.describe() == "158"
+    assert scenario.inpatient.pool_beds == 90
+    assert scenario.inpatient.admissions == 2513
     assert scenario.inpatient.oap_cost_per_day.describe() == "610"
     assert "- 2017-02: 846 OAP days, £437,082 recorded cost, 35 active at month end." in text
     assert "no local projection is bundled, so the population is projected" in prose(text)

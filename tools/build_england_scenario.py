@@ -109,7 +109,7 @@ OCCUPANCY = default_of(Inpatient, "target_occupancy")
 ASSUMPTIONS = (
     "iapt.referrals", "iapt.waiting_list", "iapt.course_weeks", "iapt.workforce.sessions_per_wte",
     "iapt.workforce.wte", "iapt.workforce.recruitment",
-    "inpatient.admissions", "inpatient.los_days", "inpatient.los_cv", "inpatient.beds",
+    "inpatient.los_days", "inpatient.los_cv",
     "crisis.basic_coverage", "crisis.core_coverage", "crisis.basic_wte_per_team",
     "crisis.core_wte_per_team", "crisis.cost_per_wte", "crisis.build_up_months",
     # as `stpmodel new` lists them

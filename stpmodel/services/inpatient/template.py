@@ -54,12 +54,12 @@ def template(t: TemplateContext) -> None:
     published = ("" if base.published is None else
                  f"; the Mental Health Dashboard's {base.published:,.0f} inappropriate OAP bed "
                  "days in 2018/19 (CR(iii.a), the sum of its quarters)")
-    out.comment(f"MEASURED, fitted to the beds above, their occupancy{published}: "
+    out.comment(f"SOURCED, FITTED to the beds above, their occupancy{published}: "
                 f"{calibration.FITS[base.how]}. {base.pools} pool{'s' if base.pools > 1 else ''}"
                 f"; offered load {base.load:,.1f} beds, so occupancy {base.occupancy:.1%} and "
                 f"{base.modelled:,.0f} OAP bed days a year.", 2)
     out.key("pool_beds", str(base.pool_beds), 2)
-    out.comment(f"MEASURED: the admissions that offer that load with the stays below: "
+    out.comment(f"SOURCED, FITTED: the admissions that offer that load with the stays below: "
                 f"{base.load:,.1f} × 365.25 ÷ {num(LOS_STANDARD)}.", 2)
     out.key("admissions", str(base.admissions), 2)
     out.comment(f"ILLUSTRATIVE PLACEHOLDER: the Long Term Plan standard of {num(LOS_STANDARD)} "
@@ -79,8 +79,7 @@ def template(t: TemplateContext) -> None:
                      extra="" if daily else f" {fp.name}'s own daily OAP cost is suppressed or "
                                             "not published, so England's applies.")
     _oap_baseline(t, oaps)
-    t.assumptions.extend(["inpatient.admissions", "inpatient.los_days", "inpatient.los_cv",
-                          "inpatient.beds"])
+    t.assumptions.extend(["inpatient.los_days", "inpatient.los_cv"])
 
 
 def _latest_oap_month(oaps: pl.DataFrame, code: str) -> str | None:
@@ -99,10 +98,10 @@ def _oap_baseline(t: TemplateContext, oaps: pl.DataFrame) -> None:
     mine = oaps.filter(pl.col("footprint_code") == t.fp.code)
     if not mine.height:
         return
-    t.out.comment(f"OAP BASELINE, for comparison ({reference.OAP_SOURCE}, "
-                  f"{t.sources.oaps_label}). The model cannot calibrate to it: compare it with "
-                  "oap_bed_days in the results, and set beds and stays so that they match. * = "
-                  "suppressed; ≥ = a lower bound (some of the footprint's CCGs suppressed).", 2)
+    t.out.comment(f"OAP BASELINE by month, for comparison ({reference.OAP_SOURCE}, "
+                  f"{t.sources.oaps_label}); pool_beds and admissions above are fitted to "
+                  "2018/19's quarterly figures instead. * = suppressed; ≥ = a lower bound (some "
+                  "of the footprint's CCGs suppressed).", 2)
     for month in mine["period"].unique().sort().to_list():
         rows = {r["measure"]: r for r in mine.filter(pl.col("period") == month)
                 .iter_rows(named=True)}
