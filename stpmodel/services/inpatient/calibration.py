@@ -75,8 +75,8 @@ def flagged() -> frozenset[str]:
 
     frame = baselines.inpatient_baseline().filter(pl.col("period") != "year")
     england = frame.filter(pl.col("footprint_code") == ENGLAND)
-    per_adult = (england["beds_available"].min() or 0.0) / reference.persons(ENGLAND,
-                                                                           POPULATION_YEAR, 16)
+    fewest = float(england["beds_available"].min())  # type: ignore[arg-type]
+    per_adult = fewest / reference.persons(ENGLAND, POPULATION_YEAR, 16)
     out = set()
     for code, method, beds in frame.filter(pl.col("footprint_code") != ENGLAND).select(
             "footprint_code", "method", "beds_available").iter_rows():
