@@ -401,13 +401,13 @@ def _shared(out: Text) -> None:
     out.line()
     out.line("inpatient:")
     share = calibration.share()
-    out.comment(f"SOURCED, MEASURED (each footprint's `beds` and `admissions`; "
+    out.comment(f"SOURCED, MEASURED (each footprint's `beds`, `pool_beds` and `admissions`; "
                 "stpmodel/services/inpatient/calibration.py): beds are KH03's 2018/19 mental "
                 f"illness beds available (average daily, overnight) × {share:.4f}, adult acute's "
                 "share of adult bed days in the National Cost Collection 2024/25; the seven "
                 "footprints KH03 does not measure by its trusts' headquarters share what "
                 "England's row leaves by adults. pool_beds and admissions: fitted to the "
-                "footprint's 2018/19 beds, occupancy (× {share:.4f}) and inappropriate OAP bed "
+                f"footprint's 2018/19 beds, occupancy (× {share:.4f}) and inappropriate OAP bed "
                 "days (Mental Health Dashboard CR(iii.a)), as `stpmodel new` writes them: the "
                 "beds split into k pools, an admission taking a bed only in its own; the offered "
                 "load a places the recorded OAP bed days, Σ (a/k) B(a/k, n) × 365; admissions = "
@@ -582,8 +582,8 @@ def inpatient_note(b: calibration.Baseline) -> str:
     """What a footprint's measured inpatient baseline is and how it was fitted."""
     how = "KH03, its own trusts" if b.measured else "England's unmeasured beds, by adults"
     published = "not published" if b.published is None else f"{b.published:,.0f} published"
-    return (f"MEASURED 2018/19 ({how}): {b.beds:,} beds, {b.occupied:,.1f} occupied; OAP bed "
-            f"days {published}. Fitted: {calibration.FITS[b.how]}: {b.pools} "
+    return (f"SOURCED, MEASURED 2018/19 ({how}): {b.beds:,} beds, {b.occupied:,.1f} occupied; "
+            f"OAP bed days {published}. Fitted: {calibration.FITS[b.how]}: {b.pools} "
             f"pool{'s' if b.pools > 1 else ''}, load {b.load:,.1f} beds, occupancy "
             f"{b.occupancy:.1%}, {b.modelled:,.0f} OAP bed days; × 365.25 ÷ {num(LOS_TODAY)}.")
 
