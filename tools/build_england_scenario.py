@@ -46,6 +46,7 @@ import argparse
 import math
 import sys
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -625,17 +626,23 @@ def _footprint(out: Text, fp: Footprint, p: Plan) -> None:
     _footprint_issue_14(out, fp, p)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("-o", "--output", default=str(OUTPUT),
+def write_scenario(argv: list[str] | None, doc: str, output: Path,
+                   make: Callable[[], str]) -> int:
+    """A builder's command line: ``-o FILE`` (``-`` for stdout), by default ``output``."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("-o", "--output", default=str(output),
                         help="where to write the scenario ('-' for stdout)")
     args = parser.parse_args(argv)
-    text = build()
+    text = make()
     if args.output == "-":
         sys.stdout.write(text)
     else:
         Path(args.output).write_text(text, encoding="utf-8")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return write_scenario(argv, __doc__, OUTPUT, build)
 
 
 if __name__ == "__main__":
