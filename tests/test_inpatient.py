@@ -212,15 +212,20 @@ def test_inverse_erlang_agrees_with_scipy():
 
 
 def test_beds_for_an_oap_target_in_the_results():
-    """2,400 admissions a year × 30 days = 197.1 beds of offered load (2,400 × 30 ÷ 365.25);
-    the beds that keep 1% of admissions out of area are the inverse Erlang B of that load, the
-    same every month."""
+    """2,400 admissions a year × 30 days = 197.1 beds of offered load (2,400 × 30 ÷ 365.25).
+    One pool: the beds that keep 1% of admissions out of area are the inverse Erlang B of that
+    load, the same every month. In the default pools of 107 beds, 200 beds are round(200 ÷ 107)
+    = 2 pools, each offered half the load: 2 × the beds one pool needs for it."""
     from stpmodel.kernels.erlang import beds_for_share
 
     text = BEDS.replace("  capital_per_new_bed", "  oap_target_share: 0.01\n  capital_per_new_bed")
-    frame = tabulate(run(parse_scenario(text)), "year")
-    assert value(frame, "beds_for_oap_target", "2019/20") == beds_for_share(
-        2400 * 30 / 365.25, 0.01)
+    one_pool = text.replace("  capital_per_new_bed", "  pool_beds: 1000\n  capital_per_new_bed")
+    frame = tabulate(run(parse_scenario(one_pool)), "year")
+    load = 2400 * 30 / 365.25
+    assert value(frame, "beds_for_oap_target", "2019/20") == beds_for_share(load, 0.01)
+    pooled = tabulate(run(parse_scenario(text)), "year")
+    assert value(pooled, "beds_for_oap_target", "2019/20") == 2 * beds_for_share(load / 2, 0.01)
+    assert 2 * beds_for_share(load / 2, 0.01) > beds_for_share(load, 0.01)
     assert "beds_for_oap_target" not in set(tabulate(run(parse_scenario(BEDS)), "year")["metric"])
 
 

@@ -14,7 +14,7 @@ OCCUPANCY = Quantity("fraction", 0.0, 1.0, above_lo=True, percent_hint=True)
 # The pool size that reproduces England's 2018/19 inappropriate OAP bed days from the measured
 # beds and occupancy of every footprint (stpmodel/services/inpatient/calibration.py, which a test
 # re-derives; docs/validation.md shows the out-of-sample years).
-POOL_BEDS = 110
+POOL_BEDS = 107
 POOL_SOURCE = ("England's 2018/19 inappropriate OAP bed days (Mental Health Dashboard CR(iii.a), "
                "239,015) reproduced from each footprint's KH03 beds and occupancy with Erlang's "
                "loss formula (docs/model.md, docs/validation.md)")
