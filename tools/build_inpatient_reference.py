@@ -7,7 +7,8 @@ Writes, in stpmodel/data/:
 
 - ``inpatient_baseline.csv``: KH03 mental illness beds available and occupied (average daily)
   and occupancy, England (each quarter of 2018-19 to 2021-22) and the 44 STP footprints of
-  April 2017 (2018-19 and 2019-20), and their annual means; trusts mapped to footprints (method per footprint);
+  April 2017 (2018-19 and 2019-20), and their annual means; trusts mapped to footprints
+  (method per footprint);
 - ``inpatient_oaps_quarterly.csv``: inappropriate out-of-area placement bed days by quarter,
   Q2 2017/18 (England; footprints from Q3 2017/18) to Q4 2021/22, from the Mental Health
   Dashboard, indicator CR(iii.a);
