@@ -90,7 +90,10 @@ class Liaison(Section):
                "year")
     bed_day_cost: series(Quantity("£/bed day", 0.0), "step") = spec(  # type: ignore[valid-type]
         "cost of an acute bed day", "£/bed day", default=245.0, interp="step",
-        source="Parsonage & Fossey 2011: £245 a bed day")
+        price_year="2010/11",
+        source="Parsonage & Fossey 2011: £245 a bed day (taken at 2010/11 prices, the year "
+               "before the report; the National Cost Collection 2024/25 has no acute bed-day "
+               "cost)")
     reference_ae_attendances: number(ATTENDANCES) | None = spec(  # type: ignore[valid-type]
         "A&E attendances of the hospital the bed-day effect was measured in; required when "
         "hospitals give ae_attendances", "attendances/year", default=None)
@@ -195,7 +198,7 @@ SERVICE = Service(
     check=check,
     staff=(Staff("wte", "wte"),),  # taken as staffed as planned
     costs=(Cost("cost"),),
-    savings=("savings",),
+    capacity=("savings",),  # acute bed days freed: capacity, not cash
     metrics=(
         Metric("liaison_core24_coverage", "fraction", "rate",
                "share of acute hospitals with liaison at CORE24 or above",
