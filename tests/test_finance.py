@@ -157,11 +157,7 @@ def test_budget_flags_years_that_overspend():
                for line in unmet_standards(frame))
 
 
-def test_hospital_size_scales_the_effect_and_coverage_counts_hospitals():
-    """Four hospitals: two twice the reference size at CORE24 throughout, one of reference size
-    reaching CORE24 in April 2020, one with none. Coverage: 2/4 = 50% in 2019/20, 3/4 in
-    2020/21. Bed days saved, relative to the start month: 0 in 2019/20, 14,500 in 2020/21."""
-    text = """\
+SIZES = """\
 name: sizes
 footprint: {code: E54000037, name: Devon}
 start: 2019-04
@@ -172,17 +168,81 @@ liaison:
     - {name: Big, count: 2, ae_attendances: 200000, level: core24}
     - {name: Middle, ae_attendances: 100000, level: {2019-04: none, 2020-04: core24}}
     - {name: Small, ae_attendances: 50000, level: none}
+  levels:
+    core24: {effect: 1}
   reference_ae_attendances: 100000
   consultant_cost: 100000
   professional_cost: 40000
 """
-    frame = tabulate(run(parse_scenario(text)), "year")
+
+
+def test_hospital_size_scales_the_effect_and_coverage_counts_hospitals():
+    """Four hospitals: two twice the reference size at CORE24 throughout, one of reference size
+    reaching CORE24 in April 2020, one with none. Coverage: 2/4 = 50% in 2019/20, 3/4 in
+    2020/21. Bed days saved, relative to the start month: 0 in 2019/20, 14,500 in 2020/21."""
+    frame = tabulate(run(parse_scenario(SIZES)), "year")
     assert value(frame, "liaison_core24_coverage", "2019/20") == pytest.approx(0.5)
     assert value(frame, "liaison_core24_coverage", "2020/21") == pytest.approx(0.75)
     assert value(frame, "liaison_bed_days_saved", "2019/20") == pytest.approx(0)
     assert value(frame, "liaison_bed_days_saved", "2020/21") == pytest.approx(14_500)
     assert value(frame, "standard_liaison_core24", "2020/21") == 1
-    assert value(frame, "liaison_wte", "2020/21") == pytest.approx(3 * 15)
+
+
+def test_liaison_staffing_scales_with_hospital_size_as_savings_do():
+    """CORE24's 2 consultants + 13 professionals are for a hospital of the reference size
+    (100,000 A&E attendances). A hospital of 200,000 is size 2: 4 + 26 = 30 WTE, and saves
+    2 × 14,500 bed days; one of 50,000 is size 0.5: 1 + 6.5 = 7.5 WTE, saving 7,250. So the two
+    Big hospitals need 2 × 30 = 60 WTE, and with Middle at CORE24 in 2020/21, 60 + 15 = 75.
+    Cost per bed day saved is the same at every size: a hospital of size s costs s × (2 ×
+    £100,000 + 13 × £40,000) = s × £720,000 and saves s × 14,500 bed days."""
+    frame = tabulate(run(parse_scenario(SIZES)), "year")
+    assert value(frame, "liaison_wte", "2019/20") == pytest.approx(2 * (2 * 2 + 2 * 13))
+    assert value(frame, "liaison_consultant_wte", "2019/20") == pytest.approx(2 * 2 * 2)
+    assert value(frame, "liaison_wte", "2020/21") == pytest.approx(60 + 15)
+    assert value(frame, "liaison_cost", "2019/20") == pytest.approx(2 * 2 * 720_000)
+    small = SIZES.replace("level: {2019-04: none, 2020-04: core24}}",
+                          "level: none}").replace(
+        "{name: Small, ae_attendances: 50000, level: none}",
+        "{name: Small, ae_attendances: 50000, level: {2019-04: none, 2020-04: core24}}")
+    frame = tabulate(run(parse_scenario(small)), "year")
+    assert value(frame, "liaison_wte", "2020/21") == pytest.approx(60 + 7.5)
+    assert value(frame, "liaison_bed_days_saved", "2020/21") == pytest.approx(7_250)
+    assert value(frame, "liaison_cost", "2020/21") == pytest.approx((4 + 0.5) * 720_000)
+
+
+def test_core24_coverage_is_judged_in_march():
+    """Middle reaches CORE24 in October 2019 instead: in March 2020, 3 of 4 hospitals are at
+    CORE24 (75%), though the year's average is (2 × 6 + 3 × 6) / (4 × 12) = 62.5%."""
+    text = SIZES.replace("2020-04: core24}", "2019-10: core24}")
+    frame = tabulate(run(parse_scenario(text)), "year")
+    assert value(frame, "liaison_core24_coverage", "2019/20") == pytest.approx(0.75)
+
+
+def test_liaison_staff_short_save_fewer_bed_days():
+    """RAID with 1 of its 2 consultants in post and all 13 professionals, none recruited: the
+    service runs at min(1/2, 13/13) = 1/2, saving 7,250 bed days instead of 14,500, and costs
+    1 × £100,000 + 13 × £40,000 + £80,000 = £700,000. The gaps: 1 consultant, 0 others."""
+    text = RAID.replace("  consultant_cost: 100000", """\
+  workforce:
+    consultants: {in_post: 1, recruitment: 0, leaver_rate: 0, training_months: 0}
+    professionals: {in_post: 13, recruitment: 0, leaver_rate: 0, training_months: 0}
+  consultant_cost: 100000""")
+    frame = tabulate(run(parse_scenario(text)), "year")
+    assert value(frame, "liaison_bed_days_saved", "2019/20") == pytest.approx(7_250)
+    assert value(frame, "liaison_cost", "2019/20") == pytest.approx(700_000)
+    assert value(frame, "liaison_consultant_gap", "2019/20") == pytest.approx(1)
+    assert value(frame, "liaison_professional_gap", "2019/20") == pytest.approx(0)
+    assert value(frame, "wte_gap", "2019/20") == pytest.approx(1)
+
+
+def test_the_core24_effect_runs_from_none_to_tadros():
+    from stpmodel.services.liaison import TADROS, Core24Level
+
+    assert TADROS == pytest.approx(64 * 365 / 14_500, abs=5e-4)
+    assert TADROS * 14_500 / 365 == pytest.approx(64, abs=0.01)
+    effect = Core24Level().effect
+    assert effect.describe() == f"{{uniform: [0, {TADROS:g}]}}"
+    assert effect.median() == pytest.approx(TADROS / 2)
 
 
 def test_acute_integration_hand_worked():
