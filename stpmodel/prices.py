@@ -122,7 +122,7 @@ def price_year(scenario: BaseModel, path: str) -> str | None:
     if found is None or not is_money(str(found[0].get("unit", ""))):
         return None
     extra, written = found
-    prices: Prices = getattr(scenario, "prices")
+    prices: Prices = scenario.prices  # type: ignore[attr-defined]
     if not written:
         year = extra.get("price_year")  # none for a default of 0 (tests/test_prices.py)
         return None if year is None else str(year)
@@ -138,7 +138,7 @@ def restatement(scenario: BaseModel, path: str) -> float:
     year = price_year(scenario, path)
     if year is None:
         return 1.0
-    prices: Prices = getattr(scenario, "prices")
+    prices: Prices = scenario.prices  # type: ignore[attr-defined]
     return factor(year, prices.base, prices.index)
 
 
@@ -163,7 +163,7 @@ def money_paths(node: BaseModel, prefix: str = "") -> list[str]:
 def check(scenario: BaseModel) -> None:
     """Every price year the scenario uses is in the chosen index, and ``prices.written`` names
     keys of money written in the scenario."""
-    prices: Prices = getattr(scenario, "prices")
+    prices: Prices = scenario.prices  # type: ignore[attr-defined]
     table = indices()[prices.index]
     hint = f"the {prices.index} index runs {span(prices.index)}"
     if prices.index == "gdp_deflator":
@@ -173,12 +173,14 @@ def check(scenario: BaseModel) -> None:
     if prices.base not in table:
         raise fail(f"the price base {prices.base} is not in the {prices.index} index", hint,
                    key="prices.base")
-    written = money_paths(scenario)
+    keys = [path for name, field in type(scenario).model_fields.items()
+            if name != "prices" for path, _, _ in money_defaults_of(field.annotation, name)]
     for key, year in prices.written.items():
-        if not any(path == key or path.startswith(key + ".") for path in written):
-            raise fail(f"'{key}' names no money written in this scenario",
-                       "name a money key you wrote (such as crisis.cost_per_wte) or its "
-                       f"section; money written here: {', '.join(sorted(written)) or 'none'}",
+        if not any(path == key or path.startswith(key + ".") for path in keys):
+            raise fail(f"'{key}' names no money key of a scenario",
+                       "name a money key (such as crisis.cost_per_wte) or a section with "
+                       "money; money written here: "
+                       f"{', '.join(sorted(money_paths(scenario))) or 'none'}",
                        key=f"prices.written.{key}")
         if year not in table:
             raise fail(f"{year} is not in the {prices.index} index", hint,
@@ -193,6 +195,14 @@ def check(scenario: BaseModel) -> None:
                 raise fail(f"the default of {path} is at {used} prices, which the "
                            f"{prices.index} index does not reach", hint + f"; or write "
                            f"{path} at the price base", key="prices.index")
+
+
+def money_defaults_of(annotation: Any, name: str) -> list[tuple[str, Any, Any]]:
+    """:func:`money_defaults` of a field's section type (``Crisis | None``), if it has one."""
+    for inner in getattr(annotation, "__args__", (annotation,)):
+        if isinstance(inner, type) and issubclass(inner, BaseModel):
+            return money_defaults(inner, f"{name}.")
+    return []
 
 
 def money_defaults(model: type[BaseModel], prefix: str = "") -> list[tuple[str, Any, Any]]:

@@ -101,7 +101,8 @@ def test_acute_defaults_are_the_bundled_national_cost_collection():
     ("{base: 2023/24, index: nhs_cost_inflation}",
      "prices.index: the default of liaison.bed_day_cost is at 2010/11 prices, which the "
      "nhs_cost_inflation index does not reach"),
-    ("{written: {crisis: 2019/20}}", "prices.written.crisis: 'crisis' names no money written"),
+    ("{written: {crisis.build_up_months: 2019/20}}",
+     "prices.written.crisis.build_up_months: 'crisis.build_up_months' names no money key"),
     ("{written: {liaison: 1900/01}}",
      "prices.written.liaison: 1900/01 is not in the gdp_deflator index"),
 ])

@@ -12,10 +12,10 @@ import numpy as np
 
 from ..metrics import Metric
 from ..sections import WTE, Section, spec
+from ..staffing import StaffGroup, group_in_post, staffed
 from ..template import TemplateContext, comment_defaults, default_of, num
 from ..values import FRACTION, Quantity, fail, month_label, number, series
 from .base import Context, Cost, Rows, Service, Staff
-from .staffing import StaffGroup, group_in_post, staffed
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -105,7 +105,7 @@ def build(crisis: Crisis, ctx: Context) -> CrisisInputs:
     """Cover, staff and effect for one footprint. Staff required are the population ÷
     population_per_team × (cover × WTE per team) for each kind of team, from the month the cover
     starts. With a workforce, staff in post follow recruitment, leavers and the training lag
-    (services/staffing.py), and the cover delivered is the cover planned × the share of the
+    (stpmodel/staffing.py), and the cover delivered is the cover planned × the share of the
     staff in post (at most 1). The effect is basic cover × basic_effect + CORE cover ×
     core_effect, each cover as delivered and built up over build_up_months."""
     basic = ctx.series("crisis.basic_coverage", crisis.basic_coverage)

@@ -13,10 +13,10 @@ from pydantic import Field
 
 from ..metrics import Metric
 from ..sections import WTE, Section, spec
+from ..staffing import StaffGroup, group_in_post, staffed
 from ..standards import Standard
 from ..values import Quantity, choice_series, fail, number, series
 from .base import Context, Cost, Rows, Service, Staff
-from .staffing import StaffGroup, group_in_post, staffed
 
 if TYPE_CHECKING:
     from ..scenario import Scenario

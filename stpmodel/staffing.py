@@ -9,11 +9,12 @@ staffed as planned, and says so. Equations: docs/model.md, "Workforce".
 
 from __future__ import annotations
 
+from typing import Any, Protocol
+
 import numpy as np
 
-from ..sections import WTE, Section, spec
-from ..values import Quantity, number
-from .base import Context
+from .sections import WTE, Section, spec
+from .values import Quantity, number
 
 MONTHS = Quantity("months", 0.0, 120.0, integer=True, uncertain=False)
 
@@ -63,8 +64,14 @@ def staffed(required: np.ndarray, available: np.ndarray) -> np.ndarray:
     return np.minimum(share, 1.0)
 
 
+class Draws(Protocol):
+    """What draws a value (a service's ``Context``)."""
+
+    def value(self, path: str, value: Any) -> np.ndarray: ...
+
+
 def group_in_post(group: StaffGroup, path: str, required: np.ndarray,
-                  ctx: Context) -> np.ndarray:
+                  ctx: Draws) -> np.ndarray:
     """:func:`in_post` with the group's values drawn at ``path`` (such as crisis.workforce)."""
     return in_post(required, ctx.value(f"{path}.in_post", group.in_post),
                    ctx.value(f"{path}.recruitment", group.recruitment),
