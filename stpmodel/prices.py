@@ -165,11 +165,9 @@ def check(scenario: BaseModel) -> None:
     keys of money written in the scenario."""
     prices: Prices = scenario.prices  # type: ignore[attr-defined]
     table = indices()[prices.index]
-    hint = f"the {prices.index} index runs {span(prices.index)}"
-    if prices.index == "gdp_deflator":
-        hint += "; for later years write prices.index: gdp_deflator and a base within it"
-    else:
-        hint += "; prices.index: gdp_deflator runs further"
+    hint = f"the {prices.index} index runs {span(prices.index)}: use years within it"
+    if prices.index != "gdp_deflator":
+        hint += f", or prices.index: gdp_deflator ({span('gdp_deflator')})"
     if prices.base not in table:
         raise fail(f"the price base {prices.base} is not in the {prices.index} index", hint,
                    key="prices.base")

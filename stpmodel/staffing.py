@@ -34,7 +34,8 @@ class StaffGroup(Section):
 def in_post(required: np.ndarray, start: np.ndarray, recruitment: np.ndarray,
             leaver_rate: np.ndarray, lag: int) -> np.ndarray:
     """Staff in post each month [WTE, draw × month] for a plan requiring ``required``
-    [WTE, draw × month], from ``start`` [WTE, draw] in post in the first month.
+    [WTE, draw × month], from ``start`` [WTE, draw] in post in the first month; ``recruitment``
+    [WTE/year] is per draw or per draw and month, ``leaver_rate`` [fraction/year] per draw.
 
     Each month m ≥ 1: in_post[m] = in_post[m − 1] × (1 − leaver_rate / 12) + hired[m − lag].
     Hiring in month k aims at the plan lag months on, less the staff it expects then:
@@ -46,12 +47,12 @@ def in_post(required: np.ndarray, start: np.ndarray, recruitment: np.ndarray,
     hired = np.zeros((n_draws, n))
     out = np.empty((n_draws, n))
     out[:, 0] = start
-    cap = recruitment / 12.0
+    cap = np.broadcast_to((recruitment / 12.0).T, (n, n_draws)).T  # [draw, month]
     for k in range(1, n):
         target = required[:, min(k + lag, n - 1)]
         pipeline = hired[:, max(0, k - lag):k].sum(axis=1) if lag > 0 else 0.0
         expected = out[:, k - 1] * keep ** (lag + 1) + pipeline
-        hired[:, k] = np.clip(target - expected, 0.0, cap)
+        hired[:, k] = np.clip(target - expected, 0.0, cap[:, k])
         out[:, k] = out[:, k - 1] * keep + (hired[:, k - lag] if k - lag >= 1 else 0.0)
     return out
 
