@@ -61,6 +61,13 @@ class Prices(Section):
         "is at the price base", "{key path: YYYY/YY}", default={})
 
 
+def financial_year_of(month: str) -> str:
+    """The financial year (April to March) of a month written YYYY-MM: 2017-02 → 2016/17."""
+    year, mon = int(month[:4]), int(month[5:7])
+    start = year if mon >= 4 else year - 1
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
 @cache
 def indices() -> dict[str, dict[str, float]]:
     """index name → financial year → value."""

@@ -113,3 +113,20 @@ def test_bad_prices_are_located(prices_yaml, message):
     with pytest.raises(ScenarioError) as err:
         parse_scenario(text)
     assert message in str(err.value)
+
+
+def test_new_names_the_price_year_of_the_oap_cost_it_writes():
+    """`stpmodel new --footprint Devon` writes Devon's February 2017 OAP daily cost (£610), so
+    its price year is 2016/17 (February 2017 is in the financial year April 2016 to March 2017),
+    and a run restates it: 610 × 108.538438 / 88.9331 = £744.47 a bed day at 2024/25 prices."""
+    from stpmodel.newscenario import build_scenario
+    from stpmodel.reference import find_footprint
+
+    assert prices.financial_year_of("2017-02") == "2016/17"
+    assert prices.financial_year_of("2017-04") == "2017/18"
+    text = build_scenario(find_footprint("Devon"))
+    assert "oap_cost_per_day: 610" in text
+    assert "written: {inpatient.oap_cost_per_day: 2016/17}" in text
+    scenario = parse_scenario(text)
+    assert prices.restatement(scenario, "inpatient.oap_cost_per_day") * 610 == pytest.approx(
+        744.47, abs=0.005)

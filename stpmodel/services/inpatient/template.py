@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from ...prices import financial_year_of
 from ...template import POPULATION_YEAR, TemplateContext, comment_defaults, default_of, num
 from .section import Inpatient
 
@@ -65,10 +66,11 @@ def template(t: TemplateContext) -> None:
                 f"{num(occupancy)}, rounded up. A footprint that places people out of area has "
                 "fewer beds than its demand needs: put your own bed count here.", 2)
     out.key("beds", str(beds), 2)
-    if daily is not None:
+    if daily is not None and latest is not None:
         out.comment(f"SOURCED: {fp.name}'s average recorded daily cost of an out-of-area "
                     f"placement, {latest} ({reference.OAP_SOURCE}, {t.sources.oaps_label}).", 2)
         out.key("oap_cost_per_day", num(daily), 2)
+        t.price_years["inpatient.oap_cost_per_day"] = financial_year_of(latest)
     comment_defaults(out, Inpatient, written, always=False,
                      extra="" if daily else f" {fp.name}'s own daily OAP cost is suppressed or "
                                             "not published, so England's applies.")
