@@ -39,8 +39,12 @@ def aggregate(out: np.ndarray, period_of_month: np.ndarray,
         elif metric.aggregation == "stock":
             values[:, :, i] = out[:, :, metric.index][..., ends]
         else:
-            num = sums[:, :, metric.num]
-            den = sums[:, :, metric.den]
+            if metric.aggregation == "ratio":  # stocks at the end of the period
+                num = out[:, :, metric.num][..., ends]
+                den = out[:, :, metric.den][..., ends]
+            else:
+                num = sums[:, :, metric.num]
+                den = sums[:, :, metric.den]
             with np.errstate(invalid="ignore", divide="ignore"):
                 values[:, :, i] = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
     return values
@@ -89,7 +93,8 @@ def _frame(out: np.ndarray, footprints: Sequence[tuple[str, str]], projection: P
     first_months = projection.timeline.months[np.flatnonzero(np.r_[True, np.diff(codes) != 0])]
     met = judge(values, metrics, (first_months - 3) // 12, standards)
     values = np.concatenate([values, met], axis=2)
-    columns = [(m.name, m.unit) for m in metrics] + [(s.row_name, UNIT) for s in standards]
+    columns = [(m.name, priced(m.unit, projection.scenario.prices.base)) for m in metrics] + [
+        (s.row_name, UNIT) for s in standards]
     rows = [(code, name, column, label)
             for code, name in footprints for column in columns for label in labels]
     frame = pl.DataFrame({
@@ -107,6 +112,11 @@ def _frame(out: np.ndarray, footprints: Sequence[tuple[str, str]], projection: P
         for p in percentiles:
             stats[percentile_column(p)] = np.percentile(values, p, axis=0).reshape(-1)
     return frame.with_columns(pl.Series(c, v).fill_nan(None) for c, v in stats.items())
+
+
+def priced(unit: str, base: str) -> str:
+    """A money unit with its price base: ``£`` → ``£ (2024/25 prices)``."""
+    return f"{unit} ({base} prices)" if unit.startswith("£") else unit
 
 
 def percentile_column(p: float) -> str:

@@ -25,6 +25,8 @@ from pydantic import (
 
 from .distributions import KINDS
 from .errors import Problem, ScenarioError
+from .prices import Prices
+from .prices import check as check_prices
 from .problems import problems as validation_problems
 from .sections import Footprint, Population, Section, spec
 from .services import SECTIONS, present
@@ -62,6 +64,8 @@ class _Scenario(Section):
         "run lists them after the results as assumptions to replace with local figures",
         "key paths", default=[])
     population: Population = spec("the footprint's adult population", "")
+    prices: Prices = spec("the price base of every sum of money, and the price years of money "
+                          "written here", "", default=Prices())
 
     @field_validator("end")
     @classmethod
@@ -87,6 +91,7 @@ class _Scenario(Section):
         for service in present(names):
             if service.check is not None:
                 service.check(self)
+        check_prices(self)
         return self
 
     @model_validator(mode="after")

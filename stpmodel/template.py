@@ -74,6 +74,9 @@ class TemplateContext:
     growth: float  # compound annual growth of adults [fraction/year]
     out: Text
     assumptions: list[str]
+    # money written at a price year other than the scenario's price base: key path → YYYY/YY,
+    # written as prices.written (stpmodel.prices)
+    price_years: dict[str, str] = field(default_factory=dict)
 
 
 def default_of(section: type[BaseModel], key: str) -> float:

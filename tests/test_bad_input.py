@@ -76,6 +76,12 @@ tests/bad/huge-number.yaml:9:11: population.adults: expected a number greater th
     "bad-footprint-code": """\
 tests/bad/bad-footprint-code.yaml:4:9: footprint.code: expected an ONS area code like E54000017, got 'E5400017'""",
     # Months and trajectories.
+    "price-base-beyond-index": """\
+tests/bad/price-base-beyond-index.yaml:21:3: prices.base: the price base 2030/31 is not in the gdp_deflator index
+  hint: the gdp_deflator index runs 1955/56 to 2026/27: use years within it""",
+    "price-year-not-a-year": """\
+tests/bad/price-year-not-a-year.yaml:22:36: prices.written.iapt.cost_per_session: expected a financial year like 2024/25, got '2019-20'
+  hint: write the year April to March as YYYY/YY, e.g. 2019/20""",
     "bad-month": """\
 tests/bad/bad-month.yaml:14:5: iapt.access.2019-13: expected a month like 2019-04, got '2019-13'
   hint: write the year and month as YYYY-MM, for example 2019-04""",

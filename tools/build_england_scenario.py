@@ -451,6 +451,10 @@ def _shared(out: Text) -> None:
     out.comment("DEFAULT: discount rate 3.5% (HM Treasury Green Book); no budget or MHIS check.")
     out.line("finance: {}")
     out.line()
+    out.comment("The price base: money in the results is at 2024/25 prices (GDP deflators); the "
+                "footprints' OAP daily costs are February 2017's, at 2016/17 prices.")
+    out.line("prices: {base: 2024/25, written: {inpatient.oap_cost_per_day: 2016/17}}")
+    out.line()
 
 
 def _shared_issue_14(out: Text) -> None:
