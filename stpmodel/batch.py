@@ -61,7 +61,7 @@ class Job:
 
     scenario: Path
     output: Path
-    fmt: str = "csv"  # csv | parquet | json
+    fmt: str = "csv"  # csv | parquet | json | xlsx
     by: By = "year"
     draws: int | None = None
     seed: int | None = None
@@ -142,9 +142,9 @@ def plan(scenarios: Sequence[Path], out_dir: Path, fmt: str = "csv", by: By = "y
             info = os.stat(target)
         except OSError:  # not there yet (or not to be looked at): not an input
             continue
-        scenario = inputs.get((info.st_dev, info.st_ino))
-        if scenario is not None:
-            raise BatchError(f"{target}: is an input of this batch ({scenario}); refusing "
+        owner = inputs.get((info.st_dev, info.st_ino))
+        if owner is not None:
+            raise BatchError(f"{target}: is an input of this batch ({owner}); refusing "
                              "to write over it\n  hint: choose another --out-dir")
     by_output: dict[str, list[Path]] = {}
     for job in jobs:
@@ -169,8 +169,10 @@ def run_job(job: Job) -> Outcome:
     """Load, run, tabulate and write one scenario, as ``stpmodel run -o`` would. Never raises for
     a problem with the scenario or its output: the problem becomes a failed :class:`Outcome`."""
     from .output import write_frame
-    from .results import report, total_label, unmet_standards
+    from .results import PERCENTILES, report, total_label, unmet_standards
+    from .runinfo import assumed_values, assumption_rows, run_meta
     from .scenario import load_scenario
+    from .source import read_text
 
     cells = {"file": str(job.scenario)}
     try:
@@ -180,7 +182,11 @@ def run_job(job: Job) -> Outcome:
         cells.update(scenario=scenario.name, footprint_code=code, footprint=name,
                      draws=str(scenario.n_draws))
         frame = report(scenario, job.by).frame
-        write_frame(frame, job.output, job.fmt, inputs=(job.scenario,), force=job.force)
+        meta = run_meta(scenario, job.scenario, job.by, PERCENTILES)
+        assumed = assumption_rows(assumed_values(scenario, read_text(job.scenario))) \
+            if job.fmt == "xlsx" else ()
+        write_frame(frame, job.output, job.fmt, inputs=(job.scenario,), force=job.force,
+                    meta=meta, assumed=assumed)
         final = frame.filter(frame["footprint_code"] == code)
         unmet = tuple(unmet_standards(frame))
         cells.update(key_metrics(final))

@@ -124,13 +124,17 @@ def read_output(path: Path) -> pl.DataFrame:
 
 
 def _read_json(path: Path) -> pl.DataFrame:
+    """``{"meta": {...}, "rows": [...]}`` as ``stpmodel run -f json`` writes it, or a bare list
+    of rows as it wrote before it carried its metadata."""
     try:
-        rows = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
         raise ComparisonError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") \
             from None
+    rows = doc.get("rows") if isinstance(doc, dict) else doc
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise ComparisonError(f"{path}: expected a list of rows, as `stpmodel run -f json` "
+        raise ComparisonError(f"{path}: expected an object with a list of rows, "
+                              '{"meta": {...}, "rows": [...]}, as `stpmodel run -f json` '
                               "writes")
     return pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()
 

@@ -1,8 +1,14 @@
-"""Render and write results: a rich table for people, CSV/Parquet/JSON for machines.
+"""Render and write results: a rich table for people, CSV/Parquet/JSON/Excel for machines.
 
 Files are written atomically: to a temporary file in the same folder, then renamed over the
 target, so a failed run never leaves a half-written file and never clobbers a good one. Numbers in
 CSV and JSON are formatted stably (fixed decimals, trailing zeros dropped) so outputs diff cleanly.
+
+How each file says how it was made (:func:`stpmodel.runinfo.run_meta`): JSON is an object
+``{"meta": {...}, "rows": [...]}``; Parquet carries the same keys as key-value metadata in its
+footer; the workbook has a Metadata sheet; the CSV stays tidy (one header line, then rows).
+A CSV file written with ``-o`` starts with a UTF-8 byte-order mark (:data:`CSV_BOM`), so that
+Excel reads it as UTF-8 and shows £ (not Â£); CSV on standard output has no mark, for pipes.
 """
 
 from __future__ import annotations
@@ -17,9 +23,9 @@ import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 from rich import box
@@ -31,8 +37,10 @@ from rich.text import Text
 from .errors import OutputError
 from .services import METRICS, STANDARDS
 
-Format = Literal["table", "csv", "parquet", "json"]
-FILE_FORMATS = ("csv", "parquet", "json")
+Format = Literal["table", "csv", "parquet", "json", "xlsx"]
+FILE_FORMATS = ("csv", "parquet", "json", "xlsx")
+CSV_BOM = "\ufeff"  # starts a CSV file: Excel then reads it as UTF-8
+META_PREFIX = "stpmodel."  # Parquet's key-value metadata: stpmodel.seed, stpmodel.draws, ...
 DECIMALS = 6
 VALUE_COLUMNS = ("value", "mean", "p05", "p50", "p95")
 
@@ -59,12 +67,14 @@ def to_csv(frame: pl.DataFrame) -> str:
     return text.write_csv(line_terminator="\n")
 
 
-def to_json(frame: pl.DataFrame) -> str:
+def to_json(frame: pl.DataFrame, meta: Mapping[str, str] | None = None) -> str:
+    """``{"meta": {...}, "rows": [...]}``: how the run was made, then one object per row."""
     values = set(_value_columns(frame))
     rows = []
     for row in frame.iter_rows(named=True):
         rows.append({c: (_json_number(v) if c in values else v) for c, v in row.items()})
-    return json.dumps(rows, indent=1, ensure_ascii=False) + "\n"
+    doc = {"meta": dict(meta or {}), "rows": rows}
+    return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
 
 
 def _json_number(value: float | None) -> float | None:
@@ -233,18 +243,27 @@ def _umask() -> int:
 
 
 def write_frame(frame: pl.DataFrame, path: Path, fmt: str, *, inputs: Iterable[Path] = (),
-                force: bool = False) -> None:
-    """Write ``frame`` atomically as ``fmt``. A write that fails (a full disk, ...) raises
-    :class:`OutputError` naming the file, whatever library did the writing."""
+                force: bool = False, meta: Mapping[str, str] | None = None,
+                assumed: Sequence[Mapping[str, Any]] = ()) -> None:
+    """Write ``frame`` atomically as ``fmt``, with ``meta`` (how the run was made) in JSON,
+    Parquet and the workbook, and ``assumed`` (the assumptions' rows, see
+    :func:`stpmodel.runinfo.assumption_rows`) in the workbook. A write that fails (a full
+    disk, ...) raises :class:`OutputError` naming the file, whatever library did the writing."""
     if fmt == "csv":
         def write(tmp: Path) -> object:
-            return tmp.write_text(to_csv(frame), encoding="utf-8")
+            return tmp.write_text(CSV_BOM + to_csv(frame), encoding="utf-8")
     elif fmt == "json":
         def write(tmp: Path) -> object:
-            return tmp.write_text(to_json(frame), encoding="utf-8")
+            return tmp.write_text(to_json(frame, meta), encoding="utf-8")
     elif fmt == "parquet":
         def write(tmp: Path) -> object:
-            return frame.write_parquet(tmp)
+            return frame.write_parquet(tmp, metadata=parquet_metadata(meta))
+    elif fmt == "xlsx":
+        from .xlsx import write_workbook
+
+        def write(tmp: Path) -> object:
+            write_workbook(frame, tmp, meta or {}, assumed)
+            return None
     else:
         raise OutputError(f"cannot write format {fmt!r} to a file; use one of "
                           f"{', '.join(FILE_FORMATS)}")
@@ -255,6 +274,11 @@ def write_frame(frame: pl.DataFrame, path: Path, fmt: str, *, inputs: Iterable[P
     except pl.exceptions.PolarsError as exc:  # polars reports an IO error as its own
         reason = str(exc).rsplit("underlying IO error: ", 1)[-1]
         raise OutputError(f"{path}: cannot write: {reason}") from None
+
+
+def parquet_metadata(meta: Mapping[str, str] | None) -> dict[str, str]:
+    """Parquet key-value metadata: each key of ``meta`` prefixed with :data:`META_PREFIX`."""
+    return {META_PREFIX + k: str(v) for k, v in (meta or {}).items()}
 
 
 def format_for(path: Path) -> str | None:

@@ -65,7 +65,7 @@ def test_csv_parquet_and_json_hold_the_same_numbers(tmp_path):
         assert result.exit_code == 0, result.output
     from_csv = pl.read_csv(tmp_path / "plan.csv")
     from_parquet = pl.read_parquet(tmp_path / "plan.parquet")
-    from_json = pl.DataFrame(json.loads((tmp_path / "plan.json").read_text()))
+    from_json = pl.DataFrame(json.loads((tmp_path / "plan.json").read_text())["rows"])
     assert from_csv.columns == from_parquet.columns == from_json.columns
     for other in (from_parquet, from_json):
         assert other["value"].to_list() == pytest.approx(from_csv["value"].to_list(), abs=1e-6)

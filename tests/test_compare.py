@@ -260,8 +260,9 @@ def test_a_saved_output_reads_back_as_the_frame_it_was_written_from(fmt, tmp_pat
      "twice.csv: the row for m in 2019/20 (E) appears more than once"),
     ("header.csv", "scenario,footprint_code,footprint,period,metric,unit,value\n",
      "header.csv: holds no rows"),
-    ("object.json", '{"rows": []}', "object.json: expected a list of rows, as `stpmodel run -f "
-                                    "json` writes"),
+    ("object.json", '{"meta": {}, "rows": 5}', "object.json: expected an object with a list "
+                                               'of rows, {"meta": {...}, "rows": [...]}, as '
+                                               "`stpmodel run -f json` writes"),
     ("broken.json", '[{"a": 1}', "broken.json:1:10: not valid JSON"),
     ("bad.parquet", "not parquet", "bad.parquet: cannot read it as parquet"),
 ])

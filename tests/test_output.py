@@ -26,7 +26,7 @@ def test_a_number_that_is_not_finite_is_empty_in_csv_and_null_in_json():
     assert to_csv(frame) == 'metric,mean\na,1.5\nb,""\nc,""\nd,""\n'  # as a missing value
     text = to_json(frame)
     assert "Infinity" not in text and "NaN" not in text
-    assert [row["mean"] for row in json.loads(text)] == [1.5, None, None, None]
+    assert [row["mean"] for row in json.loads(text)["rows"]] == [1.5, None, None, None]
 
 
 def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
@@ -59,3 +59,39 @@ def test_a_written_file_has_the_usual_permissions(tmp_path):
     mask = os.umask(0)
     os.umask(mask)
     assert target.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
+def _tiny() -> pl.DataFrame:
+    return pl.DataFrame({"scenario": ["s"], "footprint_code": ["E54000017"],
+                         "footprint": ["Birmingham"], "period": ["2019/20"],
+                         "metric": ["cost"], "unit": ["£"], "value": [1234.5]})
+
+
+def test_json_is_an_object_with_meta_and_rows(tmp_path):
+    from stpmodel.output import write_frame
+
+    write_frame(_tiny(), tmp_path / "out.json", "json", meta={"seed": "7", "draws": "1"})
+    doc = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert doc["meta"] == {"seed": "7", "draws": "1"}
+    assert doc["rows"] == [dict(zip(_tiny().columns, _tiny().row(0)))]
+
+
+def test_parquet_carries_the_meta_as_key_value_metadata(tmp_path):
+    from stpmodel.output import write_frame
+
+    write_frame(_tiny(), tmp_path / "out.parquet", "parquet", meta={"seed": "7"})
+    assert pl.read_parquet_metadata(tmp_path / "out.parquet")["stpmodel.seed"] == "7"
+    assert pl.read_parquet(tmp_path / "out.parquet").equals(_tiny())
+
+
+def test_a_csv_file_starts_with_a_byte_order_mark_so_that_excel_shows_the_pound_sign(tmp_path):
+    """Excel reads a CSV without a BOM in the machine's code page: UTF-8's £ (C2 A3) shows as
+    Â£. The file starts with EF BB BF; the CSV on standard output (for pipes) does not."""
+    from stpmodel.output import write_frame
+
+    write_frame(_tiny(), tmp_path / "out.csv", "csv")
+    data = (tmp_path / "out.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbfscenario,")
+    assert ",\xc2\xa3,".encode("latin-1") in data  # £ in UTF-8
+    assert not to_csv(_tiny()).startswith("\ufeff")
+    assert pl.read_csv(tmp_path / "out.csv").columns[0] == "scenario"  # readers drop the mark

@@ -45,6 +45,7 @@ class Format(StrEnum):
     csv = "csv"
     parquet = "parquet"
     json = "json"
+    xlsx = "xlsx"
 
 
 def exit_with(message: str, code: int = EXIT_FOUND) -> typer.Exit:

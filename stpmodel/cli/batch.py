@@ -19,6 +19,7 @@ class BatchFormat(StrEnum):
     csv = "csv"
     parquet = "parquet"
     json = "json"
+    xlsx = "xlsx"
 
 
 @app.command()
