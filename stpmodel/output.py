@@ -292,10 +292,46 @@ def format_for(path: Path) -> str | None:
 _ORDER = {name: i for i, name in enumerate([m.name for m in METRICS]
                                             + [s.row_name for s in STANDARDS])}
 # Fractions are shown as percentages in the table, so their unit column says so.
-_SHORT_UNITS = {"fraction": "%", "fraction of need/year": "% of need/yr"}
+_SHORT_UNITS = {"fraction": "%", "fraction of need/year": "% of need/yr",
+                "fraction of births/year": "% of births/yr"}
 
 
-def _human(value: float | None, unit: str) -> str:
+def short_unit(unit: str) -> str:
+    """A unit as a table's unit column shows it: ``%`` for a fraction (values are shown as
+    percentages)."""
+    return _SHORT_UNITS.get(unit, unit)
+
+
+MILLION = 1e6
+
+
+def money_scale(values: Iterable[float | None]) -> float:
+    """The scale to show a row of money in: £m (:data:`MILLION`) when any value is £1m or
+    more, else whole pounds (1). One scale a row, so that a row reads in one unit."""
+    sizes = [abs(v) for v in values if v is not None and math.isfinite(v)]
+    return MILLION if sizes and max(sizes) >= MILLION else 1.0
+
+
+def format_money(value: float | None, scale: float | None = None, *, places: int | None = None,
+                 signed: bool = False) -> str:
+    """Money as people read it, the one formatter of every table: ``£5.12m``, ``£394,274``,
+    ``-£1.50m`` (an ASCII minus, so that a pasted cell is a number to a spreadsheet),
+    ``+£0.25m`` when ``signed``; ``£0`` for nothing; ``–`` for a missing value. ``scale`` is
+    :data:`MILLION` or 1 (default: :func:`money_scale` of the value alone); ``places`` the
+    decimals (default 2 in £m, 0 in pounds)."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    if scale is None:
+        scale = money_scale([value])
+    digits = places if places is not None else (2 if scale == MILLION else 0)
+    size = abs(value) / scale
+    if round(size, digits) == 0:
+        return "£0"
+    sign = "-" if value < 0 else ("+" if signed else "")
+    return f"{sign}£{size:,.{digits}f}" + ("m" if scale == MILLION else "")
+
+
+def _human(value: float | None, unit: str, scale: float | None = None) -> str:
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     if unit == "met":
@@ -306,9 +342,7 @@ def _human(value: float | None, unit: str) -> str:
     if unit.startswith("fraction"):
         return _unsigned_zero(f"{value:.1%}")
     if unit == "£":
-        sign = "-" if value <= -0.5 else ""
-        size = abs(value)
-        return f"{sign}£{size / 1e6:,.2f}m" if size >= 1e6 else f"{sign}£{size:,.0f}"
+        return format_money(value, scale)
     if unit == "ratio":
         return _unsigned_zero(f"{value:,.2f}")
     if unit in ("days", "WTE"):
@@ -344,8 +378,9 @@ def render_tables(frame: pl.DataFrame, title: str, console: Console) -> list[Tab
     for (_, name, metric, unit), part in groups:
         by_period = dict(zip(part["period"].to_list(), part[column].to_list()))
         label = f"{name}: {metric}" if multi else str(metric)
-        rows.append((label, _SHORT_UNITS.get(str(unit), str(unit)),
-                     [_human(by_period.get(p), str(unit)) for p in periods]))
+        scale = money_scale(by_period.values()) if unit == "£" else None
+        rows.append((label, short_unit(str(unit)),
+                     [_human(by_period.get(p), str(unit), scale) for p in periods]))
 
     def make(chunk: list[int], part_title: str) -> Table:
         table = Table(title=text(part_title), title_justify="left", header_style="bold",
