@@ -331,7 +331,9 @@ def format_money(value: float | None, scale: float | None = None, *, places: int
     return f"{sign}£{size:,.{digits}f}" + ("m" if scale == MILLION else "")
 
 
-def _human(value: float | None, unit: str, scale: float | None = None) -> str:
+def format_value(value: float | None, unit: str, scale: float | None = None) -> str:
+    """A value as the tables show it, by its unit: money by :func:`format_money` (in
+    ``scale``), fractions as percentages, a standard as yes / NO / the share of draws."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     if unit == "met":
@@ -380,7 +382,7 @@ def render_tables(frame: pl.DataFrame, title: str, console: Console) -> list[Tab
         label = f"{name}: {metric}" if multi else str(metric)
         scale = money_scale(by_period.values()) if unit == "£" else None
         rows.append((label, short_unit(str(unit)),
-                     [_human(by_period.get(p), str(unit), scale) for p in periods]))
+                     [format_value(by_period.get(p), str(unit), scale) for p in periods]))
 
     def make(chunk: list[int], part_title: str) -> Table:
         table = Table(title=text(part_title), title_justify="left", header_style="bold",

@@ -172,3 +172,55 @@ def assumption_rows(items: Sequence[Assumed]) -> list[dict[str, Any]]:
     """The assumed values as rows of a table."""
     return [{"key": a.key, "value": a.value, "unit": a.unit, "set_by": a.set_by,
              "source": a.source} for a in items]
+
+
+def unit_at(scenario: Scenario, path: str) -> str:
+    """The unit declared for the value at a key path such as ``liaison.bed_day_cost`` or
+    ``inpatient.los_days.2022-04`` (a point of a trajectory: its field's unit); '' if none."""
+    node: Any = scenario
+    unit = ""
+    for part in path.split("."):
+        fields = type(node).model_fields if isinstance(node, BaseModel) else {}
+        if part not in fields:
+            break
+        extra = fields[part].json_schema_extra
+        unit = str(extra.get("unit", "")) if isinstance(extra, dict) else ""
+        node = getattr(node, part)
+    return unit
+
+
+def stale_trajectories(scenario: Scenario) -> list[str]:
+    """A sentence for each dated trajectory whose dates all fall before the run's first month
+    or all after its last (a plan written for other years: its first or last value then
+    holds throughout), once each, over every footprint."""
+    from .values import Trajectory, month_label
+
+    start, end = int(scenario.start), int(scenario.end)
+    span = f"{month_label(start)} to {month_label(end)}"
+    found: dict[str, str] = {}
+
+    def walk(node: BaseModel, prefix: str) -> None:
+        for name in type(node).model_fields:
+            value = getattr(node, name)
+            key = f"{prefix}{name}"
+            if isinstance(value, BaseModel):
+                walk(value, key + ".")
+            elif isinstance(value, Trajectory) and value.months and key not in found:
+                first, last = value.months[0], value.months[-1]
+                dates = (f"{month_label(first)}" if first == last
+                         else f"{month_label(first)} to {month_label(last)}")
+                if last < start:
+                    found[key] = (f"{key}: its dates ({dates}) all fall before the run "
+                                  f"({span}), so its last value holds throughout; are they "
+                                  "out of date?")
+                elif first > end:
+                    found[key] = (f"{key}: its dates ({dates}) all fall after the run "
+                                  f"({span}), so its first value holds throughout; are they "
+                                  "out of date?")
+
+    for member in scenario.members:
+        for name in ("population", *member.sections):
+            section = member.section(name)
+            if isinstance(section, BaseModel):
+                walk(section, f"{name}.")
+    return list(found.values())

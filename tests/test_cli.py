@@ -177,7 +177,7 @@ def test_assumptions_are_listed_after_the_run():
 def test_the_table_never_shows_a_negative_zero():
     """A value that rounds to zero from below reads 0 (crisis_admissions_avoided was -0 in a
     year whose cover barely changed); a real negative keeps its sign."""
-    from stpmodel.output import _human
+    from stpmodel.output import format_value as _human
 
     assert _human(-0.0, "admissions") == "0"
     assert _human(-0.3, "admissions") == "0"

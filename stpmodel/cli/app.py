@@ -9,6 +9,7 @@ Heavy modules (numba, polars) are imported inside the commands that need them, s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -27,7 +28,7 @@ app = typer.Typer(
     name="stpmodel",
     help="Scenario modeller for mental health transformation in England's STP/ICS footprints.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -105,6 +106,55 @@ def warn_if_large(scenario: Scenario) -> None:
                    "memory; use fewer draws (--draws) if this machine has less", err=True)
 
 
+def kernels_cold(package: Path | None = None, environ: Mapping[str, str] | None = None
+                 ) -> bool:
+    """Whether numba has no cached compilation of some kernel for this Python (the first run
+    after installing, or after a kernel changed its file): then the run compiles first. Looks
+    for numba's index files (``MODULE.FUNCTION-LINE.pyXY.nbi``) beside the kernels and in
+    ``NUMBA_CACHE_DIR``, without importing numba."""
+    import os
+    import sys
+
+    from ..numbacache import PACKAGE
+
+    env = os.environ if environ is None else environ
+    kernels = (package or PACKAGE) / "kernels"
+    tag = f"py{sys.version_info.major}{sys.version_info.minor}"
+    folders = [kernels / "__pycache__"]
+    if env.get("NUMBA_CACHE_DIR"):
+        folders.append(Path(env["NUMBA_CACHE_DIR"]))
+    for module in kernels.glob("*.py"):
+        try:
+            if "cache=True" not in module.read_text(encoding="utf-8"):
+                continue
+        except OSError:
+            continue
+        pattern = f"{module.stem}.*.{tag}.nbi"
+        if not any(next(folder.rglob(pattern), None) is not None
+                   for folder in folders if folder.is_dir()):
+            return True
+    return False
+
+
+COMPILING = ("compiling the model's kernels, once (this first run takes about 15 s longer; "
+             "later runs start at once)")
+
+
+def notice_compiling() -> None:
+    """One line on stderr when the kernels are about to be compiled (see :func:`kernels_cold`),
+    so that the first run does not look hung."""
+    if kernels_cold():
+        typer.echo(COMPILING, err=True)
+
+
+def warn_stale(scenario: Scenario) -> None:
+    """A warning on stderr for each trajectory whose dates all fall outside the run."""
+    from ..runinfo import stale_trajectories
+
+    for line in stale_trajectories(scenario):
+        typer.echo(f"warning: {plain(line)}", err=True)
+
+
 def run_with_progress(scenario: Scenario, by: str, percentiles: list[float]) -> Report:
     """Run and tabulate a scenario, with a progress bar on stderr for long runs when stderr is
     a terminal."""
@@ -113,6 +163,8 @@ def run_with_progress(scenario: Scenario, by: str, percentiles: list[float]) -> 
     from ..results import report
 
     warn_if_large(scenario)
+    warn_stale(scenario)
+    notice_compiling()
     work = scenario.n_draws * len(scenario.members)
     if work < 50 or not sys.stderr.isatty():
         return report(scenario, by, percentiles)  # type: ignore[arg-type]

@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .app import EXIT_FOUND, EXIT_OK, EXIT_USAGE, By, app, exit_with, load_or_exit, warn_if_large
+from .app import (
+    EXIT_FOUND,
+    EXIT_OK,
+    EXIT_USAGE,
+    By,
+    app,
+    exit_with,
+    load_or_exit,
+    notice_compiling,
+    warn_if_large,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -108,6 +118,8 @@ def diff(
     for side in (side_a, side_b):
         if side.scenario is not None:
             warn_if_large(side.scenario)
+    if side_a.scenario is not None or side_b.scenario is not None:
+        notice_compiling()
     frame_a, frame_b = side_a.results(run_by), side_b.results(run_by)
 
     both = pl.concat([frame_a.select("metric", "period"), frame_b.select("metric", "period")])

@@ -10,7 +10,17 @@ from typing import Annotated
 import typer
 
 from ..errors import OutputError, ScenarioError, plain
-from .app import EXIT_FOUND, EXIT_USAGE, By, Format, app, exit_with, load_or_exit, run_with_progress
+from .app import (
+    EXIT_FOUND,
+    EXIT_USAGE,
+    By,
+    Format,
+    app,
+    exit_with,
+    load_or_exit,
+    run_with_progress,
+    warn_stale,
+)
 
 
 @app.command()
@@ -175,12 +185,13 @@ def validate(
     bad = 0
     for path in scenarios:
         try:
-            load_scenario(path)
+            loaded = load_scenario(path)
         except ScenarioError as exc:
             bad += 1
             typer.echo(str(exc), err=True)
         else:
             typer.echo(f"{plain(path)}: ok")
+            warn_stale(loaded)
     if bad:
         raise exit_with(f"{bad} of {len(scenarios)} file(s) have problems")
 
