@@ -18,6 +18,7 @@ agree), never as text; formats only change how it shows.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -121,12 +122,14 @@ class _Formats:
         self._by_format: dict[str, Any] = {}
         self.book = book
         self.met = book.add_format({"num_format": '"met";"met";"not met"', "bg_color": GREEN,
-                                    "font_color": GREEN_TEXT, "align": "center"})
+                                    "font_color": GREEN_TEXT, "align": "center",
+                                    "valign": "top"})
         self.not_met = book.add_format({"num_format": '"met";"met";"not met"',
-                                        "bg_color": RED, "font_color": RED_TEXT,
-                                        "align": "center"})
+                                        "bg_color": RED, "font_color": RED_TEXT, "bold": True,
+                                        "align": "center", "valign": "top"})
         self.some = book.add_format({"num_format": SHARE + '" of draws"', "bg_color": AMBER,
-                                     "font_color": AMBER_TEXT, "align": "center"})
+                                     "font_color": AMBER_TEXT, "align": "center",
+                                     "valign": "top"})
 
     def number(self, num_format: str) -> Any:
         if num_format not in self._by_format:
@@ -134,9 +137,19 @@ class _Formats:
         return self._by_format[num_format]
 
 
+def _printable(sheet: Any, header: int) -> None:
+    """Printed (or saved as PDF) landscape, one page wide, the header row on every page."""
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)
+    sheet.repeat_rows(header)
+    sheet.hide_gridlines(1)  # on screen, not on paper
+
+
 def _service_sheet(book: Any, fmt: _Formats, title: str, rows: pl.DataFrame,
                    periods: list[str], column: str, several: bool, note: str) -> None:
     sheet = book.add_worksheet(title)
+    _printable(sheet, 3)
     sheet.write(0, 0, f"{title}: {rows['scenario'][0]}", fmt.title)
     sheet.write(1, 0, note, fmt.dim)
     keys = (["footprint"] if several else []) + ["metric", "unit"]
@@ -168,6 +181,7 @@ def _service_sheet(book: Any, fmt: _Formats, title: str, rows: pl.DataFrame,
 def _standards_sheet(book: Any, fmt: _Formats, rows: pl.DataFrame, periods: list[str],
                      column: str, several: bool) -> None:
     sheet = book.add_worksheet("Standards")
+    _printable(sheet, 3)
     sheet.write(0, 0, "National standards by period", fmt.title)
     sheet.write(1, 0, "Green: met. Red: not met. Amber: met in some draws (the share shown). "
                 "Blank: the standard does not apply in that period.", fmt.dim)
@@ -177,6 +191,7 @@ def _standards_sheet(book: Any, fmt: _Formats, rows: pl.DataFrame, periods: list
         sheet.write(header, c, name, fmt.header_left)
     for c, period in enumerate(periods, start=len(keys)):
         sheet.write(header, c, period, fmt.header)
+    widths = [28] * several + [22, 46, 40]
     order = {s.row_name: i for i, s in enumerate(STANDARDS)}
     groups = sorted(rows.group_by(["footprint_code", "footprint", "metric"],
                                   maintain_order=True),
@@ -187,7 +202,8 @@ def _standards_sheet(book: Any, fmt: _Formats, rows: pl.DataFrame, periods: list
             str(metric).removeprefix("standard_"),
             standard.description if standard else "", standard.source if standard else ""]
         for c, label in enumerate(labels):
-            sheet.write_string(r, c, str(label), fmt.top)
+            sheet.write_string(r, c, str(label), fmt.wrap if c >= len(keys) - 2 else fmt.top)
+        sheet.set_row(r, _height(labels[-2:], widths[-2:]))
         values = dict(zip(part["period"].to_list(), part[column].to_list()))
         for c, period in enumerate(periods, start=len(keys)):
             value = stored(values.get(period))
@@ -196,7 +212,6 @@ def _standards_sheet(book: Any, fmt: _Formats, rows: pl.DataFrame, periods: list
             style = fmt.met if value >= 1 else fmt.not_met if value <= 0 else fmt.some
             sheet.write_number(r, c, value, style)
     sheet.freeze_panes(header + 1, len(keys))
-    widths = [28] * several + [22, 50, 40]
     for c, width in enumerate(widths):
         sheet.set_column(c, c, width)
     sheet.set_column(len(keys), len(keys) + len(periods), 12)
@@ -205,6 +220,7 @@ def _standards_sheet(book: Any, fmt: _Formats, rows: pl.DataFrame, periods: list
 def _assumptions_sheet(book: Any, fmt: _Formats, assumed: Sequence[Mapping[str, Any]],
                        several: bool) -> None:
     sheet = book.add_worksheet("Assumptions")
+    _printable(sheet, 3)
     sheet.write(0, 0, "Every value the run used, and where it comes from", fmt.title)
     sheet.write(1, 0, "Default: a national default with its published source. Local "
                 "assumption: a placeholder in the scenario, to replace with local figures."
@@ -214,17 +230,32 @@ def _assumptions_sheet(book: Any, fmt: _Formats, assumed: Sequence[Mapping[str, 
     header = 3
     for c, name in enumerate(names):
         sheet.write(header, c, name.replace("_", " "), fmt.header_left)
+    widths = (34, 30, 18, 13, 90)
     for r, row in enumerate(assumed, start=header + 1):
         for c, name in enumerate(names):
             sheet.write_string(r, c, str(row.get(name, "")), fmt.wrap if c in (1, 4)
                                else fmt.top)
+        sheet.set_row(r, _height([str(row.get("value", "")), str(row.get("source", ""))],
+                                 [widths[1], widths[4]]))
     sheet.freeze_panes(header + 1, 1)
-    for c, width in enumerate((34, 30, 18, 13, 90)):
+    for c, width in enumerate(widths):
         sheet.set_column(c, c, width)
+
+
+LINE_POINTS = 15  # the height of a line of 11-point text
+
+
+def _height(texts: Sequence[object], widths: Sequence[float]) -> float:
+    """A row's height for wrapped ``texts`` in columns of ``widths`` (characters): the lines
+    the longest needs (xlsxwriter cannot measure text, and spreadsheets do not grow a row whose
+    file gives none)."""
+    lines = max(1, *(math.ceil(len(str(t)) / max(1.0, w * 0.95)) for t, w in zip(texts, widths)))
+    return LINE_POINTS * lines
 
 
 def _metadata_sheet(book: Any, fmt: _Formats, meta: Mapping[str, str]) -> None:
     sheet = book.add_worksheet("Metadata")
+    _printable(sheet, 2)
     sheet.write(0, 0, "How these results were made", fmt.title)
     sheet.write(2, 0, "key", fmt.header_left)
     sheet.write(2, 1, "value", fmt.header_left)

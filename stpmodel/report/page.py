@@ -152,7 +152,7 @@ def _standards(report: Report, periods: list[str]) -> list[str]:
     out = ['<h2 id="standards">National standards by year</h2>',
            '<p class="sub">Green: met. Red: not met. Amber: met in some draws (the share '
            "shown). A dash: the standard does not apply that year.</p>",
-           "<table><thead><tr><th>standard</th>"
+           '<table id="standards-table"><thead><tr><th>standard</th>'
            + "".join(f'<th class="n">{escape(p)}</th>' for p in periods)
            + "</tr></thead><tbody>"]
     for name, description, by_period in rows:
