@@ -181,8 +181,9 @@ def run_job(job: Job) -> Outcome:
         code, name = members[0] if len(members) == 1 else total_label(members)
         cells.update(scenario=scenario.name, footprint_code=code, footprint=name,
                      draws=str(scenario.n_draws))
-        frame = report(scenario, job.by).frame
-        meta = run_meta(scenario, job.scenario, job.by, PERCENTILES)
+        result = report(scenario, job.by)
+        frame = result.frame
+        meta = run_meta(scenario, job.scenario, job.by, PERCENTILES, result.notes)
         assumed = assumption_rows(assumed_values(scenario, read_text(job.scenario))) \
             if job.fmt == "xlsx" else ()
         write_frame(frame, job.output, job.fmt, inputs=(job.scenario,), force=job.force,

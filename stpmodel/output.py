@@ -67,7 +67,7 @@ def to_csv(frame: pl.DataFrame) -> str:
     return text.write_csv(line_terminator="\n")
 
 
-def to_json(frame: pl.DataFrame, meta: Mapping[str, str] | None = None) -> str:
+def to_json(frame: pl.DataFrame, meta: Mapping[str, object] | None = None) -> str:
     """``{"meta": {...}, "rows": [...]}``: how the run was made, then one object per row."""
     values = set(_value_columns(frame))
     rows = []
@@ -243,7 +243,7 @@ def _umask() -> int:
 
 
 def write_frame(frame: pl.DataFrame, path: Path, fmt: str, *, inputs: Iterable[Path] = (),
-                force: bool = False, meta: Mapping[str, str] | None = None,
+                force: bool = False, meta: Mapping[str, object] | None = None,
                 assumed: Sequence[Mapping[str, Any]] = ()) -> None:
     """Write ``frame`` atomically as ``fmt``, with ``meta`` (how the run was made) in JSON,
     Parquet and the workbook, and ``assumed`` (the assumptions' rows, see
@@ -276,9 +276,11 @@ def write_frame(frame: pl.DataFrame, path: Path, fmt: str, *, inputs: Iterable[P
         raise OutputError(f"{path}: cannot write: {reason}") from None
 
 
-def parquet_metadata(meta: Mapping[str, str] | None) -> dict[str, str]:
-    """Parquet key-value metadata: each key of ``meta`` prefixed with :data:`META_PREFIX`."""
-    return {META_PREFIX + k: str(v) for k, v in (meta or {}).items()}
+def parquet_metadata(meta: Mapping[str, object] | None) -> dict[str, str]:
+    """Parquet key-value metadata: each key of ``meta`` prefixed with :data:`META_PREFIX`; a
+    list (the notes, the assumptions) as a JSON array."""
+    return {META_PREFIX + k: v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+            for k, v in (meta or {}).items()}
 
 
 def format_for(path: Path) -> str | None:

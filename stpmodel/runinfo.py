@@ -68,8 +68,11 @@ def price_base(scenario: Scenario) -> str | None:
 
 
 def run_meta(scenario: Scenario, path: Path | None, by: str,
-             percentiles: Sequence[float] = ()) -> dict[str, str]:
-    """What made a run, as text keys and values (the order is the order shown)."""
+             percentiles: Sequence[float] = (), notes: Sequence[str] = ()
+             ) -> dict[str, str | list[str]]:
+    """What made a run, as text keys and values (the order is the order shown), then what
+    ``run`` says after its table: its ``notes`` (such as when the plan pays back) and the
+    assumptions to replace with local figures (``key = value``), each a list of lines."""
     from . import __version__
     from .values import month_label
 
@@ -91,7 +94,10 @@ def run_meta(scenario: Scenario, path: Path | None, by: str,
     if base is not None:
         meta["price_base"] = base
     meta["run_date"] = run_date()
-    return meta
+    full: dict[str, str | list[str]] = dict(meta)
+    full["notes"] = list(notes)
+    full["assumptions"] = scenario.assumption_lines()
+    return full
 
 
 @dataclass(frozen=True)

@@ -69,7 +69,7 @@ def stored(value: float | None) -> float | None:
     return float(text) if text else None
 
 
-def write_workbook(frame: pl.DataFrame, path: Path, meta: Mapping[str, str],
+def write_workbook(frame: pl.DataFrame, path: Path, meta: Mapping[str, object],
                    assumed: Sequence[Mapping[str, Any]] = ()) -> None:
     """Write the workbook for a results ``frame`` (as :func:`stpmodel.results.tabulate` makes
     it) to ``path``."""
@@ -83,7 +83,7 @@ def write_workbook(frame: pl.DataFrame, path: Path, meta: Mapping[str, str],
         raise OSError(str(exc)) from None
 
 
-def _write(workbook: Any, frame: pl.DataFrame, meta: Mapping[str, str],
+def _write(workbook: Any, frame: pl.DataFrame, meta: Mapping[str, object],
            assumed: Sequence[Mapping[str, Any]]) -> None:
     column = "value" if "value" in frame.columns else "mean"
     periods = sorted(set(frame["period"].to_list()))
@@ -253,7 +253,7 @@ def _height(texts: Sequence[object], widths: Sequence[float]) -> float:
     return LINE_POINTS * lines
 
 
-def _metadata_sheet(book: Any, fmt: _Formats, meta: Mapping[str, str]) -> None:
+def _metadata_sheet(book: Any, fmt: _Formats, meta: Mapping[str, object]) -> None:
     sheet = book.add_worksheet("Metadata")
     _printable(sheet, 2)
     sheet.write(0, 0, "How these results were made", fmt.title)
@@ -261,13 +261,17 @@ def _metadata_sheet(book: Any, fmt: _Formats, meta: Mapping[str, str]) -> None:
     sheet.write(2, 1, "value", fmt.header_left)
     for r, (key, value) in enumerate(meta.items(), start=3):
         sheet.write_string(r, 0, key, fmt.bold)
+        if isinstance(value, list):  # the notes, the assumptions: one a line
+            sheet.write_string(r, 1, "\n".join(map(str, value)), fmt.wrap)
+            sheet.set_row(r, _height(value, [70] * len(value)) if value else None)
+            continue
         text = str(value)
         if re.fullmatch(r"-?\d+", text) and key in ("seed", "draws", "footprints"):
             sheet.write_number(r, 1, int(text))
         else:
             sheet.write_string(r, 1, text)
     sheet.set_column(0, 0, 20)
-    sheet.set_column(1, 1, 70)
+    sheet.set_column(1, 1, 100)
 
 
 def _data_sheet(book: Any, fmt: _Formats, frame: pl.DataFrame) -> None:

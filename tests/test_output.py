@@ -95,3 +95,34 @@ def test_a_csv_file_starts_with_a_byte_order_mark_so_that_excel_shows_the_pound_
     assert ",\xc2\xa3,".encode("latin-1") in data  # £ in UTF-8
     assert not to_csv(_tiny()).startswith("\ufeff")
     assert pl.read_csv(tmp_path / "out.csv").columns[0] == "scenario"  # readers drop the mark
+
+
+def test_run_writes_how_it_was_made_into_json_and_parquet(tmp_path):
+    """The meta of `run -o`: what made the run, and what run says on standard error after its
+    table (the notes and the assumptions to replace)."""
+    import hashlib
+
+    from typer.testing import CliRunner
+
+    from stpmodel.cli import app
+    from stpmodel.scenario import load_scenario
+
+    from .conftest import SCENARIOS
+
+    scenario = SCENARIOS / "end-oaps.yaml"
+    result = CliRunner().invoke(app, ["run", str(scenario), "--draws", "3", "--seed", "11",
+                                      "-o", str(tmp_path / "plan.json")])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((tmp_path / "plan.json").read_text(encoding="utf-8"))["meta"]
+    assert meta["scenario_sha256"] == hashlib.sha256(scenario.read_bytes()).hexdigest()
+    assert (meta["seed"], meta["draws"], meta["by"], meta["percentiles"]) == \
+        ("11", "3", "year", "5,50,95")
+    assumptions = load_scenario(scenario).assumption_lines()
+    assert assumptions and meta["assumptions"] == assumptions
+    notes = [line.removeprefix("note: ") for line in result.stderr.splitlines()
+             if line.startswith("note: ")]
+    assert meta["notes"] == notes
+    CliRunner().invoke(app, ["run", str(scenario), "-o", str(tmp_path / "plan.parquet")])
+    stored = pl.read_parquet_metadata(tmp_path / "plan.parquet")
+    assert json.loads(stored["stpmodel.assumptions"]) == assumptions
+    assert stored["stpmodel.draws"] == "1"

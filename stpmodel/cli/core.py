@@ -80,7 +80,8 @@ def run(
 
     result = run_with_progress(loaded, by.value, sorted(set(chosen_percentiles)))
     frame = result.frame
-    meta = run_meta(loaded, scenario, by.value, sorted(set(chosen_percentiles)))
+    meta = run_meta(loaded, scenario, by.value, sorted(set(chosen_percentiles)),
+                    result.notes)
     if output is not None:
         assumed = assumption_rows(assumed_values(loaded, _text(scenario))) \
             if chosen == "xlsx" else ()

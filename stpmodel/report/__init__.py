@@ -59,13 +59,13 @@ class Report:
     footprint: tuple[str, str]  # (code, name) of the figures shown: the total for several
     years: pl.DataFrame  # the tidy table by financial year, for the shown footprint
     notes: list[str]
-    meta: Mapping[str, str]
+    meta: Mapping[str, object]
     assumed: Sequence[Assumed]
     charts: list[Chart] = field(default_factory=list)
     tornado_note: str = ""
 
 
-def build(scenario: Scenario, meta: Mapping[str, str], assumed: Sequence[Assumed], *,
+def build(scenario: Scenario, meta: Mapping[str, object], assumed: Sequence[Assumed], *,
           tornado_metric: str | None = None,
           progress: Callable[[int], object] | None = None) -> Report:
     """Run ``scenario`` once and gather the page (and the tornado's runs, when values are

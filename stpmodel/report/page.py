@@ -84,8 +84,9 @@ def render(report: Report) -> str:
         "<body>",
         "<header>",
         f"<h1>{escape(scenario.name)}</h1>",
-        f'<p class="sub">{escape(name)} ({escape(code)}) · {escape(report.meta.get("start", ""))}'
-        f' to {escape(report.meta.get("end", ""))} · '
+        f'<p class="sub">{escape(name)} ({escape(code)}) · '
+        f'{escape(str(report.meta.get("start", "")))} to '
+        f'{escape(str(report.meta.get("end", "")))} · '
         + (f"mean of {draws:,} draws, with the 5th–95th percentile" if draws > 1
            else "one draw: the central estimate")
         + "</p>",
@@ -217,6 +218,8 @@ def _assumptions(report: Report) -> list[str]:
 def _meta(report: Report) -> list[str]:
     out = ['<h2 id="meta">How this report was made</h2>', '<dl class="meta">']
     for key, value in report.meta.items():
+        if isinstance(value, list):  # the notes and assumptions: shown above
+            continue
         out.append(f"<dt>{escape(key)}</dt><dd>{escape(str(value))}</dd>")
     out.append("</dl>")
     return out
