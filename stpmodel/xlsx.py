@@ -2,6 +2,7 @@
 
 Sheets, in order:
 
+- **Summary**: the metrics ``run``'s table shows (for several footprints, their total);
 - one per service (IAPT, Inpatient, Finance, ...): a row per metric (and footprint, for several),
   a column per period (financial years by default), money in £, fractions as percentages. With
   several draws the cells hold the mean over draws; the Data sheet holds the percentiles too;
@@ -26,7 +27,7 @@ from typing import Any
 
 import polars as pl
 
-from .services import METRICS, SERVICES, STANDARDS
+from .services import METRICS, SERVICES, STANDARDS, SUMMARY
 
 MONEY = "£#,##0;-£#,##0"  # whole pounds, with the sign before the £
 PERCENT = "0.0%"
@@ -98,6 +99,12 @@ def _write(workbook: Any, frame: pl.DataFrame, meta: Mapping[str, object],
         order = [s.name for s in SERVICES] + ["other"]
         note = (f"Mean of {draws} draws; the Data sheet holds the percentiles."
                 if column == "mean" else "One draw: the central estimate.")
+        summary = metrics.filter(pl.col("metric").is_in(SUMMARY))
+        if several:  # the total of the footprints, as run's table shows
+            summary = summary.filter(~pl.col("footprint_code").str.starts_with("E54"))
+            note += " The total of the footprints; each service's sheet has each footprint."
+        if summary.height:
+            _service_sheet(book, fmt, "Summary", summary, periods, column, False, note)
         for service in sorted(by_service, key=order.index):
             rows = metrics.filter(pl.col("metric").is_in(by_service[service]))
             _service_sheet(book, fmt, sheet_title(service), rows, periods, column, several,

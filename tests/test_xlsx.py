@@ -44,7 +44,7 @@ def _table(sheet, header_row: int = 4) -> tuple[list[str], list[list]]:
 
 def test_the_workbook_has_a_sheet_per_service_then_standards_assumptions_metadata(files):
     book, _ = files
-    assert book.sheetnames == ["Crisis", "Inpatient", "Workforce", "Standards",
+    assert book.sheetnames == ["Summary", "Crisis", "Inpatient", "Workforce", "Standards",
                                "Assumptions", "Metadata", "Data"]
 
 
@@ -54,7 +54,7 @@ def test_each_service_sheet_holds_the_csvs_means_as_numbers_with_years_as_column
                 for r in csv.iter_rows(named=True) if r["mean"]}
     years = sorted(set(csv["period"].to_list()))
     seen = 0
-    for name in ("Crisis", "Inpatient", "Workforce"):
+    for name in ("Summary", "Crisis", "Inpatient", "Workforce"):
         header, rows = _table(book[name])
         assert header == ["metric", "unit", *years]
         for row in rows:
@@ -71,8 +71,11 @@ def test_each_service_sheet_holds_the_csvs_means_as_numbers_with_years_as_column
                 elif unit.startswith("fraction"):
                     assert cell.number_format == PERCENT
     money = csv.filter(pl.col("unit") == "£").height
-    assert money > 0 and seen == csv.filter(~pl.col("metric").str.starts_with("standard_")
-                                            & (pl.col("mean") != "")).height
+    from stpmodel.services import SUMMARY
+
+    shown = csv.filter(~pl.col("metric").str.starts_with("standard_") & (pl.col("mean") != ""))
+    twice = shown.filter(pl.col("metric").is_in(SUMMARY)).height  # on Summary and its service's
+    assert money > 0 and twice > 0 and seen == shown.height + twice
 
 
 def test_standards_are_green_where_met_red_where_not_and_amber_in_between(files):
@@ -134,3 +137,34 @@ def test_xlsx_needs_a_file():
     result = CliRunner().invoke(app, ["run", str(OAPS), "--format", "xlsx"])
     assert result.exit_code == 2
     assert "xlsx is binary; give a file with -o" in result.stderr
+
+
+def test_several_footprints_have_a_column_of_their_own_and_the_summary_is_their_total(tmp_path):
+    import yaml
+
+    from .conftest import MINIMAL
+
+    data = yaml.safe_load(MINIMAL)
+    del data["footprint"]
+    data["footprints"] = [{"code": "E54000017", "name": "One"},
+                          {"code": "E54000037", "name": "Two", "population": {"adults": 2e6}}]
+    scenario = tmp_path / "two.yaml"
+    scenario.write_text(yaml.safe_dump(data))
+    _run("run", scenario, "-o", tmp_path / "two.xlsx")
+    _run("run", scenario, "-o", tmp_path / "two.csv")
+    book = openpyxl.load_workbook(tmp_path / "two.xlsx")
+    csv = pl.read_csv(tmp_path / "two.csv", infer_schema=False)
+    header, rows = _table(book["IAPT"])
+    assert header[:3] == ["footprint", "metric", "unit"]
+    assert {r[0].value for r in rows} == {"One", "Two", "All 2 footprints"}
+    header, rows = _table(book["Summary"])
+    assert header[:2] == ["metric", "unit"]
+    total = {(r["metric"], r["period"]): float(r["value"]) for r in csv.iter_rows(named=True)
+             if r["footprint_code"] == "ALL" and r["value"]}
+    entered = next(r for r in rows if r[0].value == "iapt_entered")
+    assert entered[2].value == total[("iapt_entered", header[2])]
+    one = float(csv.filter((pl.col("footprint_code") == "E54000017")
+                           & (pl.col("metric") == "iapt_entered"))["value"][0])
+    two = float(csv.filter((pl.col("footprint_code") == "E54000037")
+                           & (pl.col("metric") == "iapt_entered"))["value"][0])
+    assert entered[2].value == pytest.approx(one + two)  # the total of the two

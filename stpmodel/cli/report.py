@@ -62,7 +62,8 @@ def report(
     meta = run_meta(loaded, scenario, "year", (5, 50, 95))
     assumed = assumed_values(loaded, read_text(scenario))
     try:
-        page = build(loaded, meta, assumed, tornado_metric=tornado_metric)
+        page = build(loaded, meta, assumed, tornado_metric=tornado_metric,
+                     say=lambda line: typer.echo(line, err=True))
     except SensitivityError as exc:
         raise exit_with(f"--tornado: {exc}", EXIT_USAGE) from None
     try:

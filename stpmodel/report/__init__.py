@@ -67,9 +67,10 @@ class Report:
 
 def build(scenario: Scenario, meta: Mapping[str, object], assumed: Sequence[Assumed], *,
           tornado_metric: str | None = None,
-          progress: Callable[[int], object] | None = None) -> Report:
+          progress: Callable[[int], object] | None = None,
+          say: Callable[[str], object] = lambda line: None) -> Report:
     """Run ``scenario`` once and gather the page (and the tornado's runs, when values are
-    uncertain)."""
+    uncertain). ``say`` is told, in a line, of the long steps."""
     projection = run(scenario, progress=progress)
     years = tabulate(projection, "year", PERCENTILES)
     months = tabulate(projection, "month", PERCENTILES)
@@ -84,7 +85,7 @@ def build(scenario: Scenario, meta: Mapping[str, object], assumed: Sequence[Assu
     months = months.filter(pl.col("footprint_code") == shown[0])
     result = Report(scenario, shown, years, lines, meta, assumed)
     result.charts = _charts(years, months)
-    tornado = _tornado(scenario, years, tornado_metric)
+    tornado = _tornado(scenario, years, tornado_metric, say)
     if tornado is not None:
         chart, note = tornado
         result.charts.append(chart)
@@ -198,8 +199,8 @@ def _uncertain(years: pl.DataFrame, shown: set[str], spread: str) -> list[Chart]
     return out
 
 
-def _tornado(scenario: Scenario, years: pl.DataFrame,
-             metric: str | None) -> tuple[Chart, str] | None:
+def _tornado(scenario: Scenario, years: pl.DataFrame, metric: str | None,
+             say: Callable[[str], object] = lambda line: None) -> tuple[Chart, str] | None:
     """The tornado chart for ``metric`` (default: the first of :data:`TORNADO_PREFERENCE`
     reported) in the last year, when the scenario has uncertain values."""
     from ..sampling import uncertain_values
@@ -213,6 +214,8 @@ def _tornado(scenario: Scenario, years: pl.DataFrame,
                       next((m for m in SUMMARY if m in reported), None))
         if metric is None:
             return None
+    n = len(uncertain_values(scenario))
+    say(f"the tornado of {metric}: {n} uncertain value(s), {2 * n + 1} more runs")
     result = tornado(scenario, metric, None, "year")
     rows = [(str(r["parameter"]), float(r["metric_at_p10"]), float(r["metric_at_p90"]))
             for r in result.frame.iter_rows(named=True)]
