@@ -3,6 +3,7 @@ completion."""
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 
@@ -47,7 +48,8 @@ def test_the_first_run_says_it_compiles_once(tmp_path):
     package = tmp_path / "pkg"
     (package / "kernels").mkdir(parents=True)
     (package / "kernels" / "k.py").write_text("@njit(cache=True)\ndef f(): pass\n")
-    (package / "kernels" / "plain.py").write_text("def g(): pass\n")  # not compiled: no matter
+    (package / "kernels" / "k2.py").write_text("@njit(cache=True)\ndef g(): pass\n")
+    (package / "kernels" / "plain.py").write_text("def h(): pass\n")  # not compiled
     assert kernels_cold(package, {})
     tag = f"py{sys.version_info.major}{sys.version_info.minor}"
     elsewhere = tmp_path / "numba-cache" / "some_folder"
@@ -55,22 +57,34 @@ def test_the_first_run_says_it_compiles_once(tmp_path):
     (elsewhere / f"k.f-1.{tag}.nbi").write_text("")
     assert not kernels_cold(package, {"NUMBA_CACHE_DIR": str(tmp_path / "numba-cache")})
     assert kernels_cold(package, {})  # the cache that numba was not told of does not count
-    (package / "kernels" / "__pycache__").mkdir()
-    (package / "kernels" / "__pycache__" / "k.f-1.py20.nbi").write_text("")
+    cache = package / "kernels" / "__pycache__"
+    cache.mkdir()
+    (cache / "k.f-1.py20.nbi").write_text("")
     assert kernels_cold(package, {})  # another Python's cache does not count
-    (package / "kernels" / "__pycache__" / f"k.f-1.{tag}.nbi").write_text("")
+    index = cache / f"k2.g-1.{tag}.nbi"
+    index.write_text("")
+    assert not kernels_cold(package, {})  # one kernel compiled: no longer the first run
+    assert kernels_cold(package, {"NUMBA_CACHE_DIR": str(tmp_path / "empty-cache")})
+    os.utime(index, (1_000_000, 1_000_000))  # the kernel changed after it was compiled
+    assert kernels_cold(package, {})
+    os.utime(package / "kernels" / "k2.py", (999_999, 999_999))
     assert not kernels_cold(package, {})
+    assert not kernels_cold(tmp_path / "empty", {})  # no kernels at all: nothing to compile
 
 
 def test_the_notice_is_one_line_on_stderr_when_the_kernels_are_cold(tmp_path, monkeypatch):
     module = sys.modules["stpmodel.cli.app"]  # (stpmodel.cli.app is also the Typer app)
     monkeypatch.setattr(module, "kernels_cold", lambda: True)
+    monkeypatch.delenv(module.QUIET, raising=False)
     path = tmp_path / "minimal.yaml"
     path.write_text(MINIMAL)
     result = invoke("run", path, "-f", "csv")
     assert result.exit_code == 0
     assert result.stderr.splitlines()[0] == COMPILING
     assert COMPILING not in result.stdout
+    monkeypatch.setenv(module.QUIET, "0")
+    assert COMPILING not in invoke("run", path, "-f", "csv").stderr
+    monkeypatch.delenv(module.QUIET)
     monkeypatch.setattr(module, "kernels_cold", lambda: False)
     assert COMPILING not in invoke("run", path, "-f", "csv").stderr
 
