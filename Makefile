@@ -33,8 +33,10 @@ browser: ## install headless Chromium for the report's browser test, if missing
 	    || [ -n "$$STPMODEL_CHROMIUM" ]; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing headless Chromium for the report's browser test: $(CHROMIUM_PACKAGES)"; \
-	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-	      --no-install-recommends $(CHROMIUM_PACKAGES); } >/dev/null 2>&1 < /dev/null \
+	    { apt-get update -qq && { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	      --no-install-recommends $(CHROMIUM_PACKAGES) || DEBIAN_FRONTEND=noninteractive \
+	      apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core; }; } \
+	      >/dev/null 2>&1 < /dev/null \
 	    || echo "could not install Chromium: the report's browser test will be skipped"; \
 	else \
 	    echo "no Chromium (sudo apt-get install $(CHROMIUM_PACKAGES)): the report's browser test will be skipped"; \

@@ -163,7 +163,8 @@ def test_the_report_renders_in_headless_chromium(oaps_report):
             const marks = svg ? [...svg.querySelectorAll('path, rect, use')]
                 .filter(e => { const b = e.getBBox(); return b.width > 0 || b.height > 0; })
                 .length : 0;
-            return {chart: f.dataset.chart, width: box.width, height: box.height, marks};
+            return {chart: f.dataset.chart, width: box.width, height: box.height, marks,
+                    label: svg ? svg.getAttribute('aria-label') : null};
         })""", page)
         title = browser.evaluate("document.title", page)
     assert page.errors == []
@@ -173,3 +174,4 @@ def test_the_report_renders_in_headless_chromium(oaps_report):
     for chart in charts:
         assert chart["width"] > 300 and chart["height"] > 100, chart
         assert chart["marks"] > 10, chart  # axes, ticks, the series: drawn, not empty
+        assert chart["label"], chart  # named for a screen reader

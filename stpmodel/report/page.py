@@ -101,7 +101,7 @@ def render(report: Report) -> str:
         for chart in report.charts:
             parts.append(f'<figure class="chart" data-chart="{escape(chart.key)}">')
             parts.append(f"<h3>{escape(chart.heading)}</h3>")
-            parts.append(chart.svg)
+            parts.append(_labelled(chart.svg, f"{chart.heading}. {chart.caption}"))
             parts.append(f"<figcaption>{escape(chart.caption)}</figcaption>")
             parts.append("</figure>")
     parts += _figures(years, column, periods)
@@ -109,6 +109,11 @@ def render(report: Report) -> str:
     parts += _meta(report)
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
+
+
+def _labelled(svg: str, label: str) -> str:
+    """The chart's SVG as an image with a name, for screen readers."""
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" ', 1)
 
 
 def _headline(report: Report, years: pl.DataFrame, column: str, final: str) -> list[str]:
