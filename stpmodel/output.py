@@ -136,9 +136,12 @@ def write_atomic(path: Path, write: Callable[[Path], object], *,
 
 
 def check_output(path: Path, inputs: Iterable[Path] = (), force: bool = False) -> None:
-    """Raise :class:`OutputError` now if :func:`write_atomic` would refuse ``path``, so that a
-    command can refuse before it runs rather than after."""
-    _target(path, inputs, force)
+    """Raise :class:`OutputError` now if :func:`write_atomic` would refuse ``path`` (or could
+    not write it: its folder does not exist), so that a command can refuse before it runs
+    rather than after."""
+    target = _target(path, inputs, force)
+    if not target.parent.is_dir():
+        raise OutputError(f"{path}: folder {target.parent} does not exist")
 
 
 def _target(path: Path, inputs: Iterable[Path], force: bool) -> Path:

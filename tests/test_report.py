@@ -175,3 +175,10 @@ def test_the_report_renders_in_headless_chromium(oaps_report):
         assert chart["width"] > 300 and chart["height"] > 100, chart
         assert chart["marks"] > 10, chart  # axes, ticks, the series: drawn, not empty
         assert chart["label"], chart  # named for a screen reader
+
+
+def test_a_report_into_a_missing_folder_is_refused_before_the_run(tmp_path):
+    result = invoke("report", OAPS, "-o", tmp_path / "no" / "such" / "plan.html")
+    assert result.exit_code == 2
+    assert f"folder {tmp_path / 'no' / 'such'} does not exist" in result.stderr
+    assert "tornado" not in result.stderr  # refused before anything ran
