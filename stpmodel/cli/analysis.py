@@ -35,9 +35,14 @@ def sensitivity(
     The table shows each value's key path and unit, its distribution, its p10 → p90, the
     metric at each end and the swing between them, in the metric's unit (money as £m)."""
     from ..errors import OutputError
-    from ..output import CSV_BOM, to_csv, write_atomic
+    from ..output import CSV_BOM, check_output, to_csv, write_atomic
     from ..sensitivity import SensitivityError, tornado
 
+    if output is not None:
+        try:
+            check_output(output, (scenario,), force)
+        except OutputError as exc:
+            raise exit_with(str(exc), EXIT_USAGE) from None
     loaded = load_or_exit(scenario).with_overrides(draws=draws)
     notice_compiling()
     try:
