@@ -61,7 +61,7 @@ class Job:
 
     scenario: Path
     output: Path
-    fmt: str = "csv"  # csv | parquet | json
+    fmt: str = "csv"  # csv | parquet | json | xlsx
     by: By = "year"
     draws: int | None = None
     seed: int | None = None
@@ -169,8 +169,10 @@ def run_job(job: Job) -> Outcome:
     """Load, run, tabulate and write one scenario, as ``stpmodel run -o`` would. Never raises for
     a problem with the scenario or its output: the problem becomes a failed :class:`Outcome`."""
     from .output import write_frame
-    from .results import report, total_label, unmet_standards
+    from .results import PERCENTILES, report, total_label, unmet_standards
+    from .runinfo import assumed_values, assumption_rows, run_meta
     from .scenario import load_scenario
+    from .source import read_text
 
     cells = {"file": str(job.scenario)}
     try:
@@ -179,8 +181,13 @@ def run_job(job: Job) -> Outcome:
         code, name = members[0] if len(members) == 1 else total_label(members)
         cells.update(scenario=scenario.name, footprint_code=code, footprint=name,
                      draws=str(scenario.n_draws), price_base=scenario.prices.base)
-        frame = report(scenario, job.by).frame
-        write_frame(frame, job.output, job.fmt, inputs=(job.scenario,), force=job.force)
+        result = report(scenario, job.by)
+        frame = result.frame
+        meta = run_meta(scenario, job.scenario, job.by, PERCENTILES, result.notes)
+        assumed = assumption_rows(assumed_values(scenario, read_text(job.scenario))) \
+            if job.fmt == "xlsx" else ()
+        write_frame(frame, job.output, job.fmt, inputs=(job.scenario,), force=job.force,
+                    meta=meta, assumed=assumed)
         final = frame.filter(frame["footprint_code"] == code)
         unmet = tuple(unmet_standards(frame))
         cells.update(key_metrics(final))

@@ -124,13 +124,17 @@ def read_output(path: Path) -> pl.DataFrame:
 
 
 def _read_json(path: Path) -> pl.DataFrame:
+    """``{"meta": {...}, "rows": [...]}`` as ``stpmodel run -f json`` writes it, or a bare list
+    of rows as it wrote before it carried its metadata."""
     try:
-        rows = json.loads(path.read_text(encoding="utf-8"))
+        doc = json.loads(path.read_text(encoding="utf-8-sig"))
     except json.JSONDecodeError as exc:
         raise ComparisonError(f"{path}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") \
             from None
+    rows = doc.get("rows") if isinstance(doc, dict) else doc
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        raise ComparisonError(f"{path}: expected a list of rows, as `stpmodel run -f json` "
+        raise ComparisonError(f"{path}: expected an object with a list of rows, "
+                              '{"meta": {...}, "rows": [...]}, as `stpmodel run -f json` '
                               "writes")
     return pl.DataFrame(rows, infer_schema_length=None) if rows else pl.DataFrame()
 
@@ -268,7 +272,8 @@ def _is_number(text: str) -> bool:
 
 @dataclass(frozen=True)
 class Comparison:
-    """Two results frames lined up. ``rows`` holds every row compared, largest change first:
+    """Two results frames lined up. ``rows`` holds every row compared, grouped by metric (the
+    metric with the largest change first), then by footprint and period:
     footprint_code, footprint, period, metric, unit, a, b, change, rel_change, changed,
     beyond_tolerance. ``notes`` say what was left out or assumed."""
 
@@ -329,9 +334,10 @@ def compare(a: pl.DataFrame, b: pl.DataFrame, tolerance: Tolerance = Tolerance()
     size = change.abs()
     beyond = one_missing | ((size > tolerance.abs) & (size > tolerance.rel * ra.abs())
                            ).fill_null(False)
-    # largest first: by |relative change| (a change from zero or from missing is infinite; none,
-    # when both sides are missing), then by |absolute change|, then by name so that the order is
-    # always the same
+    # grouped by metric, the metric with the largest change first: by |relative change| (a
+    # change from zero or from missing is infinite; none, when both sides are missing), then by
+    # |absolute change|, then by name; within a metric by footprint, then period in time order,
+    # so that the years of one metric read together and the order is always the same
     inf = float("inf")
     rows = rows.with_columns(
         beyond.alias("beyond_tolerance"),
@@ -339,8 +345,12 @@ def compare(a: pl.DataFrame, b: pl.DataFrame, tolerance: Tolerance = Tolerance()
                                                           .otherwise(inf))
         .otherwise(pl.col("rel_change").abs()).fill_null(0.0).alias("_rel_size"),
         pl.when(one_missing).then(inf).otherwise(size).fill_null(0.0).alias("_abs_size"),
-    ).sort(["_rel_size", "_abs_size", "metric", "period", "footprint_code"],
-           descending=[True, True, False, False, False]).drop("_rel_size", "_abs_size")
+    ).with_columns(
+        pl.col("_rel_size").max().over("metric").alias("_rel_group"),
+        pl.col("_abs_size").max().over("metric").alias("_abs_group"),
+    ).sort(["_rel_group", "_abs_group", "metric", "footprint_code", "period"],
+           descending=[True, True, False, False, False]
+           ).drop("_rel_size", "_abs_size", "_rel_group", "_abs_group")
     return Comparison(rows, tolerance, tuple(notes))
 
 

@@ -1,8 +1,14 @@
-"""Render and write results: a rich table for people, CSV/Parquet/JSON for machines.
+"""Render and write results: a rich table for people, CSV/Parquet/JSON/Excel for machines.
 
 Files are written atomically: to a temporary file in the same folder, then renamed over the
 target, so a failed run never leaves a half-written file and never clobbers a good one. Numbers in
 CSV and JSON are formatted stably (fixed decimals, trailing zeros dropped) so outputs diff cleanly.
+
+How each file says how it was made (:func:`stpmodel.runinfo.run_meta`): JSON is an object
+``{"meta": {...}, "rows": [...]}``; Parquet carries the same keys as key-value metadata in its
+footer; the workbook has a Metadata sheet; the CSV stays tidy (one header line, then rows).
+A CSV file written with ``-o`` starts with a UTF-8 byte-order mark (:data:`CSV_BOM`), so that
+Excel reads it as UTF-8 and shows £ (not Â£); CSV on standard output has no mark, for pipes.
 """
 
 from __future__ import annotations
@@ -17,9 +23,9 @@ import signal
 import stat
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import polars as pl
 from rich import box
@@ -31,8 +37,10 @@ from rich.text import Text
 from .errors import OutputError
 from .services import METRICS, STANDARDS
 
-Format = Literal["table", "csv", "parquet", "json"]
-FILE_FORMATS = ("csv", "parquet", "json")
+Format = Literal["table", "csv", "parquet", "json", "xlsx"]
+FILE_FORMATS = ("csv", "parquet", "json", "xlsx")
+CSV_BOM = "\ufeff"  # starts a CSV file: Excel then reads it as UTF-8
+META_PREFIX = "stpmodel."  # Parquet's key-value metadata: stpmodel.seed, stpmodel.draws, ...
 DECIMALS = 6
 VALUE_COLUMNS = ("value", "mean", "p05", "p50", "p95")
 
@@ -59,12 +67,14 @@ def to_csv(frame: pl.DataFrame) -> str:
     return text.write_csv(line_terminator="\n")
 
 
-def to_json(frame: pl.DataFrame) -> str:
+def to_json(frame: pl.DataFrame, meta: Mapping[str, object] | None = None) -> str:
+    """``{"meta": {...}, "rows": [...]}``: how the run was made, then one object per row."""
     values = set(_value_columns(frame))
     rows = []
     for row in frame.iter_rows(named=True):
         rows.append({c: (_json_number(v) if c in values else v) for c, v in row.items()})
-    return json.dumps(rows, indent=1, ensure_ascii=False) + "\n"
+    doc = {"meta": dict(meta or {}), "rows": rows}
+    return json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
 
 
 def _json_number(value: float | None) -> float | None:
@@ -126,9 +136,12 @@ def write_atomic(path: Path, write: Callable[[Path], object], *,
 
 
 def check_output(path: Path, inputs: Iterable[Path] = (), force: bool = False) -> None:
-    """Raise :class:`OutputError` now if :func:`write_atomic` would refuse ``path``, so that a
-    command can refuse before it runs rather than after."""
-    _target(path, inputs, force)
+    """Raise :class:`OutputError` now if :func:`write_atomic` would refuse ``path`` (or could
+    not write it: its folder does not exist), so that a command can refuse before it runs
+    rather than after."""
+    target = _target(path, inputs, force)
+    if not target.parent.is_dir():
+        raise OutputError(f"{path}: folder {target.parent} does not exist")
 
 
 def _target(path: Path, inputs: Iterable[Path], force: bool) -> Path:
@@ -233,18 +246,27 @@ def _umask() -> int:
 
 
 def write_frame(frame: pl.DataFrame, path: Path, fmt: str, *, inputs: Iterable[Path] = (),
-                force: bool = False) -> None:
-    """Write ``frame`` atomically as ``fmt``. A write that fails (a full disk, ...) raises
-    :class:`OutputError` naming the file, whatever library did the writing."""
+                force: bool = False, meta: Mapping[str, object] | None = None,
+                assumed: Sequence[Mapping[str, Any]] = ()) -> None:
+    """Write ``frame`` atomically as ``fmt``, with ``meta`` (how the run was made) in JSON,
+    Parquet and the workbook, and ``assumed`` (the assumptions' rows, see
+    :func:`stpmodel.runinfo.assumption_rows`) in the workbook. A write that fails (a full
+    disk, ...) raises :class:`OutputError` naming the file, whatever library did the writing."""
     if fmt == "csv":
         def write(tmp: Path) -> object:
-            return tmp.write_text(to_csv(frame), encoding="utf-8")
+            return tmp.write_text(CSV_BOM + to_csv(frame), encoding="utf-8")
     elif fmt == "json":
         def write(tmp: Path) -> object:
-            return tmp.write_text(to_json(frame), encoding="utf-8")
+            return tmp.write_text(to_json(frame, meta), encoding="utf-8")
     elif fmt == "parquet":
         def write(tmp: Path) -> object:
-            return frame.write_parquet(tmp)
+            return frame.write_parquet(tmp, metadata=parquet_metadata(meta))
+    elif fmt == "xlsx":
+        from .xlsx import write_workbook
+
+        def write(tmp: Path) -> object:
+            write_workbook(frame, tmp, meta or {}, assumed)
+            return None
     else:
         raise OutputError(f"cannot write format {fmt!r} to a file; use one of "
                           f"{', '.join(FILE_FORMATS)}")
@@ -255,6 +277,13 @@ def write_frame(frame: pl.DataFrame, path: Path, fmt: str, *, inputs: Iterable[P
     except pl.exceptions.PolarsError as exc:  # polars reports an IO error as its own
         reason = str(exc).rsplit("underlying IO error: ", 1)[-1]
         raise OutputError(f"{path}: cannot write: {reason}") from None
+
+
+def parquet_metadata(meta: Mapping[str, object] | None) -> dict[str, str]:
+    """Parquet key-value metadata: each key of ``meta`` prefixed with :data:`META_PREFIX`; a
+    list (the notes, the assumptions) as a JSON array."""
+    return {META_PREFIX + k: v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
+            for k, v in (meta or {}).items()}
 
 
 def format_for(path: Path) -> str | None:
@@ -268,10 +297,48 @@ def format_for(path: Path) -> str | None:
 _ORDER = {name: i for i, name in enumerate([m.name for m in METRICS]
                                             + [s.row_name for s in STANDARDS])}
 # Fractions are shown as percentages in the table, so their unit column says so.
-_SHORT_UNITS = {"fraction": "%", "fraction of need/year": "% of need/yr"}
+_SHORT_UNITS = {"fraction": "%", "fraction of need/year": "% of need/yr",
+                "fraction of births/year": "% of births/yr"}
 
 
-def _human(value: float | None, unit: str) -> str:
+def short_unit(unit: str) -> str:
+    """A unit as a table's unit column shows it: ``%`` for a fraction (values are shown as
+    percentages)."""
+    return _SHORT_UNITS.get(unit, unit)
+
+
+MILLION = 1e6
+
+
+def money_scale(values: Iterable[float | None]) -> float:
+    """The scale to show a row of money in: £m (:data:`MILLION`) when any value is £1m or
+    more, else whole pounds (1). One scale a row, so that a row reads in one unit."""
+    sizes = [abs(v) for v in values if v is not None and math.isfinite(v)]
+    return MILLION if sizes and max(sizes) >= MILLION else 1.0
+
+
+def format_money(value: float | None, scale: float | None = None, *, places: int | None = None,
+                 signed: bool = False) -> str:
+    """Money as people read it, the one formatter of every table: ``£5.12m``, ``£394,274``,
+    ``-£1.50m`` (an ASCII minus, so that a pasted cell is a number to a spreadsheet),
+    ``+£0.25m`` when ``signed``; ``£0`` for nothing; ``–`` for a missing value. ``scale`` is
+    :data:`MILLION` or 1 (default: :func:`money_scale` of the value alone); ``places`` the
+    decimals (default 2 in £m, 0 in pounds)."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    if scale is None:
+        scale = money_scale([value])
+    digits = places if places is not None else (2 if scale == MILLION else 0)
+    size = abs(value) / scale
+    if round(size, digits) == 0:
+        return "£0"
+    sign = "-" if value < 0 else ("+" if signed else "")
+    return f"{sign}£{size:,.{digits}f}" + ("m" if scale == MILLION else "")
+
+
+def format_value(value: float | None, unit: str, scale: float | None = None) -> str:
+    """A value as the tables show it, by its unit: money by :func:`format_money` (in
+    ``scale``), fractions as percentages, a standard as yes / NO / the share of draws."""
     if value is None or (isinstance(value, float) and not math.isfinite(value)):
         return "–"
     if unit == "met":
@@ -282,9 +349,7 @@ def _human(value: float | None, unit: str) -> str:
     if unit.startswith("fraction"):
         return _unsigned_zero(f"{value:.1%}")
     if unit.startswith("£"):  # "£ (2024/25 prices)": money at the price base
-        sign = "-" if value <= -0.5 else ""
-        size = abs(value)
-        return f"{sign}£{size / 1e6:,.2f}m" if size >= 1e6 else f"{sign}£{size:,.0f}"
+        return format_money(value, scale)
     if unit == "ratio":
         return _unsigned_zero(f"{value:,.2f}")
     if unit in ("days", "WTE"):
@@ -320,8 +385,9 @@ def render_tables(frame: pl.DataFrame, title: str, console: Console) -> list[Tab
     for (_, name, metric, unit), part in groups:
         by_period = dict(zip(part["period"].to_list(), part[column].to_list()))
         label = f"{name}: {metric}" if multi else str(metric)
-        rows.append((label, _SHORT_UNITS.get(str(unit), str(unit)),
-                     [_human(by_period.get(p), str(unit)) for p in periods]))
+        scale = money_scale(by_period.values()) if unit.startswith("£") else None
+        rows.append((label, short_unit(str(unit)),
+                     [format_value(by_period.get(p), str(unit), scale) for p in periods]))
 
     def make(chunk: list[int], part_title: str) -> Table:
         table = Table(title=text(part_title), title_justify="left", header_style="bold",

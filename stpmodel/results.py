@@ -164,13 +164,15 @@ def unmet_standards(frame: pl.DataFrame) -> list[str]:
         for row in rows.iter_rows(named=True):
             key = (row["footprint_code"], row["period"])
             got = value_of.get((*key, standard.metric))
+            unit = _UNITS.get(standard.metric, "")
             if standard.against:
                 bound = value_of.get((*key, standard.against))
-                need = f"{standard.op} {standard.against} ({_show(bound)})"
+                need = f"{standard.op} {standard.against} ({_show(bound, unit)})"
             else:
-                need = f"{standard.op} {_show(standard.threshold(_fy_of(row['period'])))}"
+                need = (f"{standard.op} "
+                        f"{_show(standard.threshold(_fy_of(row['period'])), unit)}")
             text = (f"{row['footprint']} {row['period']}: {standard.description}: "
-                    f"{standard.metric} is {_show(got)}, needs {need}")
+                    f"{standard.metric} is {_show(got, unit)}, needs {need}")
             if column != "value":
                 text += f" (met in {row[column]:.0%} of draws)"
             lines.append(text)
@@ -186,9 +188,16 @@ def _fy_of(period: str) -> int:
     return year if int(period[5:7]) >= 4 else year - 1
 
 
-def _show(value: float | None) -> str:
+_UNITS = {m.name: m.unit for m in METRICS}
+
+
+def _show(value: float | None, unit: str = "") -> str:
     if value is None:
         return "–"
+    if unit.startswith("£"):  # as every table shows money
+        from .output import format_money
+
+        return format_money(value)
     return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
 
 

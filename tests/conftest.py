@@ -14,6 +14,9 @@ SCENARIOS = ROOT / "scenarios"
 os.environ.setdefault("COLUMNS", "100")
 os.environ["NO_COLOR"] = "1"
 os.environ["TERM"] = "dumb"
+# The one-line "compiling, once" notice depends on numba's cache, not on the test: leave it out
+# (tests/test_terminal.py checks it on its own).
+os.environ["STPMODEL_COMPILE_NOTICE"] = "0"
 
 MINIMAL = """\
 name: minimal

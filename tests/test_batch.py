@@ -141,14 +141,20 @@ def test_a_broken_scenario_is_reported_and_the_others_complete(folder, tmp_path)
         assert frame.height == rows_per_year(SCENARIOS / f"{name}.yaml") * 5
 
 
-def test_outputs_are_what_run_writes(folder, tmp_path):
+def test_outputs_are_what_run_writes(folder, tmp_path, monkeypatch):
+    """Byte for byte, once the date is fixed (SOURCE_DATE_EPOCH) and the scenario is named by
+    the same path."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.chdir(folder)
     (folder / "broken.yaml").unlink()
-    result = invoke("batch", folder / "iapt-25-percent.yaml", "--out-dir", tmp_path / "out",
+    result = invoke("batch", "iapt-25-percent.yaml", "--out-dir", tmp_path / "out",
                     "--by", "quarter", "--format", "json")
     assert result.exit_code == 0, result.output
-    assert invoke("run", PLAN, "--by", "quarter", "-o", tmp_path / "run.json").exit_code == 0
-    assert (tmp_path / "out" / "iapt-25-percent.json").read_bytes() == \
-        (tmp_path / "run.json").read_bytes()
+    assert invoke("run", "iapt-25-percent.yaml", "--by", "quarter", "-o",
+                  tmp_path / "run.json").exit_code == 0
+    written = (tmp_path / "out" / "iapt-25-percent.json").read_bytes()
+    assert written == (tmp_path / "run.json").read_bytes()
+    assert b'"run_date": "2023-11-14T22:13:20Z"' in written  # 1,700,000,000 s after 1970
 
 
 def test_the_summary_holds_each_scenarios_final_year(folder, tmp_path):

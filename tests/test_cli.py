@@ -65,7 +65,7 @@ def test_csv_parquet_and_json_hold_the_same_numbers(tmp_path):
         assert result.exit_code == 0, result.output
     from_csv = pl.read_csv(tmp_path / "plan.csv")
     from_parquet = pl.read_parquet(tmp_path / "plan.parquet")
-    from_json = pl.DataFrame(json.loads((tmp_path / "plan.json").read_text()))
+    from_json = pl.DataFrame(json.loads((tmp_path / "plan.json").read_text())["rows"])
     assert from_csv.columns == from_parquet.columns == from_json.columns
     for other in (from_parquet, from_json):
         assert other["value"].to_list() == pytest.approx(from_csv["value"].to_list(), abs=1e-6)
@@ -177,7 +177,7 @@ def test_assumptions_are_listed_after_the_run():
 def test_the_table_never_shows_a_negative_zero():
     """A value that rounds to zero from below reads 0 (crisis_admissions_avoided was -0 in a
     year whose cover barely changed); a real negative keeps its sign."""
-    from stpmodel.output import _human
+    from stpmodel.output import format_value as _human
 
     assert _human(-0.0, "admissions") == "0"
     assert _human(-0.3, "admissions") == "0"

@@ -149,18 +149,22 @@ def test_values_are_compared_at_the_decimals_files_hold():
     assert comparison.n_changed == 1
 
 
-def test_rows_are_sorted_by_relative_then_absolute_change_then_name():
-    a = frame(("x", "2019/20", 100.0), ("y", "2019/20", 10.0), ("b", "2019/20", 10.0),
-              ("a", "2019/20", 10.0), ("z", "2019/20", 0.0), ("s", "2019/20", 7.0))
-    b = frame(("x", "2019/20", 150.0),  # +50%, +50
+def test_rows_are_grouped_by_metric_largest_change_first_then_by_period():
+    a = frame(("x", "2020/21", 100.0), ("x", "2019/20", 100.0), ("y", "2019/20", 10.0),
+              ("b", "2019/20", 10.0), ("a", "2019/20", 10.0), ("z", "2019/20", 0.0),
+              ("s", "2019/20", 7.0))
+    b = frame(("x", "2020/21", 150.0),  # +50%, +50
+              ("x", "2019/20", 101.0),  # +1%: still beside x's other year, and before it
               ("y", "2019/20", 15.0),  # +50%, +5
               ("b", "2019/20", 8.0),  # −20%, −2
               ("a", "2019/20", 12.0),  # +20%, +2: ties with b, so by name
               ("z", "2019/20", 1.0),  # from zero: first
               ("s", "2019/20", 7.0))  # unchanged: last
-    order = compare(a, b).rows["metric"].to_list()
-    assert order == ["z", "x", "y", "a", "b", "s"]
-    assert to_table_rows(compare(a, b))["metric"].to_list() == ["z", "x", "y", "a", "b"]
+    rows = compare(a, b).rows
+    assert list(zip(rows["metric"], rows["period"])) == [
+        ("z", "2019/20"), ("x", "2019/20"), ("x", "2020/21"), ("y", "2019/20"),
+        ("a", "2019/20"), ("b", "2019/20"), ("s", "2019/20")]
+    assert to_table_rows(compare(a, b))["metric"].to_list() == ["z", "x", "x", "y", "a", "b"]
 
 
 def test_several_draws_compare_the_mean():
@@ -260,8 +264,9 @@ def test_a_saved_output_reads_back_as_the_frame_it_was_written_from(fmt, tmp_pat
      "twice.csv: the row for m in 2019/20 (E) appears more than once"),
     ("header.csv", "scenario,footprint_code,footprint,period,metric,unit,value\n",
      "header.csv: holds no rows"),
-    ("object.json", '{"rows": []}', "object.json: expected a list of rows, as `stpmodel run -f "
-                                    "json` writes"),
+    ("object.json", '{"meta": {}, "rows": 5}', "object.json: expected an object with a list "
+                                               'of rows, {"meta": {...}, "rows": [...]}, as '
+                                               "`stpmodel run -f json` writes"),
     ("broken.json", '[{"a": 1}', "broken.json:1:10: not valid JSON"),
     ("bad.parquet", "not parquet", "bad.parquet: cannot read it as parquet"),
 ])
@@ -495,8 +500,8 @@ def test_comparison_csv_formats_numbers_as_run_does():
                                  frame(("m", "2019/20", 1.5), ("m", "2020/21", 2.0 / 3.0))))
     assert comparison_csv(rows) == (
         "footprint_code,footprint,period,metric,unit,a,b,change,rel_change,beyond_tolerance\n"
-        'E54000017,F,2020/21,m,persons,"",0.666667,"","",true\n'  # missing: "" as run writes
-        "E54000017,F,2019/20,m,persons,1,1.5,0.5,0.5,true\n")
+        "E54000017,F,2019/20,m,persons,1,1.5,0.5,0.5,true\n"
+        'E54000017,F,2020/21,m,persons,"",0.666667,"","",true\n')  # missing: "" as run writes
 
 
 TWO = """\
@@ -542,3 +547,33 @@ def test_the_table_names_the_footprint_when_there_are_several(tmp_path):
     assert table[1].split()[:3] == ["footprint", "metric", "period"]
     changed = {line.split("  ")[0].strip() for line in table[3:] if line.strip()}
     assert changed == {"Birmingham and Solihull", "All 2 footprints"}  # Devon did not change
+
+
+def test_the_table_uses_ascii_minus_and_the_one_money_formatter(tmp_path):
+    """A change pasted from the table into a spreadsheet must read as a number: '-', not the
+    Unicode minus. Money reads as run's table reads it (£m with 2 decimals at £1m and over)."""
+    from stpmodel.output import format_money
+
+    result = invoke("diff", PLAN, SHORT)
+    assert result.exit_code == 1
+    assert "−" not in result.stdout
+    assert any(" -" in line for line in result.stdout.splitlines())
+    dearer = edited(tmp_path, PLAN, "course_weeks: 7", "course_weeks: 7\n  cost_per_session: 200")
+    result = invoke("diff", PLAN, dearer, "-m", "iapt_cost", "-p", "2023/24", "-f", "csv")
+    row = csv_rows(result.stdout)[0]
+    a, b = float(row["a"]), float(row["b"])
+    table = invoke("diff", PLAN, dearer, "-m", "iapt_cost", "-p", "2023/24").stdout
+    line = next(line for line in table.splitlines() if line.strip().startswith("iapt_cost"))
+    assert "£ (2024/25 prices)" in line  # the unit names the price base
+    assert line.split()[-4:-1] == [format_money(a), format_money(b),
+                                   format_money(b - a, 1e6, signed=True)]
+    assert format_money(b - a, 1e6, signed=True) == f"+£{(b - a) / 1e6:,.2f}m"
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (5_123_456.0, "£5.12m"), (394_274.4, "£394,274"), (0.0, "£0"), (-0.2, "£0"),
+    (-1_500_000.0, "-£1.50m"), (None, "–"), (float("nan"), "–")])
+def test_money_reads_one_way(value, shown):
+    from stpmodel.output import format_money
+
+    assert format_money(value) == shown

@@ -9,6 +9,7 @@ Heavy modules (numba, polars) are imported inside the commands that need them, s
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -27,7 +28,7 @@ app = typer.Typer(
     name="stpmodel",
     help="Scenario modeller for mental health transformation in England's STP/ICS footprints.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
@@ -45,6 +46,7 @@ class Format(StrEnum):
     csv = "csv"
     parquet = "parquet"
     json = "json"
+    xlsx = "xlsx"
 
 
 def exit_with(message: str, code: int = EXIT_FOUND) -> typer.Exit:
@@ -104,6 +106,63 @@ def warn_if_large(scenario: Scenario) -> None:
                    "memory; use fewer draws (--draws) if this machine has less", err=True)
 
 
+def kernels_cold(package: Path | None = None, environ: Mapping[str, str] | None = None
+                 ) -> bool:
+    """Whether numba has compiled none of the kernels yet for this Python: the first run after
+    installing (or after every kernel changed its file), which compiles for about 15 s before
+    it starts. Looks for numba's index files (``MODULE.FUNCTION-LINE.pyXY.nbi``) beside the
+    kernels and in ``NUMBA_CACHE_DIR``, without importing numba; an index older than its
+    kernel's source is stale. (A kernel first used later, such as the beds' after a run of
+    IAPT alone, compiles in a few seconds without a word.)"""
+    import os
+    import sys
+
+    from ..numbacache import PACKAGE
+
+    env = os.environ if environ is None else environ
+    kernels = (package or PACKAGE) / "kernels"
+    tag = f"py{sys.version_info.major}{sys.version_info.minor}"
+    # numba caches in NUMBA_CACHE_DIR when it is set (stpmodel.numbacache sets it where the
+    # package cannot be written), else beside the kernels
+    custom = env.get("NUMBA_CACHE_DIR")
+    folders = [Path(custom)] if custom else [kernels / "__pycache__"]
+    compiled = False
+    for module in kernels.glob("*.py"):
+        try:
+            if "cache=True" not in module.read_text(encoding="utf-8"):
+                continue
+            changed = module.stat().st_mtime
+            if any(index.stat().st_mtime >= changed for folder in folders
+                   if folder.is_dir() for index in folder.rglob(f"{module.stem}.*.{tag}.nbi")):
+                return False
+            compiled = True
+        except OSError:
+            continue
+    return compiled
+
+
+COMPILING = ("compiling the model's kernels, once (this first run takes about 15 s longer; "
+             "later runs start at once)")
+QUIET = "STPMODEL_COMPILE_NOTICE"  # set to 0 to leave the notice out
+
+
+def notice_compiling() -> None:
+    """One line on stderr when the kernels are about to be compiled (see :func:`kernels_cold`),
+    so that the first run does not look hung. ``STPMODEL_COMPILE_NOTICE=0`` leaves it out."""
+    import os
+
+    if os.environ.get(QUIET, "1") != "0" and kernels_cold():
+        typer.echo(COMPILING, err=True)
+
+
+def warn_stale(scenario: Scenario) -> None:
+    """A warning on stderr for each trajectory whose dates all fall outside the run."""
+    from ..runinfo import stale_trajectories
+
+    for line in stale_trajectories(scenario):
+        typer.echo(f"warning: {plain(line)}", err=True)
+
+
 def run_with_progress(scenario: Scenario, by: str, percentiles: list[float]) -> Report:
     """Run and tabulate a scenario, with a progress bar on stderr for long runs when stderr is
     a terminal."""
@@ -112,6 +171,8 @@ def run_with_progress(scenario: Scenario, by: str, percentiles: list[float]) -> 
     from ..results import report
 
     warn_if_large(scenario)
+    warn_stale(scenario)
+    notice_compiling()
     work = scenario.n_draws * len(scenario.members)
     if work < 50 or not sys.stderr.isatty():
         return report(scenario, by, percentiles)  # type: ignore[arg-type]

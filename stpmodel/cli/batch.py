@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .app import EXIT_FOUND, EXIT_OK, EXIT_USAGE, By, app, exit_with
+from .app import EXIT_FOUND, EXIT_OK, EXIT_USAGE, By, app, exit_with, notice_compiling
 
 INTERRUPTED = 130  # as for any process ended by SIGINT
 
@@ -19,6 +19,7 @@ class BatchFormat(StrEnum):
     csv = "csv"
     parquet = "parquet"
     json = "json"
+    xlsx = "xlsx"
 
 
 @app.command()
@@ -75,6 +76,8 @@ def batch(
         raise exit_with(f"--out-dir {out_dir}: cannot make it: {exc.strerror}", EXIT_USAGE) \
             from None
 
+    if job_list:
+        notice_compiling()
     previous = signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly as on Ctrl-C
     try:
         with _Progress(len(job_list)) as advance:

@@ -10,7 +10,17 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .app import EXIT_FOUND, EXIT_OK, EXIT_USAGE, By, app, exit_with, load_or_exit, warn_if_large
+from .app import (
+    EXIT_FOUND,
+    EXIT_OK,
+    EXIT_USAGE,
+    By,
+    app,
+    exit_with,
+    load_or_exit,
+    notice_compiling,
+    warn_if_large,
+)
 
 if TYPE_CHECKING:
     import polars as pl
@@ -75,8 +85,9 @@ def diff(
 
     Scenarios run with the same seed (A's, if theirs differ), so that both draw the same
     random numbers and the difference is the effect of the change, not noise. For two
-    scenarios the inputs that differ are listed too. Rows are sorted by the size of their
-    change (relative, then absolute). With several draws the mean is compared. Values are
+    scenarios the inputs that differ are listed too. Rows are grouped by metric, the metric
+    with the largest change first (relative, then absolute), then by footprint and period in
+    time order. With several draws the mean is compared. Values are
     compared at the 6 decimals output files hold, so a scenario and its saved output agree.
 
     Exit codes: 0 same (within --tolerance), 1 a change beyond it, 2 A and B not like for like
@@ -107,6 +118,8 @@ def diff(
     for side in (side_a, side_b):
         if side.scenario is not None:
             warn_if_large(side.scenario)
+    if side_a.scenario is not None or side_b.scenario is not None:
+        notice_compiling()
     frame_a, frame_b = side_a.results(run_by), side_b.results(run_by)
 
     both = pl.concat([frame_a.select("metric", "period"), frame_b.select("metric", "period")])
@@ -236,8 +249,11 @@ def _report(comparison: Comparison, fmt: str, output: Path | None, all_rows: boo
         if output is None:
             sys.stdout.write(text)
         else:
+            from ..output import CSV_BOM
+
+            mark = CSV_BOM if fmt == "csv" else ""  # as run's CSV files: Excel shows £
             try:
-                write_atomic(output, lambda tmp: tmp.write_text(text, encoding="utf-8"),
+                write_atomic(output, lambda tmp: tmp.write_text(mark + text, encoding="utf-8"),
                              inputs=(a.path, b.path), force=force)
             except OutputError as exc:
                 raise exit_with(str(exc), EXIT_USAGE) from None
@@ -316,23 +332,25 @@ def _table(cells: list[list[str]], with_unit: bool, footprints: list[str] | None
     return table
 
 
-_SHORT_UNITS = {"fraction": "%", "fraction of need/year": "% of need/yr"}
-
-
 def _cells(row: dict[str, Any]) -> list[str]:
-    """metric, period, unit, A, B, change and % change as a person reads them."""
+    """metric, period, unit, A, B, change and % change as a person reads them. Minus signs
+    are ASCII, so that a cell pasted into a spreadsheet is a number."""
+    from ..output import MILLION, format_money, money_scale, short_unit
+
     unit = str(row["unit"])
     va, vb, change, rel = row["a"], row["b"], row["change"], row["rel_change"]
     if unit == "met":  # a national standard: 1 met, 0 not, between: the share of draws
         return [str(row["metric"]), str(row["period"]), unit, _met(va), _met(vb),
                 "–" if change is None else "now met" if vb == 1 else "now NOT met"
-                if vb == 0 else f"{change * 100:+.0f} pp of draws".replace("-", "−"), "–"]
+                if vb == 0 else f"{change * 100:+.0f} pp of draws", "–"]
     fraction, money = unit.startswith("fraction"), unit.startswith("£")
-    scale = 100.0 if fraction else (1e-6 if money and max(abs(va or 0), abs(vb or 0)) >= 1e6
-                                    else 1.0)
-    places = 1 if fraction or unit in ("days", "WTE", "ratio") else (2 if scale == 1e-6 else 0)
+    scale = 100.0 if fraction else (money_scale([va, vb]) if money else 1.0)
+    shown_scale = 1 / scale if money else scale  # what a value is multiplied by to be shown
+    places = 1 if fraction or unit in ("days", "WTE", "ratio") else (
+        2 if scale == MILLION else 0)
     if va is not None and vb is not None:  # enough decimals that A and B look different
-        while places < 6 and va != vb and round(va * scale, places) == round(vb * scale, places):
+        while places < 6 and va != vb and \
+                round(va * shown_scale, places) == round(vb * shown_scale, places):
             places += 1
 
     def shown(value: float | None, signed: bool = False) -> str:
@@ -340,13 +358,13 @@ def _cells(row: dict[str, Any]) -> list[str]:
             return "–"
         digits = places
         if signed:  # a change never looks like zero
-            while digits < 6 and round(value * scale, digits) == 0:
+            while digits < 6 and round(value * shown_scale, digits) == 0:
                 digits += 1
-        text = f"{abs(value) * scale:,.{digits}f}"
-        sign = ("+" if value > 0 else "−" if value < 0 else "") if signed else \
-            ("−" if value < 0 else "")
         if money:
-            return f"{sign}£{text}" + ("m" if scale == 1e-6 else "")
+            return format_money(value, scale, places=digits, signed=signed)
+        text = f"{abs(value) * shown_scale:,.{digits}f}"
+        sign = ("+" if value > 0 else "-" if value < 0 else "") if signed else \
+            ("-" if value < 0 else "")
         if fraction:
             return f"{sign}{text}" + (" pp" if signed else "%")
         return sign + text
@@ -355,12 +373,12 @@ def _cells(row: dict[str, Any]) -> list[str]:
         digits = 1
         while digits < 6 and round(rel * 100, digits) == 0:
             digits += 1
-        percent = f"{rel * 100:+,.{digits}f}%".replace("-", "−")
+        percent = f"{rel * 100:+,.{digits}f}%"
     elif va == 0 and vb is not None and vb != 0:
         percent = "from 0"
     else:
         percent = "–"
-    return [str(row["metric"]), str(row["period"]), _SHORT_UNITS.get(unit, unit), shown(va),
+    return [str(row["metric"]), str(row["period"]), short_unit(unit), shown(va),
             shown(vb), shown(change, signed=True), percent]
 
 

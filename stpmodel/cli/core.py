@@ -10,7 +10,17 @@ from typing import Annotated
 import typer
 
 from ..errors import OutputError, ScenarioError, plain
-from .app import EXIT_FOUND, EXIT_USAGE, By, Format, app, exit_with, load_or_exit, run_with_progress
+from .app import (
+    EXIT_FOUND,
+    EXIT_USAGE,
+    By,
+    Format,
+    app,
+    exit_with,
+    load_or_exit,
+    run_with_progress,
+    warn_stale,
+)
 
 
 @app.command()
@@ -47,12 +57,12 @@ def run(
         chosen = "table" if output is None else format_for(output)
         if chosen is None:
             raise exit_with(f"cannot tell the format of {output} from its suffix; "
-                        "add --format csv|parquet|json", EXIT_USAGE)
+                            "add --format csv|parquet|json|xlsx", EXIT_USAGE)
     if chosen == "table" and output is not None:
         raise exit_with("the table is for the terminal; to write a file use --format "
-                    "csv|parquet|json", EXIT_USAGE)
-    if chosen == "parquet" and output is None:
-        raise exit_with("parquet is binary; give a file with -o", EXIT_USAGE)
+                        "csv|parquet|json|xlsx", EXIT_USAGE)
+    if chosen in ("parquet", "xlsx") and output is None:
+        raise exit_with(f"{chosen} is binary; give a file with -o", EXIT_USAGE)
 
     chosen_percentiles = _percentiles(percentiles)
     if output is not None:
@@ -66,12 +76,18 @@ def run(
 
     from ..output import render_tables, to_csv, to_json, write_frame
     from ..results import unmet_standards
+    from ..runinfo import assumed_values, assumption_rows, run_meta
 
     result = run_with_progress(loaded, by.value, sorted(set(chosen_percentiles)))
     frame = result.frame
+    meta = run_meta(loaded, scenario, by.value, sorted(set(chosen_percentiles)),
+                    result.notes)
     if output is not None:
+        assumed = assumption_rows(assumed_values(loaded, _text(scenario))) \
+            if chosen == "xlsx" else ()
         try:
-            write_frame(frame, output, chosen, inputs=(scenario,), force=force)
+            write_frame(frame, output, chosen, inputs=(scenario,), force=force, meta=meta,
+                        assumed=assumed)
         except OutputError as exc:
             raise exit_with(str(exc), EXIT_USAGE) from None
         except OSError as exc:
@@ -79,7 +95,7 @@ def run(
     elif chosen == "csv":
         sys.stdout.write(to_csv(frame))
     elif chosen == "json":
-        sys.stdout.write(to_json(frame))
+        sys.stdout.write(to_json(frame, meta))
     else:
         from rich.console import Console
 
@@ -117,6 +133,16 @@ def run(
         if unmet:
             raise typer.Exit(code=EXIT_FOUND)
         typer.echo("every national standard that applies is met", err=True)
+
+
+def _text(path: Path) -> str | None:
+    """The scenario file's text (for the comments above its values), or None."""
+    from ..source import read_text
+
+    try:
+        return read_text(path)
+    except ScenarioError:
+        return None
 
 
 PERCENTILE_DECIMALS = 3  # p99.999 at most: finer would be labelled wrongly (p100)
@@ -160,22 +186,20 @@ def validate(
     bad = 0
     for path in scenarios:
         try:
-            load_scenario(path)
+            loaded = load_scenario(path)
         except ScenarioError as exc:
             bad += 1
             typer.echo(str(exc), err=True)
         else:
             typer.echo(f"{plain(path)}: ok")
+            warn_stale(loaded)
     if bad:
         raise exit_with(f"{bad} of {len(scenarios)} file(s) have problems")
 
 
 @app.command()
 def schema() -> None:
-    """Print the JSON Schema of scenario files, for editors."""
-    from ..scenario import Scenario
+    """Print the JSON Schema of scenario files, for editors (see docs/editor.md)."""
+    from ..schema import scenario_schema
 
-    doc = Scenario.model_json_schema()
-    doc["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    doc["title"] = "stpmodel scenario"
-    typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
+    typer.echo(json.dumps(scenario_schema(), indent=2, ensure_ascii=False))
