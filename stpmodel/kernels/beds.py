@@ -35,9 +35,12 @@ reported except the beds it leaves occupied.
 How it is made fast (docs/performance.md has the figures). Each (draw, footprint) owns a Mersenne
 Twister from :mod:`stpmodel.kernels.streams`, which draws exactly what numba's ``np.random`` would,
 without its per-draw thread-local lookup. The discharge times of occupied beds are kept in a
-calendar queue: buckets of about two discharges' width, each a linked list in a pool of nodes, with
-the current bucket sorted; discharges come out in time order, as from a heap, for a few operations
-each instead of a heap's ~2 log2(beds). A stay's bed days start from the month of its admission,
+calendar queue: buckets of about two discharges' width, each a linked list in a pool of nodes.
+With repatriation the current bucket is sorted, and discharges come out in time order, as from a
+heap, for a few operations each instead of a heap's ~2 log2(beds). Without it the queue is lazy:
+only the number of beds occupied matters, so discharges are left where they are until an arrival
+finds every bed taken by that count (or a month begins), and then all those due are taken out
+together, in no order. A stay's bed days start from the month of its admission,
 which the simulation knows, and a day → month table finds the month it ends in.
 """
 
@@ -153,6 +156,35 @@ def _take_bucket(bucket, mask, slot_head, node_next, node_value, node_bucket, fr
 
 
 @njit(cache=True)
+def _purge(t, cur, size, per_day, mask, slot_head, node_next, node_value, node_bucket,
+           free):  # pragma: no cover - compiled
+    """The lazy queue (no repatriation): take every discharge due by t out of the buckets cur
+    to floor(t × per_day), in no particular order; returns (size, cur, free). Buckets before
+    cur are empty, and bucket cur holds only discharges after the last time purged to."""
+    now = int(math.floor(t * per_day))
+    while True:
+        slot = cur & mask
+        prev = -1
+        node = slot_head[slot]
+        while node >= 0:
+            following = node_next[node]
+            if node_bucket[node] == cur and (cur < now or node_value[node] <= t):
+                if prev < 0:
+                    slot_head[slot] = following
+                else:
+                    node_next[prev] = following
+                node_next[node] = free
+                free = node
+                size -= 1
+            else:  # due later, or a later turn of the ring
+                prev = node
+            node = following
+        if size == 0 or cur >= now:
+            return size, now, free
+        cur += 1
+
+
+@njit(cache=True)
 def _move_out(t, keep, size, ready, rh, rn, cur, per_day, mask, slot_head, node_next,
               node_value, node_bucket, repatriate, oap_end, oap_tail, month_start,
               out):  # pragma: no cover - compiled
@@ -183,7 +215,7 @@ def _move_out(t, keep, size, ready, rh, rn, cur, per_day, mask, slot_head, node_
     rn = 0
     for i in range(keep):
         bucket = int(math.floor(live[i] * per_day))
-        if bucket <= cur:
+        if bucket <= cur and repatriate:  # the lazy queue (no repatriation) has no ready
             ready[rn] = live[i]  # ascending already
             rn += 1
         else:
@@ -314,13 +346,20 @@ def beds_footprint(days, rate, los_mean, los_cv, beds, dist, repatriate, warmup_
                     break
                 t = t_next
 
+            if not repatriate:
+                # The lazy queue: without repatriation only the number of beds occupied
+                # matters, and only when it may have reached the beds open; so discharges are
+                # taken out then (or at a month's start), all those due together.
+                if settle or size >= local_beds:
+                    size, cur, free = _purge(t, cur, size, per_day, mask, slot_head, node_next,
+                                             node_value, node_bucket, free)
             # discharges up to now free beds, in time order; a freed bed may bring an OAP home
             now = int(math.floor(t * per_day))
             if size == 0:
                 cur = now
                 rh = 0
                 rn = 0
-            while size > 0:
+            while repatriate and size > 0:
                 if rh < rn:
                     freed = ready[rh]
                     if freed > t:
@@ -381,7 +420,7 @@ def beds_footprint(days, rate, los_mean, los_cv, beds, dist, repatriate, warmup_
                 los_days[m] += stay
             if size < local_beds:
                 bucket = int(math.floor(end * per_day))
-                if bucket == cur:
+                if bucket == cur and repatriate:
                     rh, rn = _insert_ready(ready, rh, rn, end)
                 else:
                     free = _file(end, bucket, mask, slot_head, node_next, node_value,
