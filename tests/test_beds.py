@@ -114,8 +114,10 @@ def test_cutting_beds_below_those_occupied_moves_the_surplus_out_of_area(repatri
     120 in month 13 and to 10 in month 25 (the issue's cuts: they gave occupancy 1.09 and
     13.45), the patients a cut leaves without a bed go out of area for the rest of their stay.
     So occupancy is at most 1 in every month, and with load far above the beds it is near 1: a
-    bed that frees is taken again within 1/6 of a day on average (sooner just after a cut, when
-    the patients kept are those due out soonest and beds turn over fast, it stays above 0.9).
+    bed that frees is taken again within 1/6 of a day on average. Just after the cut to 120 the
+    patients kept are those due out soonest, and they leave about as fast as patients arrive,
+    so that month is emptier: 0.94 on average over 800 draws, 0.76 the least (and from the
+    next month on, never below 0.9).
     With repatriation it is exactly 1: some OAP is always out, and comes home the moment a bed
     frees. Every bed day
     is still there, local or out of area: per month, local + OAP bed days are those of the same
@@ -129,7 +131,8 @@ def test_cutting_beds_below_those_occupied_moves_the_surplus_out_of_area(repatri
                     repatriate=repatriate)
     occupancy = out[:, b.B_LOCAL_BED_DAYS] / out[:, b.B_BED_DAYS_OPEN]
     assert occupancy.max() <= 1.0 + 1e-12
-    assert occupancy[:, 12:].min() > 0.9  # full: the load is far above 120 or 10 beds
+    assert occupancy[:, 12].min() > 0.75  # the month of the cut (see above)
+    assert occupancy[:, 13:].min() > 0.9  # full: the load is far above 120 or 10 beds
     if repatriate:
         np.testing.assert_allclose(occupancy[:, 12:], 1.0, rtol=0, atol=1e-12)
     np.testing.assert_allclose(out[:, b.B_LOCAL_BED_DAYS] + out[:, b.B_OAP_BED_DAYS],
