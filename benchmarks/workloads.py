@@ -10,7 +10,6 @@ stays of 32–38 days on average (CV 1: exponential stays), and beds near the of
 from __future__ import annotations
 
 import json
-import math
 import resource
 import sys
 import time
