@@ -36,7 +36,7 @@ reported except the beds it leaves occupied.
 How it is made fast (docs/performance.md has the figures). Each (draw, footprint) owns a
 xoshiro256++ stream from :mod:`stpmodel.kernels.streams`, its state in registers, with ziggurat
 exponentials (no logarithm for 98.9% of them). The discharge times of occupied beds are kept in a
-calendar queue: buckets of about two discharges' width, each a linked list in a pool of nodes.
+calendar queue: buckets of about four discharges' width, each a linked list in a pool of nodes.
 With repatriation the current bucket is sorted, and discharges come out in time order, as from a
 heap, for a few operations each instead of a heap's ~2 log2(beds). Without it the queue is lazy:
 only the number of beds occupied matters, so discharges are left where they are until an arrival
@@ -296,9 +296,9 @@ def beds_footprint(days, rate, los_mean, los_cv, beds, dist, repatriate, warmup_
             top_los = los_mean[m]
     # discharge times of occupied local beds: the calendar queue
     cap = max_beds + 1
-    per_day = 0.5 * max(top_rate, 1e-3)  # buckets a day [1/day]: ~2 arrivals' time each
-    n_slots = 64
-    while n_slots < per_day * 2.0 * top_los and n_slots < 1 << 20:
+    per_day = 0.25 * max(top_rate, 1e-3)  # buckets a day [1/day]: ~4 arrivals' time each
+    n_slots = 64  # a ring of 4 × the longest mean stay: few stays outlast a turn
+    while n_slots < per_day * 4.0 * top_los and n_slots < 1 << 20:
         n_slots *= 2
     mask = n_slots - 1
     slot_head = np.full(n_slots, -1, dtype=np.int64)
@@ -361,6 +361,9 @@ def beds_footprint(days, rate, los_mean, los_cv, beds, dist, repatriate, warmup_
             p = mean / shape  # the gamma scale
         exponential_stays = not fixed and not lognormal and shape == 1.0 and p > 0.0
         counted = m >= 0
+        n_admitted = 0.0
+        n_out = 0.0
+        stayed = 0.0
         while True:
             if settle:  # first the discharges up to the month's start, then the move below
                 pass
@@ -384,11 +387,12 @@ def beds_footprint(days, rate, los_mean, los_cv, beds, dist, repatriate, warmup_
                     size, cur, free = _purge(t, cur, size, per_day, mask, slot_head, node_next,
                                              node_value, node_bucket, free)
             # discharges up to now free beds, in time order; a freed bed may bring an OAP home
-            now = int(math.floor(t * per_day))
-            if size == 0:
-                cur = now
-                rh = 0
-                rn = 0
+            if repatriate or size == 0:
+                now = int(math.floor(t * per_day))
+                if size == 0:
+                    cur = now
+                    rh = 0
+                    rn = 0
             while repatriate and size > 0:
                 if rh < rn:
                     freed = ready[rh]
@@ -438,9 +442,8 @@ def beds_footprint(days, rate, los_mean, los_cv, beds, dist, repatriate, warmup_
             else:
                 stay, st = streams.gamma(st, shape, p)
             end = t + stay
-            if counted:
-                admissions[m] += 1.0
-                los_days[m] += stay
+            n_admitted += 1.0
+            stayed += stay
             if size < local_beds:
                 bucket = int(math.floor(end * per_day))
                 if bucket == cur and repatriate:
@@ -457,8 +460,7 @@ def beds_footprint(days, rate, los_mean, los_cv, beds, dist, repatriate, warmup_
                 row = B_LOCAL_BED_DAYS
             else:
                 row = B_OAP_BED_DAYS
-                if counted:
-                    oap_admissions[m] += 1.0
+                n_out += 1.0
             # the stay's bed days in constant time: the part of the month it starts in (k;
             # month 0 for the warm-up) and of the one it ends in (day_month), and the full
             # months between as a span, summed once at the end
@@ -473,6 +475,10 @@ def beds_footprint(days, rate, los_mean, los_cv, beds, dist, repatriate, warmup_
                 spans[row - B_LOCAL_BED_DAYS, max(last, k + 1)] -= 1
             if row == B_OAP_BED_DAYS and repatriate:
                 oap_end, oap_head, oap_tail = _append_oap(oap_end, oap_head, oap_tail, end)
+        if counted:  # the month's admissions, in the order drawn (from 0: the same sums)
+            admissions[m] += n_admitted
+            oap_admissions[m] += n_out
+            los_days[m] += stayed
     for r in range(2):
         stays = 0
         for j in range(n_months):
