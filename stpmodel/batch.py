@@ -239,6 +239,7 @@ def _init_worker(threads: int, parent: int | None = None) -> None:
     signal.signal(signal.SIGTERM, _worker_stop)
     _watch_parent(parent if parent is not None else os.getppid())
     if threads > 0:
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # read when numba starts its threads
         import numba
 
         most = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
@@ -304,8 +305,11 @@ def run_batch(jobs: Sequence[Job], workers: int | None = None,
               on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Run every job; return their outcomes in the order of ``jobs``.
 
-    With more than one worker the jobs run in separate processes, each using its share of the
-    CPUs for the model's own threads. ``on_done`` is called (in this process) as each job ends.
+    With more than one worker the jobs run in separate processes, each free to use every CPU for
+    the model's own threads: a big scenario (England's 44 footprints) left running alone when
+    the small ones are done then has the machine to itself, instead of its 1/workers share.
+    Threads spin-wait passively (``OMP_WAIT_POLICY=PASSIVE``), so that while several jobs run
+    at once a waiting thread gives its CPU to the others. ``on_done`` is called (in this process) as each job ends.
     On KeyboardInterrupt (or any other exception here) the workers are stopped, any temporary
     file they leave is removed, and the exception is raised again.
     """
@@ -324,7 +328,7 @@ def run_batch(jobs: Sequence[Job], workers: int | None = None,
             for i, job in enumerate(jobs):
                 done(i, run_job(job))
         else:
-            _in_pool(jobs, workers, max(1, cpus // workers), done)
+            _in_pool(jobs, workers, cpus, done)
     except BaseException:
         remove_stale(jobs)
         raise
