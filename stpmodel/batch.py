@@ -310,8 +310,8 @@ def run_batch(jobs: Sequence[Job], workers: int | None = None,
     the small ones are done then has the machine to itself, instead of its 1/workers share.
     Threads wait passively (``OMP_WAIT_POLICY=PASSIVE``), so that while several jobs run at once
     a waiting thread gives its CPU to the others. ``on_done`` is called (in this process) as
-    each job ends. On KeyboardInterrupt (or any other exception here) the workers are stopped, any temporary
-    file they leave is removed, and the exception is raised again.
+    each job ends. On KeyboardInterrupt (or any other exception here) the workers are
+    stopped, any temporary file they leave is removed, and the exception is raised again.
     """
     remove_stale(jobs)
     cpus = default_workers()
