@@ -97,6 +97,7 @@ def main() -> None:
     draws = 100 if quick else 1000
     table = Table()
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     print(f"stpmodel benchmarks on {os.cpu_count()} cores, {platform.processor() or 'cpu'}, "
           f"Python {platform.python_version()}", flush=True)
 
@@ -214,7 +215,9 @@ def main() -> None:
     elapsed = time.perf_counter() - started
     header = (f"Measured by `make bench` on {os.cpu_count()} cores "
               f"({platform.machine()}, Python {platform.python_version()}) in {elapsed:.0f} s"
-              f"{' (--quick)' if quick else ''}.\n\n")
+              f"{' (--quick)' if quick else ''}; load average {load_before:.1f} at the start "
+              f"and {os.getloadavg()[0]:.1f} at the end (above 2, other work shared the "
+              "cores: wall times are longer, CPU times and ratios less affected).\n\n")
     (ROOT / "benchmarks" / "results.md").write_text(header + table.markdown() + "\n",
                                                    encoding="utf-8")
     print(f"written to benchmarks/results.md ({elapsed:.0f} s)")
