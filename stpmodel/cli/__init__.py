@@ -63,10 +63,12 @@ def _exit_now(exc: SystemExit) -> None:
     """End the process with ``exc``'s exit code after flushing stdout and stderr, skipping the
     interpreter's teardown of numba's, LLVM's and polars' modules (about a quarter of a warm
     run's CPU time). Every file is written and renamed by then; where a flush fails (a closed
-    pipe), the ordinary exit reports it."""
+    pipe), or worker processes ran, the ordinary exit does it."""
     code = exc.code
     if code is not None and not isinstance(code, int):
         raise exc  # a message to print: the ordinary exit does that
+    if {"concurrent.futures.process", "multiprocessing.resource_tracker"} & sys.modules.keys():
+        raise exc  # worker processes ran (batch): their semaphores are released at teardown
     try:
         sys.stdout.flush()
         sys.stderr.flush()
