@@ -36,20 +36,37 @@ def task(name: str, size: int, threads: int | None = None) -> dict:
 
 
 def wall(command: list[str], env: dict | None = None) -> float:
+    return measured(command, env)[0]
+
+
+def measured(command: list[str], env: dict | None = None,
+             stdout: int | None = subprocess.DEVNULL) -> tuple[float, float, bytes]:
+    """Wall time [s] and peak RSS [MB] of one command (its own, from wait4), and its output
+    when ``stdout`` is subprocess.PIPE."""
     start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, env={**os.environ, **(env or {})}, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})},
+                               stdout=stdout, stderr=subprocess.DEVNULL)
+    output = process.stdout.read() if process.stdout is not None else b""
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise subprocess.CalledProcessError(process.returncode, command)
+    return elapsed, usage.ru_maxrss / 1024.0, output
 
 
-def heavy_imports(*args: str) -> list[str]:
-    """The heavy modules (numba, polars) that a CLI command imports."""
+def heavy_imports(*args: str) -> list[str] | None:
+    """The heavy modules (numba, polars) that a CLI command imports; None if it could not be
+    told (the marker line is looked for among everything the command printed)."""
     code = ("import sys\nfrom stpmodel.cli import app\n"
             f"try:\n    app({list(args)!r}, standalone_mode=False)\nexcept SystemExit:\n    pass\n"
-            "print('heavy:', *(m for m in ('numba', 'polars') if m in sys.modules))")
+            "print('\\nheavy-modules:', *(m for m in ('numba', 'polars') if m in sys.modules))")
     done = subprocess.run([PYTHON, "-c", code], cwd=ROOT, capture_output=True, text=True,
                           check=True)
-    return done.stdout.strip().splitlines()[-1].split()[1:]
+    for line in reversed(done.stdout.splitlines()):
+        if line.startswith("heavy-modules:"):
+            return line.split()[1:]
+    return None
 
 
 class Table:
@@ -59,7 +76,15 @@ class Table:
     def add(self, figure: str, value: str, target: str = "", met: bool | None = None) -> None:
         verdict = "" if met is None else ("met" if met else "MISSED")
         self.rows.append((figure, value, target, verdict))
-        print(f"  {figure:<58} {value:>16}  {target:<14} {verdict}", flush=True)
+        print(f"  {figure:<62} {value:>18}  {target:<16} {verdict}", flush=True)
+
+    def check(self, figure: str, value: float, fmt: str, unit: str, target: str,
+              within: str, limit: float) -> None:
+        """A figure against its target, judged on the value as shown (so that the verdict
+        and the figure never disagree): within is "<", "<=" or ">="."""
+        shown = float(format(value, fmt))
+        met = {"<": shown < limit, "<=": shown <= limit, ">=": shown >= limit}[within]
+        self.add(figure, f"{format(value, ',' + fmt)}{unit}", target, met)
 
     def markdown(self) -> str:
         lines = ["| figure | measured | target | |", "| --- | ---: | --- | --- |"]
@@ -72,6 +97,7 @@ def main() -> None:
     draws = 100 if quick else 1000
     table = Table()
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     print(f"stpmodel benchmarks on {os.cpu_count()} cores, {platform.processor() or 'cpu'}, "
           f"Python {platform.python_version()}", flush=True)
 
@@ -81,83 +107,117 @@ def main() -> None:
               f"{wall([STPMODEL, 'validate', SCENARIO]):.2f} s")
     for args in (["--help"], ["validate", SCENARIO]):
         heavy = heavy_imports(*args)
-        table.add(f"`{args[0]}` imports numba or polars", " ".join(heavy) or "neither",
-                  "neither", not heavy)
+        table.add(f"`{args[0]}` imports numba or polars",
+                  "unknown" if heavy is None else (" ".join(heavy) or "neither"), "neither",
+                  None if heavy is None else not heavy)
     with tempfile.TemporaryDirectory() as cache:
         env = {"NUMBA_CACHE_DIR": cache}
         cold = wall([STPMODEL, "run", SCENARIO], env)
-        warm = statistics.median(wall([STPMODEL, "run", SCENARIO], env) for _ in range(3))
-    table.add(f"`stpmodel run {SCENARIO}` cold (empty numba cache)", f"{cold:.2f} s", "< 15 s",
-              cold < 15)
-    table.add(f"`stpmodel run {SCENARIO}` warm (median of 3)", f"{warm:.2f} s", "< 1 s",
-              warm < 1)
+        warm = statistics.median(wall([STPMODEL, "run", SCENARIO], env) for _ in range(5))
+    table.check(f"`stpmodel run {SCENARIO}` cold (empty numba cache)", cold, ".2f", " s",
+                "< 15 s", "<", 15)
+    table.check(f"`stpmodel run {SCENARIO}` warm (median of 5)", warm, ".2f", " s", "< 0.5 s",
+                "<", 0.5)
     if NATIONAL_SCENARIO.exists():
+        name = NATIONAL_SCENARIO.name
         try:
             national_cli = wall([STPMODEL, "run", str(NATIONAL_SCENARIO)])
-            table.add(f"`stpmodel run {NATIONAL_SCENARIO.name}` warm", f"{national_cli:.2f} s",
-                      "< 10 s", national_cli < 10)
+            table.add(f"`stpmodel run {name}` warm (44 footprints, 100 draws)",
+                      f"{national_cli:.2f} s")
+            seconds, rss, _ = measured([STPMODEL, "run", str(NATIONAL_SCENARIO), "--draws",
+                                        str(draws)])
+            if quick:
+                table.add(f"`stpmodel run {name} --draws {draws:,}` (finance included)",
+                          f"{seconds:.1f} s")
+            else:
+                table.check(f"`stpmodel run {name} --draws {draws:,}` (finance included)",
+                            seconds, ".1f", " s", "< 10 s", "<", 10)
+            table.check(f"`stpmodel run {name} --draws {draws:,}`: peak RSS", rss, ".0f", " MB",
+                        "< 1,000 MB", "<", 1000)
+            outputs = [measured([STPMODEL, "run", str(NATIONAL_SCENARIO), "-f", "csv"],
+                                {"NUMBA_NUM_THREADS": str(n)}, subprocess.PIPE)[2]
+                       for n in (1, 2)]
+            same = outputs[0] == outputs[1] and len(outputs[0]) > 0
+            table.add(f"`stpmodel run {name} -f csv`, 1 and 2 threads",
+                      "byte-identical" if same else "DIFFER", "byte-identical", same)
         except subprocess.CalledProcessError:
-            table.add(f"`stpmodel run {NATIONAL_SCENARIO.name}`", "fails", "< 10 s", False)
+            table.add(f"`stpmodel run {name}`", "fails", "< 10 s", False)
 
     # 2. kernel throughput, one thread, and the physical limit
+    # (one-thread figures are CPU time, which the other work of a shared machine moves less)
     kernels = task("kernels", 100, threads=1)
-    per_admission = kernels["beds_s"] / kernels["admissions"] * 1e9
-    table.add("bed kernel: ns per simulated admission (1 thread)", f"{per_admission:.1f} ns",
-              "≤ ~30 ns", per_admission <= 33)
-    table.add("bed kernel: ns per footprint-month-draw (1 thread)",
-              f"{kernels['beds_s'] / kernels['cells'] * 1e9:.0f} ns")
-    table.add("IAPT kernel: ns per footprint-month-draw (1 thread)",
-              f"{kernels['iapt_s'] / kernels['cells'] * 1e9:.0f} ns")
+    per_admission = kernels["beds_cpu_s"] / kernels["admissions"] * 1e9
+    table.check("bed kernel: ns per simulated admission (1 thread, CPU)", per_admission, ".1f",
+                " ns", "≤ 20 ns", "<=", 20)
+    table.add("bed kernel: ns per footprint-month-draw (1 thread, CPU)",
+              f"{kernels['beds_cpu_s'] / kernels['cells'] * 1e9:,.0f} ns")
+    table.add("IAPT kernel: ns per footprint-month-draw (1 thread, CPU)",
+              f"{kernels['iapt_cpu_s'] / kernels['cells'] * 1e9:,.0f} ns")
     floor = task("floor", 100, threads=1)
     own = floor["own_s"] / floor["admissions"] * 1e9
     numba_random = floor["numba_s"] / floor["admissions"] * 1e9
-    table.add("floor: 2 random draws per admission, kernel's streams", f"{own:.1f} ns")
-    table.add("floor: the same draws from numba's np.random", f"{numba_random:.1f} ns")
+    table.add("floor: 2 random draws per admission, kernel's streams (CPU)", f"{own:.1f} ns")
+    table.add("floor: the same draws from numba's np.random (CPU)", f"{numba_random:.1f} ns")
     table.add("bed kernel ÷ floor (kernel's streams)", f"{per_admission / own:.2f}×", "~1×")
 
-    # 3. scaling from 1 to 2 threads: alternating runs, ratio of medians
+    # 3. scaling from 1 to 2 threads (wall time): alternating runs, ratio of medians; the
+    # same output
     times: dict[int, list[float]] = {1: [], 2: []}
+    digests = {kernels["digest"]}
     for _ in range(3):
         for threads in (1, 2):
-            times[threads].append(task("kernels", 100, threads=threads)["beds_s"])
+            run = task("kernels", 100, threads=threads)
+            times[threads].append(run["beds_s"])
+            digests.add(run["digest"])
     scaling = statistics.median(times[1]) / statistics.median(times[2])
-    table.add("bed kernel speed-up, 1 → 2 threads (medians of 3)", f"{scaling:.2f}×", "≥ 1.8×",
-              scaling >= 1.8)
+    table.check("bed kernel speed-up, 1 → 2 threads (medians of 3)", scaling, ".2f", "×",
+                "≥ 1.9×", ">=", 1.9)
+    table.add("bed kernel output, 1 and 2 threads (7 runs)",
+              "byte-identical" if len(digests) == 1 else "DIFFER", "byte-identical",
+              len(digests) == 1)
 
     # 4. the national grid: both kernels, wall time and peak memory
     national = task("national", draws)
     total = national["beds_s"] + national["iapt_s"]
-    table.add(f"national 44 × 60 × {draws:,}: bed kernel", f"{national['beds_s']:.2f} s")
-    table.add(f"national 44 × 60 × {draws:,}: IAPT kernel", f"{national['iapt_s']:.2f} s")
-    table.add(f"national 44 × 60 × {draws:,}: both kernels", f"{total:.2f} s", "< 10 s",
-              total < 10 if not quick else None)
-    table.add(f"national 44 × 60 × {draws:,}: peak RSS", f"{national['peak_rss_mb']:.0f} MB",
-              "< 1,500 MB", national["peak_rss_mb"] < 1500)
+    table.add(f"national 44 × 60 × {draws:,}: bed kernel (2 threads)",
+              f"{national['beds_s']:.2f} s")
+    table.add(f"national 44 × 60 × {draws:,}: IAPT kernel (2 threads)",
+              f"{national['iapt_s']:.2f} s")
+    table.add(f"national 44 × 60 × {draws:,}: both kernels", f"{total:.2f} s")
+    table.add(f"national 44 × 60 × {draws:,}: kernels' peak RSS",
+              f"{national['peak_rss_mb']:,.0f} MB")
 
-    # 5. peers: Ciw on the same ward, and the plain NumPy/Python references
-    ciw = task("ciw", 4 if quick else 10, threads=2)
-    ratio = ciw["ciw_s_per_bed_year"] / ciw["kernel_s_per_bed_year"]
-    table.add("Ciw: µs per simulated bed-year", f"{ciw['ciw_s_per_bed_year'] * 1e6:.0f} µs")
-    table.add("bed kernel: µs per simulated bed-year (2 threads)",
-              f"{ciw['kernel_s_per_bed_year'] * 1e6:.2f} µs")
-    table.add("bed kernel speed ÷ Ciw, per bed-year", f"{ratio:,.0f}×", "≥ 1,000×",
-              ratio >= 1000)
-    gap = abs(ciw["ciw_share"] - ciw["kernel_share"])
-    error = (ciw["ciw_error"] ** 2 + ciw["kernel_error"] ** 2) ** 0.5
-    table.add("out-of-area share: Ciw vs kernel",
-              f"{ciw['ciw_share']:.4f} vs {ciw['kernel_share']:.4f}",
-              f"within 3 SE ({3 * error:.4f})", gap <= 3 * error)
+    # 5. peers: Ciw and SimPy on the same ward, Erlang B, and the plain NumPy/Python references
+    peers = task("ciw", 4 if quick else 10, threads=1)
+    kernel_s = peers["kernel_s_per_bed_year"]
+    table.add("Ciw: µs per simulated bed-year (CPU)",
+              f"{peers['ciw_s_per_bed_year'] * 1e6:,.0f} µs")
+    table.add("SimPy: µs per simulated bed-year (CPU)",
+              f"{peers['simpy_s_per_bed_year'] * 1e6:,.0f} µs")
+    table.add("bed kernel: µs per simulated bed-year (1 thread, CPU)", f"{kernel_s * 1e6:.3f} µs")
+    table.check("bed kernel speed ÷ Ciw, per bed-year", peers["ciw_s_per_bed_year"] / kernel_s,
+                ".0f", "×", "≥ 3,000×", ">=", 3000)
+    table.check("bed kernel speed ÷ SimPy, per bed-year",
+                peers["simpy_s_per_bed_year"] / kernel_s, ".0f", "×", "≥ 500×", ">=", 500)
+    expected = peers["erlang_b"]
+    for peer in ("kernel", "ciw", "simpy"):
+        share, error = peers[f"{peer}_share"], peers[f"{peer}_error"]
+        table.add(f"out-of-area share: {peer} vs Erlang B(230, 220)",
+                  f"{share:.4f} vs {expected:.4f}", f"within 3 SE ({3 * error:.4f})",
+                  abs(share - expected) <= 3 * error)
     reference = task("reference", 4, threads=1)
     beds_ratio = reference["beds_reference_s"] / reference["beds_kernel_s"]
     iapt_ratio = reference["iapt_reference_s"] / reference["iapt_kernel_s"]
-    table.add("bed kernel ÷ plain Python/NumPy reference (1 thread)", f"{beds_ratio:,.0f}×",
-              "≥ 50×", beds_ratio >= 50)
+    table.check("bed kernel ÷ plain Python/NumPy reference (1 thread)", beds_ratio, ".0f", "×",
+                "≥ 50×", ">=", 50)
     table.add("IAPT kernel ÷ vectorised NumPy reference (1 thread)", f"{iapt_ratio:,.0f}×")
 
     elapsed = time.perf_counter() - started
     header = (f"Measured by `make bench` on {os.cpu_count()} cores "
               f"({platform.machine()}, Python {platform.python_version()}) in {elapsed:.0f} s"
-              f"{' (--quick)' if quick else ''}.\n\n")
+              f"{' (--quick)' if quick else ''}; load average {load_before:.1f} at the start "
+              f"and {os.getloadavg()[0]:.1f} at the end (above 2, other work shared the "
+              "cores: wall times are longer, CPU times and ratios less affected).\n\n")
     (ROOT / "benchmarks" / "results.md").write_text(header + table.markdown() + "\n",
                                                    encoding="utf-8")
     print(f"written to benchmarks/results.md ({elapsed:.0f} s)")

@@ -9,8 +9,8 @@ stays of 32–38 days on average (CV 1: exponential stays), and beds near the of
 
 from __future__ import annotations
 
+import hashlib
 import json
-import math
 import resource
 import sys
 import time
@@ -79,9 +79,18 @@ def iapt_inputs(n_draws: int, seed: int = 2) -> tuple:
 
 
 def timed(function, *args) -> tuple[float, object]:
+    """Wall time [s] of a call, and its result."""
     start = time.perf_counter()
     result = function(*args)
     return time.perf_counter() - start, result
+
+
+def cpu_timed(function, *args) -> tuple[float, object]:
+    """CPU time [s] of a call (every thread of this process), and its result: for one-thread
+    figures, which a shared machine's other work then moves less."""
+    start = time.process_time()
+    result = function(*args)
+    return time.process_time() - start, result
 
 
 def small(args: tuple) -> tuple:
@@ -116,10 +125,14 @@ def kernels(n_draws: int) -> dict:
     bed_args, iapt_args = bed_inputs(n_draws), iapt_inputs(n_draws)
     beds.project_beds(*small(bed_args))
     kernel.project(*small(iapt_args))
-    bed_s, _ = timed(beds.project_beds, *bed_args)
-    iapt_s, _ = timed(kernel.project, *iapt_args)
-    return {"beds_s": bed_s, "iapt_s": iapt_s, "admissions": simulated_admissions(bed_args),
-            "cells": n_draws * N_FOOTPRINTS * len(DAYS)}
+    start = time.process_time()
+    bed_s, out = timed(beds.project_beds, *bed_args)
+    bed_cpu_s = time.process_time() - start
+    iapt_cpu_s, _ = cpu_timed(kernel.project, *iapt_args)
+    return {"beds_s": bed_s, "beds_cpu_s": bed_cpu_s, "iapt_cpu_s": iapt_cpu_s,
+            "admissions": simulated_admissions(bed_args),
+            "cells": n_draws * N_FOOTPRINTS * len(DAYS),
+            "digest": hashlib.sha256(out.tobytes()).hexdigest()}
 
 
 @njit(cache=True)
@@ -127,28 +140,19 @@ def _draws_own(rate, los, seeds, per_stream):  # pragma: no cover - compiled
     """Two exponential draws per admission from the kernel's streams, summed."""
     total = 0.0
     for i in range(seeds.shape[0]):
-        mt = streams.new_stream(seeds[i])
-        pos = streams.N
+        st = streams.new_stream(seeds[i])
         gap = 1.0 / rate[i]
         for _ in range(per_stream):
-            if pos > streams.LAST:
-                u, pos = streams.uniform(mt, pos)
-            else:
-                u = streams.double(mt[pos], mt[pos + 1])
-                pos += 2
-            total += -math.log(1.0 - u) * gap
-            if pos > streams.LAST:
-                u, pos = streams.uniform(mt, pos)
-            else:
-                u = streams.double(mt[pos], mt[pos + 1])
-                pos += 2
-            total += -math.log(1.0 - u) * los[i]
+            e, st = streams.exponential(st)
+            total += e * gap
+            e, st = streams.exponential(st)
+            total += e * los[i]
     return total
 
 
 @njit(cache=True)
 def _draws_numba(rate, los, seeds, per_stream):  # pragma: no cover - compiled
-    """The same draws from numba's np.random (the kernel's streams before they were its own)."""
+    """The same draws from numba's np.random (a Mersenne Twister, and a logarithm a draw)."""
     total = 0.0
     for i in range(seeds.shape[0]):
         np.random.seed(seeds[i])
@@ -160,17 +164,17 @@ def _draws_numba(rate, los, seeds, per_stream):  # pragma: no cover - compiled
 
 def floor(n_draws: int) -> dict:
     """The least work an admission needs: its two random numbers (the gap to the next arrival
-    and the stay: with CV 1 both exponential, each a 53-bit double from two Mersenne Twister
-    words and a log), drawn and summed, nothing else. With the kernel's own streams and, for
-    comparison, with numba's np.random. One thread."""
+    and the stay: with CV 1 both exponential, each a ziggurat draw from one xoshiro256++ word),
+    drawn and summed, nothing else. With the kernel's own streams and, for comparison, with
+    numba's np.random. One thread."""
     args = bed_inputs(n_draws)
     rate, los = args[1][:, :, 0].ravel(), args[2][:, :, 0].ravel()
     seeds = args[8].ravel()
     per_stream = int(simulated_admissions(args) / len(seeds))
-    assert _draws_own(rate[:3], los[:3], seeds[:3], 999) == _draws_numba(rate[:3], los[:3],
-                                                                          seeds[:3], 999)
-    own_s, _ = timed(_draws_own, rate, los, seeds, per_stream)
-    numba_s, _ = timed(_draws_numba, rate, los, seeds, per_stream)
+    _draws_own(rate[:3], los[:3], seeds[:3], 9)  # compiled (or loaded) before timing
+    _draws_numba(rate[:3], los[:3], seeds[:3], 9)
+    own_s, _ = cpu_timed(_draws_own, rate, los, seeds, per_stream)
+    numba_s, _ = cpu_timed(_draws_numba, rate, los, seeds, per_stream)
     return {"own_s": own_s, "numba_s": numba_s, "admissions": float(per_stream * len(seeds))}
 
 
@@ -186,53 +190,104 @@ def reference(n_footprints: int) -> dict:
     picked = tuple(a[:, :n_footprints] if isinstance(a, np.ndarray) and a.ndim > 1 else a
                    for a in args)
     beds.project_beds(*small(picked))
-    kernel_s = min(timed(beds.project_beds, *picked)[0] for _ in range(5))
-    start = time.perf_counter()
+    kernel_s = min(cpu_timed(beds.project_beds, *picked)[0] for _ in range(5))
+    start = time.process_time()
     for f in range(n_footprints):
         reference_beds(days, rate[0, f], los[0, f], 1.0, bed[0, f], dist, repatriate, warmup,
                        seeds[0, f])
-    reference_s = time.perf_counter() - start
+    reference_s = time.process_time() - start
 
     days, series, scalars = iapt_inputs(1)
     kernel.project(days, series, scalars)
-    iapt_kernel_s = min(timed(kernel.project, days, series, scalars)[0] for _ in range(5))
-    start = time.perf_counter()
+    iapt_kernel_s = min(cpu_timed(kernel.project, days, series, scalars)[0] for _ in range(5))
+    start = time.process_time()
     for f in range(N_FOOTPRINTS):
         reference_iapt(days, series[0, f], scalars[0, f])
-    iapt_reference_s = time.perf_counter() - start
+    iapt_reference_s = time.process_time() - start
     return {"beds_kernel_s": kernel_s, "beds_reference_s": reference_s,
             "iapt_kernel_s": iapt_kernel_s,
             "iapt_reference_s": iapt_reference_s}
 
 
+def simpy_oap_share(rate: float, los: float, beds: int, days: float, warmup: float,
+                    seed: int) -> float:
+    """One SimPy replication of the same loss system, written as SimPy's documentation would
+    have it: a Resource of beds, an arrival process and a process per stay. The share of
+    admissions after ``warmup`` that found every bed full."""
+    import random
+
+    import simpy
+
+    rng = random.Random(seed)
+    env = simpy.Environment()
+    ward = simpy.Resource(env, capacity=beds)
+    counts = [0, 0]  # admissions, placed out of area (after the warm-up)
+
+    def stay(duration: float):
+        with ward.request() as request:
+            yield request
+            yield env.timeout(duration)
+
+    def arrivals():
+        while True:
+            yield env.timeout(rng.expovariate(rate))
+            duration = rng.expovariate(1.0 / los)
+            counted = env.now >= warmup
+            counts[0] += counted
+            if ward.count < ward.capacity:
+                env.process(stay(duration))
+            else:
+                counts[1] += counted
+
+    env.process(arrivals())
+    env.run(until=warmup + days)
+    return counts[1] / counts[0]
+
+
+def erlang_b(a: float, c: int) -> float:
+    inv = 1.0
+    for k in range(1, c + 1):
+        inv = 1.0 + inv * k / a
+    return 1.0 / inv
+
+
 def peer_ciw(replications: int) -> dict:
-    """Ciw and the kernel on one footprint's ward: 6.6 admissions a day staying 35 days (CV 1)
-    on 220 beds, 3 years after a 380-day warm-up. Time per simulated bed-year, and the share
-    placed out of area with its Monte Carlo error."""
+    """Ciw, SimPy and the kernel on one footprint's ward: 6.6 admissions a day staying 35 days
+    (CV 1) on 220 beds, 3 years after a 380-day warm-up. CPU time per simulated bed-year (run
+    it on one thread), and the share placed out of area with its Monte Carlo error, beside
+    Erlang's B(a, c)."""
     from stpmodel.kernels import beds
     from tests.test_ciw import ciw_oap_share, mean_and_error
 
     rate, los, n_beds, years = 2400.0 / 365.0, 35.0, 220, 3
-    shares, start = [], time.perf_counter()
+    shares, start = [], time.process_time()
     for seed in range(replications):
         shares.append(ciw_oap_share(rate, los, 1.0, n_beds, 365.0 * years, WARMUP, seed)[0])
-    ciw_s = time.perf_counter() - start
+    ciw_s = time.process_time() - start
+    simpy_shares, start = [], time.process_time()
+    for seed in range(replications):
+        simpy_shares.append(simpy_oap_share(rate, los, n_beds, 365.0 * years, WARMUP, seed))
+    simpy_s = time.process_time() - start
     draws = 400
     days = np.array([30, 31, 30, 31, 31, 30, 31, 30, 31, 31, 28, 31] * years, dtype=np.int64)
     grid = np.ones((draws, 1, len(days)))
     args = (days, grid * rate, grid * los, np.ones((draws, 1)), grid * n_beds, beds.LOS_GAMMA,
             False, WARMUP, np.arange(draws, dtype=np.uint32).reshape(draws, 1))
     beds.project_beds(*small(args))
-    kernel_s, out = timed(beds.project_beds, *args)
+    kernel_s, out = cpu_timed(beds.project_beds, *args)
     kernel_shares = (out[:, 0, beds.B_OAP_ADMISSIONS].sum(axis=1)
                      / out[:, 0, beds.B_ADMISSIONS].sum(axis=1))
     bed_years = n_beds * (WARMUP + 365.0 * years) / 365.0  # per replication, warm-up included
     ciw_mean, ciw_error = mean_and_error(shares)
+    simpy_mean, simpy_error = mean_and_error(simpy_shares)
     kernel_mean, kernel_error = mean_and_error(kernel_shares)
     return {"ciw_s_per_bed_year": ciw_s / (replications * bed_years),
+            "simpy_s_per_bed_year": simpy_s / (replications * bed_years),
             "kernel_s_per_bed_year": kernel_s / (draws * bed_years),
             "ciw_share": ciw_mean, "ciw_error": ciw_error,
-            "kernel_share": kernel_mean, "kernel_error": kernel_error}
+            "simpy_share": simpy_mean, "simpy_error": simpy_error,
+            "kernel_share": kernel_mean, "kernel_error": kernel_error,
+            "erlang_b": erlang_b(rate * los, n_beds)}
 
 
 TASKS = {"national": national, "kernels": kernels, "floor": floor, "reference": reference,

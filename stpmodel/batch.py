@@ -246,6 +246,7 @@ def _init_worker(threads: int, parent: int | None = None) -> None:
     signal.signal(signal.SIGTERM, _worker_stop)
     _watch_parent(parent if parent is not None else os.getppid())
     if threads > 0:
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")  # read when numba starts its threads
         import numba
 
         most = numba.config.NUMBA_NUM_THREADS  # type: ignore[attr-defined]
@@ -311,10 +312,13 @@ def run_batch(jobs: Sequence[Job], workers: int | None = None,
               on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
     """Run every job; return their outcomes in the order of ``jobs``.
 
-    With more than one worker the jobs run in separate processes, each using its share of the
-    CPUs for the model's own threads. ``on_done`` is called (in this process) as each job ends.
-    On KeyboardInterrupt (or any other exception here) the workers are stopped, any temporary
-    file they leave is removed, and the exception is raised again.
+    With more than one worker the jobs run in separate processes, each free to use every CPU for
+    the model's own threads: a big scenario (England's 44 footprints) left running alone when
+    the small ones are done then has the machine to itself, instead of its 1/workers share.
+    Threads wait passively (``OMP_WAIT_POLICY=PASSIVE``), so that while several jobs run at once
+    a waiting thread gives its CPU to the others. ``on_done`` is called (in this process) as
+    each job ends. On KeyboardInterrupt (or any other exception here) the workers are
+    stopped, any temporary file they leave is removed, and the exception is raised again.
     """
     remove_stale(jobs)
     cpus = default_workers()
@@ -331,10 +335,61 @@ def run_batch(jobs: Sequence[Job], workers: int | None = None,
             for i, job in enumerate(jobs):
                 done(i, run_job(job))
         else:
-            _in_pool(jobs, workers, max(1, cpus // workers), done)
+            _in_pool(jobs, workers, cpus, done)
     except BaseException:
         remove_stale(jobs)
         raise
+    return [outcomes[i] for i in range(len(jobs))]
+
+
+def run_on_cluster(jobs: Sequence[Job], scheduler: str, workers: int | None = None,
+                   on_done: Callable[[Outcome], None] | None = None) -> list[Outcome]:
+    """Run every job as a task on a Dask cluster; return their outcomes in the order of
+    ``jobs``, as :func:`run_batch` does. ``scheduler`` is a scheduler's address
+    (``tcp://host:8786``), or ``local`` for a cluster of ``workers`` processes on this machine
+    (default: one per CPU). Each task runs one scenario as :func:`run_job` does and writes its
+    output from the worker, so on a real cluster the outputs' folder must be on a file system
+    every worker shares. The summary is written here from the outcomes, in batch order: the
+    files are those of a local batch, byte for byte."""
+    try:
+        from dask.distributed import Client, LocalCluster, as_completed
+    except ImportError:
+        raise BatchError("--scheduler needs Dask distributed: pip install "
+                         "'stpmodel[cluster]'") from None
+    remove_stale(jobs)
+    cluster = None
+    if scheduler == "local":
+        cluster = LocalCluster(n_workers=max(1, min(workers or default_workers(), len(jobs))),
+                               threads_per_worker=1, processes=True, dashboard_address=None)
+    outcomes: dict[int, Outcome] = {}
+    try:
+        try:
+            client = Client(cluster if cluster is not None else scheduler)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise BatchError(f"--scheduler {scheduler}: cannot reach it: {exc}") from None
+        with client:
+            futures = {client.submit(run_job, job, pure=False): i for i, job in enumerate(jobs)}
+            try:
+                for future in as_completed(futures):
+                    i = futures[future]
+                    try:
+                        outcome = future.result()
+                    except Exception as exc:  # the worker died or the task could not run
+                        outcome = Outcome(jobs[i], False, f"{jobs[i].scenario}: the cluster "
+                                          f"could not run it: {type(exc).__name__}: {exc}",
+                                          {"file": str(jobs[i].scenario)})
+                    outcomes[i] = outcome
+                    if on_done is not None:
+                        on_done(outcome)
+            except BaseException:
+                client.cancel(list(futures))
+                raise
+    except BaseException:
+        remove_stale(jobs)
+        raise
+    finally:
+        if cluster is not None:
+            cluster.close()
     return [outcomes[i] for i in range(len(jobs))]
 
 

@@ -10,7 +10,8 @@ numbers, u → ``ppf(u)``. So the k-th draw of a parameter depends only on the k
 own stream, a median is ``ppf(0.5)``, and p10/p90 for the tornado are exact. Normal and lognormal
 distributions are truncated to the field's valid range (a fraction stays within 0–1).
 
-``scipy.special`` is imported only when a distribution is sampled.
+``scipy.special`` is imported only when a distribution that needs it (beta, PERT, normal,
+lognormal) is sampled; uniform and triangular ones do without.
 """
 
 from __future__ import annotations
@@ -95,8 +96,6 @@ class Dist:
     # --- quantiles ---------------------------------------------------------------------------
     def ppf(self, u: np.ndarray) -> np.ndarray:
         """Values at cumulative probabilities ``u`` in (0, 1)."""
-        from scipy.special import betaincinv, ndtr, ndtri
-
         u = np.asarray(u, dtype=np.float64)
         p = self.params
         if self.kind == "uniform":
@@ -107,13 +106,19 @@ class Dist:
             x = np.where(u < split, a + np.sqrt(u * (b - a) * (c - a)),
                          b - np.sqrt((1 - u) * (b - a) * (b - c)))
         elif self.kind == "beta":
+            from scipy.special import betaincinv
+
             x = betaincinv(p[0], p[1], u)
         elif self.kind == "pert":
+            from scipy.special import betaincinv
+
             low, mode, high = p
             alpha = 1 + 4 * (mode - low) / (high - low)
             beta = 1 + 4 * (high - mode) / (high - low)
             x = low + (high - low) * betaincinv(alpha, beta, u)
         else:  # normal or lognormal, truncated to [lo, hi] by squeezing u into the CDF's range
+            from scipy.special import ndtr, ndtri
+
             if self.kind == "normal":
                 mu, sigma = p
                 lo, hi = self.lo, self.hi

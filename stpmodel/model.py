@@ -9,7 +9,7 @@ share it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, is_dataclass
 from typing import Any
 
 import numpy as np
@@ -50,6 +50,26 @@ def blocks(n_draws: int, n_blocks: int = 20) -> list[slice]:
     return [slice(start, min(start + size, n_draws)) for start in range(0, n_draws, size)]
 
 
+def _arrays(value: Any) -> list[np.ndarray]:
+    """Every array in a kernel's stacked inputs (through dataclasses, tuples and lists)."""
+    if isinstance(value, np.ndarray):
+        return [value]
+    if is_dataclass(value) and not isinstance(value, type):
+        return [a for f in fields(value) for a in _arrays(getattr(value, f.name))]
+    if isinstance(value, (tuple, list)):
+        return [a for v in value for a in _arrays(v)]
+    return []
+
+
+def same_every_draw(stacked: Any, n_draws: int) -> bool:
+    """Whether a kernel's inputs are the same in every draw: every array in them has the draws
+    first and equal rows (a stochastic kernel's per-draw seeds differ, so it never is). Then one
+    draw's outputs are every draw's, and the kernel runs once."""
+    arrays = _arrays(stacked)
+    return n_draws > 1 and bool(arrays) and all(
+        a.ndim >= 1 and a.shape[0] == n_draws and bool((a == a[:1]).all()) for a in arrays)
+
+
 def run(scenario: Scenario, sampler: Sampler | None = None,
         progress: Callable[[int], object] | None = None) -> Projection:
     """Project ``scenario``, every footprint of it. ``sampler`` draws its uncertain values
@@ -72,11 +92,17 @@ def run(scenario: Scenario, sampler: Sampler | None = None,
                                                           ctx)
 
     # 2. kernels, over every footprint at once, a block of draws at a time
+    # (with inputs the same in every draw, once, its rows copied to every draw)
     kernels: list[tuple[Any, Any, int]] = []
     for service in services:
         if service.simulate is not None and service.stack is not None:
             stacked = service.stack([ctx.inputs[service.name] for ctx in contexts])
-            kernels.append((service, stacked, LAYOUT.first[service.name]))
+            first = LAYOUT.first[service.name]
+            if same_every_draw(stacked, sampler.n_draws):
+                out[:, :, first : first + service.kernel_rows] = service.simulate(
+                    stacked, timeline.days, slice(0, 1))
+            else:
+                kernels.append((service, stacked, first))
     for block in blocks(sampler.n_draws):
         for service, stacked, first in kernels:
             out[block, :, first : first + service.kernel_rows] = service.simulate(

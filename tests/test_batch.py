@@ -338,3 +338,35 @@ def test_the_summary_of_several_footprints_is_their_total(tmp_path):
                          & (pl.col("metric") == "iapt_cost"))
     assert float(summary["iapt_cost"]) == pytest.approx(total["value"][0], abs=1e-6)
     assert summary["final_period"] == "2020/21"
+
+
+def test_a_batch_on_a_dask_cluster_writes_what_a_local_batch_does(folder, tmp_path):
+    """batch --scheduler local: the scenarios run as tasks on a Dask LocalCluster of two worker
+    processes, and every file (the outputs and summary.csv, the broken scenario reported in
+    its place) is byte for byte a local batch's."""
+    pytest.importorskip("distributed")
+    local, cluster = tmp_path / "local", tmp_path / "cluster"
+    assert invoke("batch", folder, "--out-dir", local, "--jobs", "2").exit_code == 1
+    result = invoke("batch", folder, "--out-dir", cluster, "--jobs", "2", "--scheduler",
+                    "local")
+    assert result.exit_code == 1, result.output
+    assert result.stdout == invoke("batch", folder, "--out-dir", local).stdout.replace(
+        str(local), str(cluster))
+    names = sorted(p.name for p in local.iterdir())
+    assert names == ["end-oaps.csv", "iapt-25-percent.csv", "summary.csv"]
+    assert sorted(p.name for p in cluster.iterdir()) == names
+    for name in names:
+        expected = (local / name).read_text().replace(str(local), str(cluster))
+        assert (cluster / name).read_text() == expected, name
+
+
+def test_a_scheduler_that_cannot_be_reached_is_a_usage_error(folder, tmp_path):
+    dask = pytest.importorskip("dask")
+    pytest.importorskip("distributed")
+    (folder / "broken.yaml").unlink()
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        result = invoke("batch", folder, "--out-dir", tmp_path / "out", "--scheduler",
+                        "tcp://127.0.0.1:9")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("--scheduler tcp://127.0.0.1:9: cannot reach it")
+    assert not (tmp_path / "out" / "summary.csv").exists()

@@ -9,10 +9,10 @@ delay, so the starts within a limit w are Σ_q (starts queued exactly q days) ×
 delay's CDF (from ``math.erf``), over q = 0 … w (F is 0 beyond). Courses on the go are a moving
 sum over the course length. It is deterministic, so it must agree to ~1e-9.
 
-``reference_beds`` is the bed simulation as a plain event loop (``heapq``), drawing from NumPy's
-legacy ``RandomState(seed)``, whose Mersenne Twister, doubles, exponential and lognormal are
-those the kernel draws (the gamma of other shapes follows CPython's ``gammavariate``, as the
-kernel's does). So it follows the same sample path, and must agree to rounding too.
+``reference_beds`` is the bed simulation as a plain event loop (``heapq``), drawing from
+:class:`Xoshiro`, a plain Python xoshiro256++ seeded by SplitMix64 with the ziggurat exponential,
+CPython's ``gammavariate`` and the polar method for normals, as the kernel's streams are. So it
+follows the same sample path, and must agree to rounding too.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import numpy as np
 import pytest
 
 from stpmodel.kernels import beds as b
+from stpmodel.kernels import streams
 from stpmodel.kernels import waiting_list as k
 
 from .test_kernel import inputs
@@ -156,9 +157,78 @@ def reference_iapt(days: np.ndarray, series: np.ndarray, scalars: np.ndarray) ->
 
 # --- the bed reference -------------------------------------------------------------------------
 
+MASK64 = (1 << 64) - 1
 
-def _gammavariate(random, shape: float, scale: float) -> float:
-    """CPython's random.gammavariate, with ``random`` as its uniform source."""
+
+def _rotl(v: int, k: int) -> int:
+    return ((v << k) | (v >> (64 - k))) & MASK64
+
+
+def _splitmix(x: int) -> tuple[int, int]:
+    x = (x + 0x9E3779B97F4A7C15) & MASK64
+    z = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+    z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+    return x, z ^ (z >> 31)
+
+
+class Xoshiro:
+    """xoshiro256++ (Blackman & Vigna's reference C, in Python integers), seeded from a 32-bit
+    seed by SplitMix64; its uniform, ziggurat exponential and polar-method normal."""
+
+    def __init__(self, seed: int) -> None:
+        x, self.s = int(seed) & 0xFFFFFFFF, []
+        for _ in range(4):
+            x, word = _splitmix(x)
+            self.s.append(word)
+        self.spare: float | None = None
+
+    def word(self) -> int:
+        s0, s1, s2, s3 = self.s
+        result = (_rotl((s0 + s3) & MASK64, 23) + s0) & MASK64
+        t = (s1 << 17) & MASK64
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        self.s = [s0, s1, s2, _rotl(s3, 45)]
+        return result
+
+    def random(self) -> float:
+        return (self.word() >> 11) / 2.0 ** 53
+
+    def exponential(self) -> float:
+        """Marsaglia & Tsang's ziggurat (the tables: stpmodel.kernels.streams, which
+        test_streams checks against the closed form)."""
+        ke, we, fe = streams.KE, streams.WE, streams.FE
+        while True:
+            word = self.word() >> 3
+            layer, ri = word & 0xFF, word >> 8
+            x = ri * float(we[layer])
+            if ri < int(ke[layer]):
+                return x
+            if layer == 0:
+                return streams.ZIGGURAT_R - math.log1p(-self.random())
+            if (fe[layer - 1] - fe[layer]) * self.random() + fe[layer] < math.exp(-x):
+                return x
+
+    def normal(self) -> float:
+        if self.spare is not None:
+            g, self.spare = self.spare, None
+            return g
+        while True:
+            x1, x2 = 2.0 * self.random() - 1.0, 2.0 * self.random() - 1.0
+            r2 = x1 * x1 + x2 * x2
+            if 0.0 < r2 < 1.0:
+                break
+        f = math.sqrt(-2.0 * math.log(r2) / r2)
+        self.spare = f * x1
+        return f * x2
+
+
+def _gammavariate(random, exponential, shape: float, scale: float) -> float:
+    """CPython's random.gammavariate, with ``random`` as its uniform source (and
+    ``exponential`` for shape 1)."""
     if shape > 1.0:
         ainv = math.sqrt(2.0 * shape - 1.0)
         bbb, ccc = shape - math.log(4.0), shape + ainv
@@ -174,7 +244,7 @@ def _gammavariate(random, shape: float, scale: float) -> float:
             if r + 1.0 + math.log(4.5) - 4.5 * z >= 0.0 or r >= math.log(z):
                 return x * scale
     if shape == 1.0:
-        return -math.log(1.0 - random()) * scale
+        return exponential() * scale
     while True:
         u = random()
         bb = (math.e + shape) / math.e
@@ -196,7 +266,7 @@ def _add(row: np.ndarray, start: float, end: float, weight: float, month_start) 
 
 def reference_beds(days, rate, los_mean, cv, beds, dist, repatriate, warmup, seed) -> np.ndarray:
     """out[B_*, month] for one draw and footprint: rate, los_mean, beds [month]."""
-    rs = np.random.RandomState(int(seed))
+    rs = Xoshiro(int(seed))
     month_start = np.concatenate([[0.0], np.cumsum(days)]).astype(float)
     n = len(days)
     out = np.zeros((b.N_BED_OUTPUTS, n))
@@ -220,14 +290,15 @@ def reference_beds(days, rate, los_mean, cv, beds, dist, repatriate, warmup, see
         i = max(m, 0)
         end_of_period = month_start[m + 1]
         lam = rate[i]
-        t_next = t + rs.exponential(1.0 / lam) if 0 < lam < b.MAX_RATE else end_of_period
+        t_next = t + rs.exponential() * (1.0 / lam) if 0 < lam < b.MAX_RATE else end_of_period
         if t_next >= end_of_period:
             t, m = end_of_period, m + 1
             # the discharges up to the month's start, under the last month's beds; then beds
             # cut below those still occupied send those due out latest out of area
-            if m < n and (repatriate or len(occupied) > int(beds[m])):
+            # (at the end too, with repatriation)
+            if repatriate or (m < n and len(occupied) > int(beds[m])):
                 discharge(t, int(beds[max(m - 1, 0)]))
-                if len(occupied) > int(beds[m]):  # those due out latest go out of area
+                if m < n and len(occupied) > int(beds[m]):  # those due out latest go out
                     occupied.sort()
                     kept, moved = occupied[:int(beds[m])], occupied[int(beds[m]):]
                     occupied[:] = kept  # a sorted list is a heap
@@ -243,10 +314,11 @@ def reference_beds(days, rate, los_mean, cv, beds, dist, repatriate, warmup, see
             stay = los_mean[i]
         elif dist == b.LOS_LOGNORMAL:
             sigma2 = math.log(1.0 + cv * cv)
-            stay = rs.lognormal(math.log(los_mean[i]) - 0.5 * sigma2, math.sqrt(sigma2))
+            mu = math.log(los_mean[i]) - 0.5 * sigma2
+            stay = math.exp(mu + math.sqrt(sigma2) * rs.normal())
         else:
             shape = 1.0 / (cv * cv)
-            stay = _gammavariate(rs.random_sample, shape, los_mean[i] / shape)
+            stay = _gammavariate(rs.random, rs.exponential, shape, los_mean[i] / shape)
         if m >= 0:
             out[b.B_ADMISSIONS, m] += 1.0
             out[b.B_LOS_DAYS, m] += stay

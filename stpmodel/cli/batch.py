@@ -48,6 +48,12 @@ def batch(
                         "--check does), and exit 1 if there are any.")] = False,
     force: Annotated[bool, typer.Option(
         "--force", help="Replace output files even if they are read-only.")] = False,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", metavar="ADDRESS",
+        help="Run the scenarios as tasks on a Dask cluster: its scheduler's address "
+             "(tcp://host:8786), or 'local' for one on this machine with --jobs workers. "
+             "Workers write the outputs, so DIR must be on a file system they share. Needs "
+             "the cluster extra (pip install 'stpmodel[cluster]').")] = None,
 ) -> None:
     """Run many scenarios in parallel: one output file each, and a summary.csv.
 
@@ -61,7 +67,15 @@ def batch(
     Exit codes: 0 every scenario ran (and, with --check, meets the national standards), 1 one
     or more failed (or, with --check, missed a standard), 2 a usage error.
     """
-    from ..batch import SUMMARY_NAME, BatchError, expand, plan, run_batch, write_summary
+    from ..batch import (
+        SUMMARY_NAME,
+        BatchError,
+        expand,
+        plan,
+        run_batch,
+        run_on_cluster,
+        write_summary,
+    )
     from ..errors import OutputError, plain
 
     if out_dir.exists() and not out_dir.is_dir():
@@ -81,7 +95,13 @@ def batch(
     previous = signal.signal(signal.SIGTERM, _interrupt)  # stop as cleanly as on Ctrl-C
     try:
         with _Progress(len(job_list)) as advance:
-            outcomes = run_batch(job_list, jobs, on_done=lambda _: advance())
+            if scheduler is None:
+                outcomes = run_batch(job_list, jobs, on_done=lambda _: advance())
+            else:
+                outcomes = run_on_cluster(job_list, scheduler, jobs,
+                                          on_done=lambda _: advance())
+    except BatchError as exc:
+        raise exit_with(str(exc), EXIT_USAGE) from None
     except KeyboardInterrupt:
         raise exit_with("interrupted: the outputs written so far are complete, the others "
                         f"were not written, and {SUMMARY_NAME} was not updated", INTERRUPTED) \

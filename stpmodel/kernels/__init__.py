@@ -8,6 +8,6 @@ what it simulates:
   daily steps (IAPT);
 - :mod:`~stpmodel.kernels.beds`: a continuous-time loss system of beds, with out-of-area
   placements when every bed is full;
-- :mod:`~stpmodel.kernels.streams`: the Mersenne Twister random streams the bed kernel draws
+- :mod:`~stpmodel.kernels.streams`: the xoshiro256++ random streams the bed kernel draws
   from.
 """

@@ -14,7 +14,8 @@ Admissions arrive as a Poisson process whose rate is constant within each month.
 draws its length of stay (gamma or lognormal with the month's mean and the given CV). It takes a
 local bed if one is free at that instant; otherwise it is placed out of area (an OAP). By default
 it stays out for its whole stay; with ``repatriate`` the longest-waiting OAP comes back the moment
-a local bed frees. Bed days are counted exactly, as the overlap of each stay with each month.
+a local bed frees (up to the end of the last month too). Bed days are counted exactly, as the
+overlap of each stay with each month.
 
 Beds change at the start of a month. When they fall below the beds still occupied, the surplus
 patients leave local beds at that moment: those due out latest are placed out of area for the rest
@@ -32,13 +33,20 @@ The simulation starts ``warmup_days`` before the first month with the first mont
 and beds, so that the first month does not begin with empty wards. Nothing from the warm-up is
 reported except the beds it leaves occupied.
 
-How it is made fast (docs/performance.md has the figures). Each (draw, footprint) owns a Mersenne
-Twister from :mod:`stpmodel.kernels.streams`, which draws exactly what numba's ``np.random`` would,
-without its per-draw thread-local lookup. The discharge times of occupied beds are kept in a
-calendar queue: buckets of about two discharges' width, each a linked list in a pool of nodes, with
-the current bucket sorted; discharges come out in time order, as from a heap, for a few operations
-each instead of a heap's ~2 log2(beds). A stay's bed days start from the month of its admission,
-which the simulation knows, and a day → month table finds the month it ends in.
+How it is made fast (docs/performance.md has the figures). Each (draw, footprint) owns a
+xoshiro256++ stream from :mod:`stpmodel.kernels.streams`, its state in registers, with ziggurat
+exponentials (no logarithm for 98.9% of them). The discharge times of occupied beds are kept in a
+calendar queue: buckets of about four discharges' width, each a linked list in a pool of nodes.
+With repatriation the current bucket is sorted, and discharges come out in time order, as from a
+heap, for a few operations each instead of a heap's ~2 log2(beds). Without it the queue is lazy:
+only the number of beds occupied matters, so discharges are left where they are until an arrival
+finds every bed taken by that count (or a month begins), and then all those due are taken out
+together, in no order. A stay's bed days start from the month of its admission,
+which the simulation knows, and a day → month table finds the month it ends in; the full months
+between are counted as a span (+1 after the first month, −1 at the last) and summed once at the
+end, so a stay costs the same whatever its length. The hot path calls no function that takes an
+array (a call with arrays costs reference counting: written out, filing a discharge took the
+kernel from 35 to 25 ns an admission).
 """
 
 from __future__ import annotations
@@ -153,14 +161,70 @@ def _take_bucket(bucket, mask, slot_head, node_next, node_value, node_bucket, fr
 
 
 @njit(cache=True)
+def _purge(t, cur, size, per_day, mask, slot_head, node_next, node_value, node_bucket,
+           free):  # pragma: no cover - compiled
+    """The lazy queue (no repatriation): take every discharge due by t out of the buckets cur
+    to floor(t × per_day), in no particular order; returns (size, cur, free). Buckets before
+    cur are empty, and bucket cur holds only discharges after the last time purged to."""
+    now = int(math.floor(t * per_day))
+    while True:
+        slot = cur & mask
+        prev = -1
+        node = slot_head[slot]
+        while node >= 0:
+            following = node_next[node]
+            if node_bucket[node] == cur and (cur < now or node_value[node] <= t):
+                if prev < 0:
+                    slot_head[slot] = following
+                else:
+                    node_next[prev] = following
+                node_next[node] = free
+                free = node
+                size -= 1
+            else:  # due later, or a later turn of the ring
+                prev = node
+            node = following
+        if size == 0 or cur >= now:
+            return size, now, free
+        cur += 1
+
+
+@njit(cache=True)
+def _schedule(end, cur, per_day, repatriate, ready, rh, rn, mask, slot_head, node_next,
+              node_value, node_bucket, free):  # pragma: no cover - compiled
+    """Schedule a discharge at ``end``: into the sorted current bucket (with repatriation), else
+    into its bucket's slot; returns (rh, rn, free)."""
+    bucket = int(math.floor(end * per_day))
+    if bucket == cur and repatriate:
+        rh, rn = _insert_ready(ready, rh, rn, end)
+    else:
+        free = _file(end, bucket, mask, slot_head, node_next, node_value, node_bucket, free)
+    return rh, rn, free
+
+
+@njit(cache=True)
+def _append_oap(oap_end, oap_head, oap_tail, end):  # pragma: no cover - compiled
+    """Add an OAP due out at ``end`` to the queue oap_end[oap_head:oap_tail], growing it
+    (dropping those already gone) when full; returns (oap_end, oap_head, oap_tail)."""
+    if oap_tail == oap_end.shape[0]:
+        live = oap_tail - oap_head
+        bigger = np.empty(max(1024, 2 * live))
+        bigger[:live] = oap_end[oap_head:oap_tail]
+        oap_end = bigger
+        oap_head, oap_tail = 0, live
+    oap_end[oap_tail] = end
+    return oap_end, oap_head, oap_tail + 1
+
+
+@njit(cache=True)
 def _move_out(t, keep, size, ready, rh, rn, cur, per_day, mask, slot_head, node_next,
-              node_value, node_bucket, repatriate, oap_end, oap_tail, month_start,
+              node_value, node_bucket, repatriate, oap_end, oap_head, oap_tail, month_start,
               out):  # pragma: no cover - compiled
     """Beds cut below the beds occupied, at time t (a month's start): keep the ``keep`` local
     patients due out soonest and place the other size − keep out of area for the rest of their
     stay, their days from t counted as OAP bed days instead of local ones (with ``repatriate``
     they join the queue of OAPs, soonest discharge first). Rebuilds the calendar queue from the
-    kept discharges; returns (rh, rn, free, oap_end, oap_tail)."""
+    kept discharges; returns (rh, rn, free, oap_end, oap_head, oap_tail)."""
     live = np.empty(size)
     n = 0
     for i in range(rh, rn):
@@ -183,7 +247,7 @@ def _move_out(t, keep, size, ready, rh, rn, cur, per_day, mask, slot_head, node_
     rn = 0
     for i in range(keep):
         bucket = int(math.floor(live[i] * per_day))
-        if bucket <= cur:
+        if bucket <= cur and repatriate:  # the lazy queue (no repatriation) has no ready
             ready[rn] = live[i]  # ascending already
             rn += 1
         else:
@@ -193,51 +257,52 @@ def _move_out(t, keep, size, ready, rh, rn, cur, per_day, mask, slot_head, node_
         _add_stay(t, live[i], -1.0, month_start, out[B_LOCAL_BED_DAYS])
         _add_stay(t, live[i], 1.0, month_start, out[B_OAP_BED_DAYS])
         if repatriate:
-            if oap_tail == oap_end.shape[0]:
-                bigger = np.empty(2 * oap_end.shape[0])
-                bigger[:oap_tail] = oap_end[:oap_tail]
-                oap_end = bigger
-            oap_end[oap_tail] = live[i]
-            oap_tail += 1
-    return rh, rn, free, oap_end, oap_tail
+            oap_end, oap_head, oap_tail = _append_oap(oap_end, oap_head, oap_tail, live[i])
+    return rh, rn, free, oap_end, oap_head, oap_tail
 
 
 @njit(cache=True)
-def beds_footprint(days, rate, los_mean, los_cv, beds, dist, repatriate, warmup_days, seed,
-                   out):  # pragma: no cover - compiled; see py_func tests
-    """One draw and one footprint. rate, los_mean, beds: [month]; out[B_*, month] filled."""
+def beds_footprint(days, plan_rate, plan_los, los_cv, plan_beds, dist, repatriate, warmup_days,
+                   seed, plan_out, held_rate, held_los, held_beds, split,
+                   held_out):  # pragma: no cover - compiled; see py_func tests
+    """One draw and one footprint. rate, los, beds: [month]; plan_out[B_*, month] filled. With
+    split ≥ -1, also the counterfactual (held_*, on the same stream) into held_out: its inputs
+    equal the plan's before month split (-1: not even month 0, so not the warm-up), so it starts
+    from the plan's state at the start of month split instead of from the beginning."""
     n_months = days.shape[0]
     month_start = np.zeros(n_months + 1)
     for m in range(n_months):
         month_start[m + 1] = month_start[m] + days[m]
-        out[B_BED_DAYS_OPEN, m] = beds[m] * days[m]
+        plan_out[B_BED_DAYS_OPEN, m] = plan_beds[m] * days[m]
     horizon = month_start[n_months]
     day_month = np.empty(int(horizon) + 1, dtype=np.int64)  # the month of each day [month]
     for m in range(n_months):
         day_month[int(month_start[m]) : int(month_start[m + 1])] = m
     day_month[int(horizon)] = n_months - 1  # a stay running to the end
-    admissions = out[B_ADMISSIONS]
-    oap_admissions = out[B_OAP_ADMISSIONS]
-    los_days = out[B_LOS_DAYS]
+    has_held = split >= -1
 
-    mt = streams.new_stream(seed)
-    pos = streams.N
+    st = streams.new_stream(seed)
     gauss = np.zeros(2)
+    # full months of each stay, local and out of area, as differences: a stay from month k to
+    # month last adds 1 at k + 1 and takes 1 at last [stays, (local, OAP) × month + 1]
+    spans = np.zeros((2, n_months + 1), dtype=np.int64)
 
     max_beds = 0
     top_rate = 0.0
     top_los = 1.0
-    for m in range(n_months):
-        max_beds = max(max_beds, int(beds[m]))
-        if rate[m] > top_rate and rate[m] < MAX_RATE:
-            top_rate = rate[m]
-        if los_mean[m] > top_los and los_mean[m] < 1e6:
-            top_los = los_mean[m]
+    for m in range(n_months):  # (the plan and the counterfactual share the queue's sizes)
+        for rate_m, los_m, beds_m in ((plan_rate[m], plan_los[m], plan_beds[m]),
+                                      (held_rate[m], held_los[m], held_beds[m])):
+            max_beds = max(max_beds, int(beds_m))
+            if rate_m > top_rate and rate_m < MAX_RATE:
+                top_rate = rate_m
+            if los_m > top_los and los_m < 1e6:
+                top_los = los_m
     # discharge times of occupied local beds: the calendar queue
     cap = max_beds + 1
-    per_day = 0.5 * max(top_rate, 1e-3)  # buckets a day [1/day]: ~2 arrivals' time each
-    n_slots = 64
-    while n_slots < per_day * 2.0 * top_los and n_slots < 1 << 20:
+    per_day = 0.25 * max(top_rate, 1e-3)  # buckets a day [1/day]: ~4 arrivals' time each
+    n_slots = 64  # a ring of 4 × the longest mean stay: few stays outlast a turn
+    while n_slots < per_day * 4.0 * top_los and n_slots < 1 << 20:
         n_slots *= 2
     mask = n_slots - 1
     slot_head = np.full(n_slots, -1, dtype=np.int64)
@@ -269,149 +334,206 @@ def beds_footprint(days, rate, los_mean, los_cv, beds, dist, repatriate, warmup_
 
     t = -float(warmup_days)
     cur = int(math.floor(t * per_day))  # the current bucket
-    for m in range(-1, n_months):  # the warm-up runs with month 0's parameters
-        k = max(m, 0)
-        period_end = month_start[m + 1]
-        local_beds = int(beds[k])
-        # At a month's start, beds cut below those still occupied must shed the surplus (see
-        # below), and with repatriation the month's last discharges must bring OAPs home under
-        # the month's own beds: so first settle the discharges up to the start, under the
-        # beds of the month they fall in.
-        settle = m >= 0 and (repatriate or size > local_beds)
-        if settle:
-            local_beds = int(beds[max(m - 1, 0)])
-        lam = rate[k]
-        arrivals = lam > 0.0 and lam < MAX_RATE  # none (also guards against NaN)
-        if not arrivals and not settle:
-            t = period_end
-            continue
-        gap = 1.0 / lam if lam > 0.0 else 0.0
-        mean = los_mean[k]
-        if fixed:
-            p = mean  # the stay
-        elif lognormal:
-            p = math.log(mean) - 0.5 * sigma2  # mu
-        else:
-            p = mean / shape  # the gamma scale
-        exponential_stays = not fixed and not lognormal and shape == 1.0 and p > 0.0
-        counted = m >= 0
-        while True:
-            if settle:  # first the discharges up to the month's start, then the move below
-                pass
-            elif not arrivals:  # settled a month with no arrivals
-                t = period_end
+    # the state at the start of month split, for the counterfactual
+    s_t, s_cur, s_st, s_free, s_rh, s_rn, s_size = t, cur, st, free, rh, rn, size
+    s_oap_head, s_oap_tail = oap_head, oap_tail
+    s_gauss = gauss.copy()
+    s_slot_head = slot_head.copy()
+    s_node_next = node_next.copy()
+    s_node_value = node_value.copy()
+    s_node_bucket = node_bucket.copy()
+    s_ready = ready.copy()
+    s_oap_end = oap_end.copy()
+    s_spans = spans.copy()
+    rate, los_mean, beds, out = plan_rate, plan_los, plan_beds, plan_out
+    first = -1
+    for run in range(2 if has_held else 1):
+        if run == 1:  # the counterfactual, from the plan's state at the start of month split
+            rate, los_mean, beds, out = held_rate, held_los, held_beds, held_out
+            first = split
+            t, cur, st, free, rh, rn, size = s_t, s_cur, s_st, s_free, s_rh, s_rn, s_size
+            oap_head, oap_tail = s_oap_head, s_oap_tail
+            gauss[:] = s_gauss
+            slot_head[:] = s_slot_head
+            node_next[:] = s_node_next
+            node_value[:] = s_node_value
+            node_bucket[:] = s_node_bucket
+            ready[:] = s_ready
+            oap_end = s_oap_end
+            spans[:] = s_spans
+            for m in range(n_months):
+                out[B_BED_DAYS_OPEN, m] = beds[m] * days[m]
+        admissions = out[B_ADMISSIONS]
+        oap_admissions = out[B_OAP_ADMISSIONS]
+        los_days = out[B_LOS_DAYS]
+        # the warm-up (m = -1) runs with month 0's parameters; m = n_months only settles the
+        # discharges up to the end, which with repatriation bring OAPs home
+        for m in range(first, n_months + 1):
+            if run == 0 and has_held and m == split:  # the counterfactual starts from here
+                s_t, s_cur, s_st, s_free, s_rh, s_rn, s_size = t, cur, st, free, rh, rn, size
+                s_oap_head, s_oap_tail = oap_head, oap_tail
+                s_gauss[:] = gauss
+                s_slot_head[:] = slot_head
+                s_node_next[:] = node_next
+                s_node_value[:] = node_value
+                s_node_bucket[:] = node_bucket
+                s_ready[:] = ready
+                s_oap_end = oap_end.copy()
+                s_spans[:] = spans
+                for row in range(N_BED_OUTPUTS):
+                    if row != B_BED_DAYS_OPEN:
+                        held_out[row, :] = plan_out[row, :]
+            end_pass = m == n_months
+            if end_pass and not repatriate:
                 break
+            k = min(max(m, 0), n_months - 1)
+            period_end = month_start[min(m + 1, n_months)]
+            local_beds = int(beds[k])
+            # At a month's start, beds cut below those still occupied must shed the surplus (see
+            # below), and with repatriation the month's last discharges must bring OAPs home under
+            # the month's own beds: so first settle the discharges up to the start, under the
+            # beds of the month they fall in.
+            settle = m >= 0 and (repatriate or size > local_beds)
+            if settle:
+                local_beds = int(beds[max(m - 1, 0)])
+            lam = 0.0 if end_pass else rate[k]
+            arrivals = lam > 0.0 and lam < MAX_RATE  # none (also guards against NaN)
+            if not arrivals and not settle:
+                t = period_end
+                continue
+            gap = 1.0 / lam if lam > 0.0 else 0.0
+            mean = los_mean[k]
+            if fixed:
+                p = mean  # the stay
+            elif lognormal:
+                p = math.log(mean) - 0.5 * sigma2  # mu
             else:
-                # next arrival of a Poisson process whose rate is constant until period_end
-                if pos > streams.LAST:
-                    u, pos = streams.uniform(mt, pos)
-                else:  # the common case, inlined (see streams.uniform)
-                    u = streams.double(mt[pos], mt[pos + 1])
-                    pos += 2
-                t_next = t + -math.log(1.0 - u) * gap
-                if t_next >= period_end:  # memoryless: restart the clock at the boundary
+                p = mean / shape  # the gamma scale
+            exponential_stays = not fixed and not lognormal and shape == 1.0 and p > 0.0
+            counted = m >= 0
+            n_admitted = 0.0
+            n_out = 0.0
+            stayed = 0.0
+            while True:
+                if settle:  # first the discharges up to the month's start, then the move below
+                    pass
+                elif not arrivals:  # settled a month with no arrivals
                     t = period_end
                     break
-                t = t_next
-
-            # discharges up to now free beds, in time order; a freed bed may bring an OAP home
-            now = int(math.floor(t * per_day))
-            if size == 0:
-                cur = now
-                rh = 0
-                rn = 0
-            while size > 0:
-                if rh < rn:
-                    freed = ready[rh]
-                    if freed > t:
+                else:
+                    # next arrival of a Poisson process whose rate is constant until period_end
+                    e, st = streams.exponential(st)
+                    t_next = t + e * gap
+                    if t_next >= period_end:  # memoryless: restart the clock at the boundary
+                        t = period_end
                         break
-                    rh += 1
-                    size -= 1
-                    if repatriate:
-                        while oap_head < oap_tail and oap_end[oap_head] <= freed:
-                            oap_head += 1  # already discharged out of area
-                        if oap_head < oap_tail and size < local_beds:
-                            end = oap_end[oap_head]
-                            oap_head += 1
-                            _add_stay(freed, end, -1.0, month_start, out[B_OAP_BED_DAYS])
-                            _add_stay(freed, end, 1.0, month_start, out[B_LOCAL_BED_DAYS])
-                            bucket = int(math.floor(end * per_day))
-                            if bucket == cur:
-                                rh, rn = _insert_ready(ready, rh, rn, end)
-                            else:
-                                free = _file(end, bucket, mask, slot_head, node_next, node_value,
-                                             node_bucket, free)
-                            size += 1
-                elif cur < now:
-                    cur += 1
-                    rn, free = _take_bucket(cur, mask, slot_head, node_next, node_value,
-                                            node_bucket, free, ready)
-                    rh = 0
-                else:
-                    break
-            if settle:
-                # Beds open fell below the beds still occupied at the month's start (t): the
-                # surplus patients leave local beds, those due out latest placed out of area.
-                settle = False
-                local_beds = int(beds[k])
-                if size > local_beds:
-                    rh, rn, free, oap_end, oap_tail = _move_out(
-                        t, local_beds, size, ready, rh, rn, cur, per_day, mask, slot_head,
-                        node_next, node_value, node_bucket, repatriate, oap_end, oap_tail,
-                        month_start, out)
-                    size = local_beds
-                continue
+                    t = t_next
 
-            if fixed:
-                stay = p
-            elif exponential_stays:  # gamma of shape 1 (CV 1): an exponential, inlined
-                if pos > streams.LAST:
-                    u, pos = streams.uniform(mt, pos)
+                if not repatriate:
+                    # The lazy queue: without repatriation only the number of beds occupied
+                    # matters, and only when it may have reached the beds open; so discharges are
+                    # taken out then (or at a month's start), all those due together.
+                    if settle or size >= local_beds:
+                        size, cur, free = _purge(t, cur, size, per_day, mask, slot_head, node_next,
+                                                 node_value, node_bucket, free)
+                # discharges up to now free beds, in time order; a freed bed may bring an OAP home
+                if repatriate or size == 0:
+                    now = int(math.floor(t * per_day))
+                    if size == 0:
+                        cur = now
+                        rh = 0
+                        rn = 0
+                while repatriate and size > 0:
+                    if rh < rn:
+                        freed = ready[rh]
+                        if freed > t:
+                            break
+                        rh += 1
+                        size -= 1
+                        if repatriate:
+                            while oap_head < oap_tail and oap_end[oap_head] <= freed:
+                                oap_head += 1  # already discharged out of area
+                            if oap_head < oap_tail and size < local_beds:
+                                end = oap_end[oap_head]
+                                oap_head += 1
+                                _add_stay(freed, end, -1.0, month_start, out[B_OAP_BED_DAYS])
+                                _add_stay(freed, end, 1.0, month_start, out[B_LOCAL_BED_DAYS])
+                                rh, rn, free = _schedule(end, cur, per_day, repatriate, ready, rh,
+                                                         rn, mask, slot_head, node_next, node_value,
+                                                         node_bucket, free)
+                                size += 1
+                    elif cur < now:
+                        cur += 1
+                        rn, free = _take_bucket(cur, mask, slot_head, node_next, node_value,
+                                                node_bucket, free, ready)
+                        rh = 0
+                    else:
+                        break
+                if settle:
+                    # Beds open fell below the beds still occupied at the month's start (t): the
+                    # surplus patients leave local beds, those due out latest placed out of area.
+                    settle = False
+                    local_beds = int(beds[k])
+                    if size > local_beds:
+                        rh, rn, free, oap_end, oap_head, oap_tail = _move_out(
+                            t, local_beds, size, ready, rh, rn, cur, per_day, mask, slot_head,
+                            node_next, node_value, node_bucket, repatriate, oap_end, oap_head,
+                            oap_tail, month_start, out)
+                        size = local_beds
+                    continue
+
+                if fixed:
+                    stay = p
+                elif exponential_stays:  # gamma of shape 1 (CV 1): an exponential, inlined
+                    e, st = streams.exponential(st)
+                    stay = e * p
+                elif lognormal:
+                    stay, st = streams.lognormal(st, gauss, p, sigma)
                 else:
-                    u = streams.double(mt[pos], mt[pos + 1])
-                    pos += 2
-                stay = -math.log(1.0 - u) * p
-            elif lognormal:
-                stay, pos = streams.lognormal(mt, pos, gauss, p, sigma)
-            else:
-                stay, pos = streams.gamma(mt, pos, shape, p)
-            end = t + stay
-            if counted:
-                admissions[m] += 1.0
-                los_days[m] += stay
-            if size < local_beds:
-                bucket = int(math.floor(end * per_day))
-                if bucket == cur:
-                    rh, rn = _insert_ready(ready, rh, rn, end)
+                    stay, st = streams.gamma(st, shape, p)
+                end = t + stay
+                n_admitted += 1.0
+                stayed += stay
+                if size < local_beds:
+                    bucket = int(math.floor(end * per_day))
+                    if bucket == cur and repatriate:
+                        rh, rn = _insert_ready(ready, rh, rn, end)
+                    else:  # _file, written out
+                        node = free
+                        free = node_next[node]
+                        node_value[node] = end
+                        node_bucket[node] = bucket
+                        slot = bucket & mask
+                        node_next[node] = slot_head[slot]
+                        slot_head[slot] = node
+                    size += 1
+                    row = B_LOCAL_BED_DAYS
                 else:
-                    free = _file(end, bucket, mask, slot_head, node_next, node_value,
-                                 node_bucket, free)
-                size += 1
-                row = B_LOCAL_BED_DAYS
-            else:
-                row = B_OAP_BED_DAYS
-                if counted:
-                    oap_admissions[m] += 1.0
-            # the stay's bed days, month by month: _add_stay's sums, from the month it starts
-            # (k; month 0 for the warm-up) to the one it ends in (day_month), without a search
-            lo = t if t > 0.0 else 0.0
-            hi = end if end < horizon else horizon
-            if hi > lo:
-                last = day_month[int(hi)]
-                out[row, k] += min(hi, month_start[k + 1]) - lo
-                for j in range(k + 1, last):
-                    out[row, j] += month_start[j + 1] - month_start[j]
-                # + 0 when the stay ends in its first month, or at the start of a month
-                out[row, last] += (last > k) * (hi - month_start[last])
-            if row == B_OAP_BED_DAYS and repatriate:
-                if oap_tail == oap_end.shape[0]:  # grow, dropping those already gone
-                    live = oap_tail - oap_head
-                    bigger = np.empty(max(1024, 2 * live))
-                    bigger[:live] = oap_end[oap_head:oap_tail]
-                    oap_end = bigger
-                    oap_head, oap_tail = 0, live
-                oap_end[oap_tail] = end
-                oap_tail += 1
+                    row = B_OAP_BED_DAYS
+                    n_out += 1.0
+                # the stay's bed days in constant time: the part of the month it starts in (k;
+                # month 0 for the warm-up) and of the one it ends in (day_month), and the full
+                # months between as a span, summed once at the end
+                lo = t if t > 0.0 else 0.0
+                hi = end if end < horizon else horizon
+                if hi > lo:
+                    last = day_month[int(hi)]
+                    out[row, k] += min(hi, month_start[k + 1]) - lo
+                    # + 0 when the stay ends in its first month, or at the start of a month
+                    out[row, last] += (last > k) * (hi - month_start[last])
+                    spans[row - B_LOCAL_BED_DAYS, k + 1] += 1
+                    spans[row - B_LOCAL_BED_DAYS, max(last, k + 1)] -= 1
+                if row == B_OAP_BED_DAYS and repatriate:
+                    oap_end, oap_head, oap_tail = _append_oap(oap_end, oap_head, oap_tail, end)
+            if counted:  # the month's admissions, in the order drawn (from 0: the same sums)
+                admissions[m] += n_admitted
+                oap_admissions[m] += n_out
+                los_days[m] += stayed
+        for r in range(2):
+            stays = 0
+            for j in range(n_months):
+                stays += spans[r, j]
+                out[B_LOCAL_BED_DAYS + r, j] += stays * days[j]
 
 
 @njit(cache=True, parallel=True)
@@ -424,5 +546,39 @@ def project_beds(days, rate, los_mean, los_cv, beds, dist, repatriate, warmup_da
         d = i // n_fp
         f = i % n_fp
         beds_footprint(days, rate[d, f], los_mean[d, f], los_cv[d, f], beds[d, f], dist,
-                       repatriate, warmup_days, seeds[d, f], out[d, f])
+                       repatriate, warmup_days, seeds[d, f], out[d, f], rate[d, f],
+                       los_mean[d, f], beds[d, f], -2, out[d, f])
     return out
+
+
+@njit(cache=True)
+def first_difference(rate, los_mean, beds, held_rate, held_los, held_beds):  # pragma: no cover
+    """The month the counterfactual's inputs first differ from the plan's, as beds_footprint's
+    split: -1 when month 0 does (so the warm-up does too), n_months when none does."""
+    n_months = rate.shape[0]
+    for m in range(n_months):
+        if (rate[m] != held_rate[m] or los_mean[m] != held_los[m]
+                or beds[m] != held_beds[m]):
+            return -1 if m == 0 else m
+    return n_months
+
+
+@njit(cache=True, parallel=True)
+def project_beds_pair(days, rate, los_mean, los_cv, beds, held_rate, held_los, held_beds, dist,
+                      repatriate, warmup_days, seeds):  # pragma: no cover - compiled
+    """The plan and a counterfactual (held_*: its own rates, stays and beds [draw, footprint,
+    month]; the same CVs, warm-up and streams) in parallel; returns (out, held_out), each
+    out[draw, footprint, B_*, month], equal bit for bit to two project_beds calls. The months
+    before the two differ (with the warm-up) are simulated once."""
+    n_draws, n_fp = rate.shape[0], rate.shape[1]
+    out = np.zeros((n_draws, n_fp, N_BED_OUTPUTS, days.shape[0]))
+    held_out = np.zeros((n_draws, n_fp, N_BED_OUTPUTS, days.shape[0]))
+    for i in prange(n_draws * n_fp):
+        d = i // n_fp
+        f = i % n_fp
+        split = first_difference(rate[d, f], los_mean[d, f], beds[d, f], held_rate[d, f],
+                                 held_los[d, f], held_beds[d, f])
+        beds_footprint(days, rate[d, f], los_mean[d, f], los_cv[d, f], beds[d, f], dist,
+                       repatriate, warmup_days, seeds[d, f], out[d, f], held_rate[d, f],
+                       held_los[d, f], held_beds[d, f], split, held_out[d, f])
+    return out, held_out

@@ -1,17 +1,20 @@
-"""Random streams for the kernels: a Mersenne Twister (MT19937) that each (draw, footprint) owns.
+"""Random streams for the kernels: a xoshiro256++ generator that each (draw, footprint) owns.
 
-The draws are bit for bit those of numba's ``np.random`` after ``np.random.seed(seed)`` (and so
-of NumPy's legacy ``np.random.RandomState(seed)`` for the exponential, the lognormal and the
-gamma of shape 1): the same seeding (Knuth's initialisation of the reference implementation),
-the same 53-bit doubles, and the same algorithms for each distribution (CPython's
-``random.gammavariate``, and the polar method for normals, keeping the second of each pair).
-It is faster because its state is a local array and its position a local integer, with no
-thread-local state to find and no index to store at each draw.
+xoshiro256++ (Blackman & Vigna, 2019) has 256 bits of state and a period of 2^256 − 1; a step is
+a few shifts, rotations and xors, with no table to refill. A stream is seeded from a 32-bit seed
+by SplitMix64, as the authors recommend. Its state is four uint64 words carried as a tuple, so
+that it stays in registers: every draw takes the state and returns the new one with its value,
+``x, st = exponential(st)``.
 
-A stream is ``(mt, pos)``: ``mt = new_stream(seed)`` is the state [uint32, 624] and ``pos`` the
-index of its next word, N = 624 after seeding. Every draw takes ``pos`` and returns the new one,
-so that it stays in a register: ``x, pos = gamma(mt, pos, shape, scale)``. Normals come in pairs;
-the spare is kept in ``gauss`` [has one (0 or 1), value], float64.
+- ``uniform``: a double in [0, 1) from the top 53 bits of a word.
+- ``exponential``: the ziggurat of Marsaglia & Tsang (2000) with 256 layers and 53-bit words, as
+  NumPy's ``Generator.standard_exponential`` does it; 98.9% of draws take one word, a table look
+  up, a multiply and a compare, with no logarithm.
+- ``gamma``: CPython's ``random.gammavariate`` on ``uniform`` (shape 1 is the exponential).
+- ``normal``: the polar method, two at a time, keeping the second in ``gauss`` ([has one (0 or
+  1), value], float64); ``lognormal`` is its exp.
+
+tests/test_oracle.py draws the same numbers from a plain Python version of the same algorithms.
 """
 
 from __future__ import annotations
@@ -21,83 +24,128 @@ import math
 import numpy as np
 from numba import njit
 
-N = 624
-M = 397
-LAST = N - 2  # the last position from which both words of a double are ready
-_UPPER = np.uint32(0x80000000)
-_LOWER = np.uint32(0x7FFFFFFF)
-_MATRIX_A = np.uint32(0x9908B0DF)
+_U11 = np.uint64(11)
+_U3 = np.uint64(3)
+_U8 = np.uint64(8)
+_MASK8 = np.uint64(0xFF)
+_TWO_M53 = 1.0 / 9007199254740992.0  # 2^-53
+ZIGGURAT_R = 7.69711747013104972  # where the ziggurat's tail starts
+ZIGGURAT_V = 3.949659822581572e-3  # the area of each layer
+
+
+def exponential_tables() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The exponential ziggurat's tables for 53-bit words (Marsaglia & Tsang's ``zigset``):
+    ``ke[i]`` [int64], the words below which layer i's draw is accepted at once; ``we[i]``, a
+    word's value in layer i; ``fe[i]``, exp(−x_i) at layer i's right edge."""
+    m2 = 2.0 ** 53
+    ke = np.zeros(256, dtype=np.int64)
+    we = np.zeros(256)
+    fe = np.zeros(256)
+    de = ZIGGURAT_R
+    q = ZIGGURAT_V / math.exp(-de)
+    ke[0] = int((de / q) * m2)
+    ke[1] = 0
+    we[0] = q / m2
+    we[255] = de / m2
+    fe[0] = 1.0
+    fe[255] = math.exp(-de)
+    previous = de
+    for i in range(254, 0, -1):
+        de = -math.log(ZIGGURAT_V / de + math.exp(-de))
+        ke[i + 1] = int((de / previous) * m2)
+        previous = de
+        fe[i] = math.exp(-de)
+        we[i] = de / m2
+    return ke, we, fe
+
+
+KE, WE, FE = exponential_tables()
+
+
+@njit(cache=True, inline="always")
+def _rotl(x, k):  # pragma: no cover - compiled
+    return (x << np.uint64(k)) | (x >> np.uint64(64 - k))
+
+
+@njit(cache=True)
+def _splitmix(x):  # pragma: no cover - compiled
+    """SplitMix64: the next state and its output."""
+    x = x + np.uint64(0x9E3779B97F4A7C15)
+    z = x
+    z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+    z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+    return x, z ^ (z >> np.uint64(31))
 
 
 @njit(cache=True)
 def new_stream(seed):  # pragma: no cover - compiled
-    """The state of the stream seeded with the 32-bit ``seed`` [uint32, N]; start at pos = N."""
-    mt = np.empty(N, dtype=np.uint32)
-    s = np.uint32(seed)
-    for i in range(N):
-        mt[i] = s
-        s = np.uint32(np.uint32(1812433253) * (s ^ (s >> np.uint32(30))) + np.uint32(i + 1))
-    return mt
-
-
-@njit(cache=True)
-def _twist(mt):  # pragma: no cover - compiled
-    """The next 624 words, in place (the reference generator's block step)."""
-    one = np.uint32(1)
-    for i in range(N - M):
-        y = (mt[i] & _UPPER) | (mt[i + 1] & _LOWER)
-        mt[i] = mt[i + M] ^ (y >> one) ^ ((y & one) * _MATRIX_A)
-    for i in range(N - M, N - 1):
-        y = (mt[i] & _UPPER) | (mt[i + 1] & _LOWER)
-        mt[i] = mt[i + M - N] ^ (y >> one) ^ ((y & one) * _MATRIX_A)
-    y = (mt[N - 1] & _UPPER) | (mt[0] & _LOWER)
-    mt[N - 1] = mt[M - 1] ^ (y >> one) ^ ((y & one) * _MATRIX_A)
+    """The state of the stream seeded with the 32-bit ``seed``: four uint64 words."""
+    x = np.uint64(np.uint32(seed))
+    x, s0 = _splitmix(x)
+    x, s1 = _splitmix(x)
+    x, s2 = _splitmix(x)
+    x, s3 = _splitmix(x)
+    return (s0, s1, s2, s3)
 
 
 @njit(cache=True, inline="always")
-def _temper(y):  # pragma: no cover - compiled
-    y ^= y >> np.uint32(11)
-    y ^= (y << np.uint32(7)) & np.uint32(0x9D2C5680)
-    y ^= (y << np.uint32(15)) & np.uint32(0xEFC60000)
-    y ^= y >> np.uint32(18)
-    return y
+def next_word(st):  # pragma: no cover - compiled
+    """A 64-bit word [uint64], and the new state: xoshiro256++."""
+    s0, s1, s2, s3 = st
+    result = _rotl(s0 + s3, 23) + s0
+    t = s1 << np.uint64(17)
+    s2 ^= s0
+    s3 ^= s1
+    s1 ^= s2
+    s0 ^= s3
+    s2 ^= t
+    s3 = _rotl(s3, 45)
+    return result, (s0, s1, s2, s3)
 
 
 @njit(cache=True, inline="always")
-def double(first, second):  # pragma: no cover - compiled
-    """The double in [0, 1) that two consecutive untempered words make (53 random bits)."""
-    a = _temper(first) >> np.uint32(5)
-    b = _temper(second) >> np.uint32(6)
-    return (a * 67108864.0 + b) / 9007199254740992.0
+def uniform(st):  # pragma: no cover - compiled
+    """A double in [0, 1) (53 random bits), and the new state."""
+    word, st = next_word(st)
+    return np.int64(word >> _U11) * _TWO_M53, st
 
 
 @njit(cache=True)
-def uniform(mt, pos):  # pragma: no cover - compiled
-    """A double in [0, 1), and the new position. Hot loops inline the common case themselves
-    (an array passed to an inlined function costs a reference count each call)::
+def _exponential_unlikely(st, layer, x):  # pragma: no cover - compiled
+    """The ziggurat's rare cases (1.1%): the tail beyond R, or a wedge, else a fresh draw."""
+    while True:
+        if layer == 0:
+            u, st = uniform(st)
+            return ZIGGURAT_R - math.log1p(-u), st
+        u, st = uniform(st)
+        if (FE[layer - 1] - FE[layer]) * u + FE[layer] < math.exp(-x):
+            return x, st
+        word, st = next_word(st)
+        word >>= _U3
+        layer = np.int64(word & _MASK8)
+        ri = np.int64(word >> _U8)
+        x = ri * WE[layer]
+        if ri < KE[layer]:
+            return x, st
 
-        if pos > LAST:
-            u, pos = streams.uniform(mt, pos)
-        else:
-            u = streams.double(mt[pos], mt[pos + 1])
-            pos += 2
-    """
-    if pos <= LAST:
-        return double(mt[pos], mt[pos + 1]), pos + 2
-    if pos >= N:
-        _twist(mt)
-        pos = 0
-    first = mt[pos]
-    pos += 1
-    if pos >= N:
-        _twist(mt)
-        pos = 0
-    return double(first, mt[pos]), pos + 1
+
+@njit(cache=True, inline="always")
+def exponential(st):  # pragma: no cover - compiled
+    """A standard exponential (mean 1), and the new state: the ziggurat."""
+    word, st = next_word(st)
+    word >>= _U3
+    layer = np.int64(word & _MASK8)
+    ri = np.int64(word >> _U8)
+    x = ri * WE[layer]
+    if ri < KE[layer]:
+        return x, st
+    return _exponential_unlikely(st, layer, x)
 
 
 @njit(cache=True)
-def gamma(mt, pos, shape, scale):  # pragma: no cover - compiled
-    """A gamma draw (shape, scale), and the new position: CPython's ``random.gammavariate``."""
+def gamma(st, shape, scale):  # pragma: no cover - compiled
+    """A gamma draw (shape, scale), and the new state: CPython's ``random.gammavariate``, with
+    the ziggurat for shape 1."""
     if shape <= 0.0 or scale <= 0.0:
         raise ValueError("gammavariate: alpha and beta must be > 0.0")
     if shape > 1.0:  # R.C.H. Cheng (1977), Applied Statistics 26(1), 71-74
@@ -106,48 +154,48 @@ def gamma(mt, pos, shape, scale):  # pragma: no cover - compiled
         bbb = shape - math.log(4.0)
         ccc = shape + ainv
         while True:
-            u1, pos = uniform(mt, pos)
+            u1, st = uniform(st)
             if not 1e-7 < u1 < 0.9999999:
                 continue
-            u2, pos = uniform(mt, pos)
+            u2, st = uniform(st)
             u2 = 1.0 - u2
             v = math.log(u1 / (1.0 - u1)) / ainv
             x = shape * math.exp(v)
             z = u1 * u1 * u2
             r = bbb + ccc * v - x
             if r + sg_magicconst - 4.5 * z >= 0.0 or r >= math.log(z):
-                return x * scale, pos
+                return x * scale, st
     if shape == 1.0:
-        u, pos = uniform(mt, pos)
-        return -math.log(1.0 - u) * scale, pos
+        e, st = exponential(st)
+        return e * scale, st
     while True:  # 0 < shape < 1: algorithm GS, Kennedy & Gentle, Statistical Computing
-        u, pos = uniform(mt, pos)
+        u, st = uniform(st)
         b = (math.e + shape) / math.e
         p = b * u
         if p <= 1.0:
             x = p ** (1.0 / shape)
         else:
             x = -math.log((b - p) / shape)
-        u1, pos = uniform(mt, pos)
+        u1, st = uniform(st)
         if p > 1.0:
             if u1 <= x ** (shape - 1.0):
                 break
         elif u1 <= math.exp(-x):
             break
-    return x * scale, pos
+    return x * scale, st
 
 
 @njit(cache=True)
-def normal(mt, pos, gauss, mean, sigma):  # pragma: no cover - compiled
-    """A normal draw, and the new position. The polar method makes two at a time: the second is
+def normal(st, gauss, mean, sigma):  # pragma: no cover - compiled
+    """A normal draw, and the new state. The polar method makes two at a time: the second is
     returned and the first kept in ``gauss`` ([has one, value], float64) for the next call."""
     if gauss[0] != 0.0:
         gauss[0] = 0.0
         g = gauss[1]
     else:
         while True:
-            x1, pos = uniform(mt, pos)
-            x2, pos = uniform(mt, pos)
+            x1, st = uniform(st)
+            x2, st = uniform(st)
             x1 = 2.0 * x1 - 1.0
             x2 = 2.0 * x2 - 1.0
             r2 = x1 * x1 + x2 * x2
@@ -157,11 +205,11 @@ def normal(mt, pos, gauss, mean, sigma):  # pragma: no cover - compiled
         gauss[0] = 1.0
         gauss[1] = f * x1
         g = f * x2
-    return mean + sigma * g, pos
+    return mean + sigma * g, st
 
 
 @njit(cache=True)
-def lognormal(mt, pos, gauss, mu, sigma):  # pragma: no cover - compiled
-    """exp(normal(mu, sigma)), and the new position."""
-    x, pos = normal(mt, pos, gauss, mu, sigma)
-    return math.exp(x), pos
+def lognormal(st, gauss, mu, sigma):  # pragma: no cover - compiled
+    """exp(normal(mu, sigma)), and the new state."""
+    x, st = normal(st, gauss, mu, sigma)
+    return math.exp(x), st

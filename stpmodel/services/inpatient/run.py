@@ -194,11 +194,23 @@ def _beds(days: np.ndarray, inputs: BedInputs, seeds: np.ndarray, block: slice) 
 
 
 def _simulate(run: BedRun, days: np.ndarray, block: slice) -> np.ndarray:
-    plan = _beds(days, run.plan, run.seeds, block)
+    from ...kernels import beds as b
+
+    p, h = run.plan, run.held
+    if h is not None and (h.dist, h.repatriate, h.warmup_days) == (
+            p.dist, p.repatriate, p.warmup_days) and np.array_equal(h.los_cv, p.los_cv):
+        # the same streams: the months before the two differ are simulated once (performance
+        # only: the outputs are those of two separate runs, bit for bit)
+        plan, held = b.project_beds_pair(
+            days, p.rate[block], p.los_mean[block], p.los_cv[block], p.beds[block],
+            h.rate[block], h.los_mean[block], h.beds[block], p.dist, p.repatriate,
+            p.warmup_days, run.seeds[block])
+    else:
+        plan = _beds(days, p, run.seeds, block)
+        held = None if h is None else _beds(days, h, run.seeds, block)
     out = np.zeros((plan.shape[0], plan.shape[1], len(KERNEL_ROWS), plan.shape[3]))
     out[:, :, :HELD] = plan
-    if run.held is not None:
-        held = _beds(days, run.held, run.seeds, block)
+    if held is not None:
         out[:, :, HELD] = held[:, :, BED_ROWS.index("oap_bed_days")]
     if run.owner is None:
         return out
