@@ -244,6 +244,53 @@ def _find_in(query: str, geography: str) -> FootprintRef:
     raise _NoneFit(f"no {'footprint' if stp else 'ICB'} matches {query!r}; {hint}{listing}")
 
 
+def check_footprint(code: str, name: str) -> tuple[str, str, str] | None:
+    """Whether ``code`` is a bundled footprint's (an STP of 2017 or an ICB, by any of its ONS
+    codes, or England, E92000001) and ``name`` one of its names, written loosely: None if so,
+    else ``(key, message, hint)`` for the scenario's ``footprint`` (key ``code`` or ``name``)."""
+    upper = code.strip().upper()
+    if upper == ENGLAND:  # England as one footprint (the back-casts)
+        if _tokens(name) == ("england",):
+            return None
+        return ("name", f"'{name}' is not the name of {ENGLAND}", "its name is 'England'")
+    mine = [fp for geo in GEOGRAPHIES for fp in footprints(geo)
+            if upper in (fp.code, *fp.former_codes)]
+    custom = ("for a footprint of your own, set footprint.custom: true and give every baseline "
+              "yourself")
+    if not mine:
+        named = _by_name(name)
+        if named is not None:
+            hint = f"did you mean {named.code} ({named.name})? Or, {custom}"
+        else:
+            every = [c for geo in GEOGRAPHIES for fp in footprints(geo)
+                     for c in (fp.code, *fp.former_codes)]
+            close = difflib.get_close_matches(upper, sorted(set(every)), n=3, cutoff=0.8)
+            hint = ((f"did you mean {' or '.join(close)}? " if close else "")
+                    + "`stpmodel footprints` lists the 2017 STPs, `stpmodel footprints "
+                      f"--geography icb2022` the ICBs; {custom}")
+        return ("code", f"{code} is not the code of a bundled footprint (the 44 STPs of 2017 or "
+                        "the 42 ICBs of July 2022)", hint)
+    words = _tokens(name)
+    if any(words in _keys(fp) for fp in mine):
+        return None
+    named = _by_name(name)
+    if named is not None and upper in (named.code, *named.former_codes):
+        return None
+    names = " or ".join(f"'{fp.name}'" for fp in mine)
+    hint = f"its name is {names}"
+    if named is not None:
+        hint = f"did you mean code {named.code} ({named.name})? Or, for {code}, {hint}"
+    return ("name", f"'{name}' is not the name of {code}", hint)
+
+
+def _by_name(name: str) -> FootprintRef | None:
+    """The one footprint a name means, or None."""
+    try:
+        return find_footprint(name)
+    except FootprintNotFoundError:
+        return None
+
+
 def _likeness(words: tuple[str, ...], key: tuple[str, ...]) -> float:
     """How alike a query and a name are, 0–1: the whole names' similarity, or a word of the
     query that nearly is, or begins with, a word of the name (``devonshire`` → ``devon``)."""

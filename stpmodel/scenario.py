@@ -256,7 +256,7 @@ def _is_section(value: Any) -> bool:
 # What an entry under ``footprints`` may give: who it is, its population and its services'
 # values. Anything else (start, end, draws, seed, name, assumptions, ...) is one value for the
 # whole run, so it is refused there rather than taken from the first footprint or ignored.
-_PER_FOOTPRINT = ("code", "name", "population", *(s.name for s in SECTIONS))
+_PER_FOOTPRINT = ("code", "name", "custom", "population", *(s.name for s in SECTIONS))
 
 
 def _not_per_footprint(src: Source, index: int, key: Any) -> Problem:
@@ -303,9 +303,10 @@ def _parse_several(src: Source) -> Scenario:
             problems.add(_not_per_footprint(src, i, key))
         if refused:
             continue
-        overrides = {k: v for k, v in entry.items() if k not in ("code", "name")}
+        who = ("code", "name", "custom")
+        overrides = {k: v for k, v in entry.items() if k not in who}
         merged = _merge(shared, overrides)
-        merged["footprint"] = {k: entry[k] for k in ("code", "name") if k in entry}
+        merged["footprint"] = {k: entry[k] for k in who if k in entry}
         code = str(entry.get("code"))
         if code in codes:
             problems.add(src.problem(("footprints", i, "code"), f"footprint {code} is already "

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from .values import Quantity, number, series
+from .values import Quantity, fail, number, series
 
 PERSONS = Quantity("persons", 0.0)
 WTE = Quantity("WTE", 0.0)
@@ -37,8 +37,28 @@ class Section(BaseModel):
 
 class Footprint(Section):
     code: Annotated[str, Field(pattern=r"^E\d{8}$")] = spec(
-        "ONS code of the STP/ICS footprint, e.g. E54000017", "ONS code")
-    name: Annotated[str, Field(min_length=1)] = spec("footprint name", "text")
+        "ONS code of the footprint: one of the 44 STPs of 2017 (E54000005–E54000048) or the 42 "
+        "ICBs of July 2022 (`stpmodel footprints --geography icb2022`), e.g. E54000017",
+        "ONS code")
+    name: Annotated[str, Field(min_length=1)] = spec(
+        "footprint name: the bundled footprint's name or one of its other spellings, written "
+        "loosely (case, punctuation, '&' for 'and' and words such as STP or ICB aside)", "text")
+    custom: bool = spec(
+        "true for a footprint that is not one of the bundled STPs or ICBs (its code and name "
+        "are then not checked, and nothing is taken from the bundled data by its code: give "
+        "every baseline yourself)", "true/false", default=False)
+
+    @model_validator(mode="after")
+    def _known(self) -> Footprint:
+        if self.custom:
+            return self
+        from .reference import check_footprint
+
+        problem = check_footprint(self.code, self.name)
+        if problem is not None:
+            key, message, hint = problem
+            raise fail(message, hint, key=key)
+        return self
 
 
 class Population(Section):

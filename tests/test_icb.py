@@ -138,3 +138,62 @@ def test_footprints_lists_the_icbs():
     assert "Integrated Care Boards (July 2022)" in table.stdout
     wrong = runner.invoke(app, ["footprints", "-g", "icb2019"])
     assert wrong.exit_code == 2
+
+
+# --- footprint checks ------------------------------------------------------------------------
+
+MINIMAL = """\
+name: t
+start: 2019-04
+end: 2020-03
+footprint: {FOOTPRINT}
+population: {adults: 1000000, growth: 0}
+iapt: {need_basis: apms2014, access: 0.2, referrals: 30000, waiting_list: 0, course_weeks: 7,
+       workforce: {wte: 100, sessions_per_wte: 1000, recruitment: 10}}
+"""
+
+
+@pytest.mark.parametrize("footprint", [
+    "{code: E54000037, name: Devon}",
+    "{code: E54000037, name: NHS Devon Integrated Care Board}",  # the same code, the ICB's name
+    "{code: E54000063, name: Surrey Heartlands ICB}",
+    "{code: E54000052, name: NHS Surrey Heartlands Integrated Care Board}",  # July 2022 code
+    "{code: E54000050, name: Cumbria and North East ICB}",
+    "{code: E54000017, name: 'birmingham & solihull'}",
+    "{code: E92000001, name: England}",
+    "{code: E54000099, name: My own area, custom: true}",
+    "{code: E54000008, name: Anything, custom: true}",
+])
+def test_known_footprints_and_custom_ones_validate(footprint):
+    from stpmodel.scenario import parse_scenario
+
+    scenario = parse_scenario(MINIMAL.replace("{FOOTPRINT}", footprint))
+    assert scenario.footprint.custom == ("custom" in footprint)
+
+
+def test_a_wrong_footprint_exits_1_with_a_suggestion(tmp_path):
+    path = tmp_path / "s.yaml"
+    path.write_text(MINIMAL.replace("{FOOTPRINT}", "{code: E54000037, name: Devn ICB}"))
+    assert runner.invoke(app, ["validate", str(path)]).exit_code == 0  # loosely written
+    path.write_text(MINIMAL.replace("{FOOTPRINT}", "{code: E54000064, name: Surrey Heartlands}"))
+    result = runner.invoke(app, ["validate", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(
+        f"{path}:4:30: footprint.name: 'Surrey Heartlands' is not the name of E54000064\n"
+        "  hint: did you mean code E54000035 (Surrey Heartlands)? Or, for E54000064, its name "
+        "is 'NHS Sussex Integrated Care Board'\n")
+
+
+def test_each_footprint_of_several_is_checked():
+    from stpmodel.errors import ScenarioError
+    from stpmodel.scenario import parse_scenario
+
+    text = MINIMAL.replace("footprint: {FOOTPRINT}\n", "").replace(
+        "name: t\n", "name: t\nfootprints:\n  - {code: E54000037, name: Devon}\n"
+                     "  - {code: E54000098, name: Somewhere}\n"
+                     "  - {code: E54000097, name: Mine, custom: true}\n")
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, "s.yaml")
+    assert str(caught.value).startswith("s.yaml:4:6: footprints[1].code: E54000098 is not the "
+                                        "code of a bundled footprint")
+    assert len(caught.value.problems) == 1

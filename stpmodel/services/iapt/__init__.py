@@ -16,7 +16,7 @@ from ...standards import ALWAYS, Standard
 from ...values import fail
 from ..base import Cost, Service, Staff, simulate_waiting_list, stack_waiting_lists
 from .run import DERIVED_ROWS, KERNEL_ROWS, basis_note, build, derive, shortfalls
-from .section import Iapt, share_of_adults
+from .section import Iapt, own_code, share_of_adults
 from .template import template
 from .validation import england_reference, footprint_reference
 
@@ -30,8 +30,10 @@ def check(scenario: Scenario) -> None:
     """Need on NHS England's basis needs the footprint's figure, unless prevalence is given."""
     iapt: Iapt = scenario.section("iapt")
     code = scenario.footprint.code
-    if iapt.prevalence is None and share_of_adults(iapt, code) is None:
-        raise fail(f"the bundled data give no NHS England need for footprint {code}",
+    if iapt.prevalence is None and share_of_adults(iapt, own_code(scenario)) is None:
+        raise fail(f"the bundled data give no NHS England need for footprint {code}"
+                   + (" (custom: the bundled data are not used)"
+                      if scenario.footprint.custom else ""),
                    "give iapt.prevalence [fraction of adults], or need_basis: apms2014",
                    key="iapt.need_basis")
 
