@@ -26,7 +26,7 @@ from pydantic import (
 from .distributions import KINDS
 from .errors import Problem, ScenarioError
 from .problems import problems as validation_problems
-from .sections import Footprint, Population, Section, spec
+from .sections import Footprint, Population, Section, Target, spec
 from .services import SECTIONS, present
 from .source import KeyPath, Source, parse_yaml
 from .values import MONTH_RE, Month, Quantity, Trajectory, fail, month_label, number
@@ -62,6 +62,10 @@ class _Scenario(Section):
         "run lists them after the results as assumptions to replace with local figures",
         "key paths", default=[])
     population: Population = spec("the footprint's adult population", "")
+    targets: list[Target] = spec(
+        "the scenario's own targets, judged like the national standards: each {metric, "
+        "at_least or at_most, first_year, last_year}. The Long Term Plan's standards end with "
+        "2023/24; a plan for later years states its own here", "list", default=[])
 
     @field_validator("end")
     @classmethod
@@ -87,6 +91,24 @@ class _Scenario(Section):
         for service in present(names):
             if service.check is not None:
                 service.check(self)
+        return self
+
+    @model_validator(mode="after")
+    def _targets_name_metrics(self) -> _Scenario:
+        from .services import metrics_for
+
+        names = [m.name for m in metrics_for(self.services)]
+        ops: dict[str, str] = {}
+        for i, target in enumerate(self.targets):
+            if target.metric not in names:
+                close = difflib.get_close_matches(target.metric, names, n=1)
+                raise fail(f"'{target.metric}' is not a metric this scenario reports",
+                           f"did you mean '{close[0]}'?" if close else
+                           "`stpmodel run --all` lists the metrics", key=f"targets.{i}.metric")
+            op = ">=" if target.at_least is not None else "<="
+            if ops.setdefault(target.metric, op) != op:
+                raise fail(f"{target.metric} has both an at_least and an at_most target",
+                           "give one kind of target for a metric", key=f"targets.{i}")
         return self
 
     @model_validator(mode="after")

@@ -9,9 +9,10 @@ and docs/scenario-format.md.
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .values import Quantity, fail, number, series
 
@@ -70,3 +71,39 @@ class Population(Section):
     total: number(Quantity("persons", 0.0, above_lo=True)) | None = spec(  # type: ignore[valid-type]
         "whole population, all ages, in the start month; sizes crisis teams. Grows at the same "
         "rate as adults", "persons", default=None)
+
+
+class Target(Section):
+    """One of the scenario's own targets, judged like a national standard in the years it gives
+    (for years no national standard covers, such as after the Long Term Plan's 2023/24)."""
+
+    metric: str = spec("the metric judged, as the results name it (e.g. iapt_access_rate; "
+                       "`stpmodel run --all` lists them)", "metric name")
+    at_least: float | None = spec("met when the metric is at least this (in the metric's unit; "
+                                  "fractions 0-1)", "metric's unit", default=None)
+    at_most: float | None = spec("met when the metric is at most this", "metric's unit",
+                                 default=None)
+    first_year: int = spec("first financial year judged, e.g. 2025/26", "YYYY/YY")
+    last_year: int | None = spec("last financial year judged (default: to the end of the run)",
+                                 "YYYY/YY", default=None)
+
+    @field_validator("first_year", "last_year", mode="before")
+    @classmethod
+    def _financial_year(cls, value: object) -> object:
+        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+            return value
+        text = str(value).strip()
+        if re.fullmatch(r"\d{4}/\d{2}", text) and (int(text[:4]) + 1) % 100 == int(text[5:]):
+            return int(text[:4])
+        raise fail(f"expected a financial year like 2025/26, got {value!r}",
+                   "write the year as YYYY/YY, its April first: 2025/26 runs April 2025 to "
+                   "March 2026")
+
+    @model_validator(mode="after")
+    def _one_bound(self) -> Target:
+        if (self.at_least is None) == (self.at_most is None):
+            raise fail("give one of at_least or at_most", "at_least: a floor (access, shares "
+                       "within a wait); at_most: a ceiling (OAP bed days, length of stay)")
+        if self.last_year is not None and self.last_year < self.first_year:
+            raise fail("last_year is before first_year", key="last_year")
+        return self

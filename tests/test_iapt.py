@@ -242,7 +242,7 @@ def test_later_standards_are_nhs_englands_numbers_over_its_need():
                           & (pl.col("period").str.starts_with("Q")))
     assert england["value"].sum() == pytest.approx(1_619_639, abs=1)
     assert dict(ACCESS) == {2020: 0.25, 2021: round(1_619_639 / 6_078_342, 4), 2022: None,
-                            2023: round(1_900_000 / 6_078_342, 4)}
+                            2023: round(1_900_000 / 6_078_342, 4), 2024: None}
     assert dict(ACCESS)[2021] == 0.2665 and dict(ACCESS)[2023] == 0.3126
 
 

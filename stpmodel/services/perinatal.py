@@ -12,7 +12,7 @@ import numpy as np
 
 from ..metrics import Metric
 from ..sections import WTE, Section, spec
-from ..standards import Standard
+from ..standards import LTP_END, Standard
 from ..template import START, TemplateContext, comment_defaults, num, trajectory
 from ..values import Quantity, number, series
 from .base import Context, Cost, Rows, Service, Staff
@@ -245,8 +245,8 @@ SERVICE = Service(
     ),
     standards=(
         Standard("perinatal_access", "perinatal_access_of_births", ">=",
-                 ((2023, LTP_SHARE_OF_BIRTHS),),
-                 "perinatal access: from 2023/24, 66,000 women a year as a share of England's "
+                 ((2023, LTP_SHARE_OF_BIRTHS), (LTP_END, None)),
+                 "perinatal access: in 2023/24, 66,000 women a year as a share of England's "
                  "births proxy (persons aged 0 at mid-2021, 579,361): 11.39% of births",
                  "NHS Long Term Plan (2019), as RCPsych 2019, Appendix 5 and the Mental Health "
                  "Dashboard's PMH(i.a) standard give it; ONS mid-2021 population aged 0"),
