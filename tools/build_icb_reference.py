@@ -11,7 +11,13 @@ Writes, in stpmodel/data/:
   region and number of sub-ICB locations;
 - ``icb_population.csv``: persons by ICB (2023 boundaries), sex and age band, the ONS mid-2021
   and mid-2022 estimates and the projection to mid-2031, in ``population.csv``'s layout and made
-  by the same function (:func:`build_reference.project`).
+  by the same function (:func:`build_reference.project`);
+- ``icb_iapt.csv``: IAPT (NHS Talking Therapies) referrals, finished courses, caseness and
+  recoveries by ICB and England, 2022-23 to 2024-25, read with stpmodel's own importer
+  (:func:`stpmodel.iotools.iapt.icb_counts`);
+- ``icb_inpatient_beds.csv``: KH03 mental illness beds available and occupied by ICB and England,
+  each quarter of 2022-23 to 2024-25 bundled and each year's mean, trusts placed in the ICB of
+  their headquarters (as ``inpatient_baseline.csv`` places them in STPs).
 
 How each is derived is written in stpmodel/data/SOURCES.md. Output is sorted and formatted as
 tools/build_reference.py does, so a rebuild from the same inputs is byte-identical.
@@ -28,13 +34,24 @@ import polars as pl
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
-from build_reference import _xlsx_sheet, data_folder, project, write_csv  # noqa: E402
+from build_inpatient_reference import HOME_ICB, SUCCESSOR  # noqa: E402
+from build_reference import IAPT_FILE, _xlsx_sheet, data_folder, project, write_csv  # noqa: E402
+
+from stpmodel.iotools.iapt import icb_counts, read_iapt  # noqa: E402
 
 CROSSWALK = "geography/derived_icb_e54_to_ods_qcode_crosswalk_42_icbs.csv"
 SUBICB = "geography/derived_subicb2023_e38_ods_to_icb_e54_qcode_lookup_106.csv"
 LSOA22 = "geography/ons_lookup_lsoa11_to_sicbl22_icb22_lad22_july2022.csv"
 LSOA24 = "geography/ons_lookup_lsoa21_to_sicbl24_icb24_2024.csv"
 POP_BOOK = "population/ons_pop_health_geogs_mid2021_mid2022_ccg2021_stp2021_icb2023_sya_sex.xlsx"
+ETR = "geography/ods_etr_nhs_trusts_to_icb_qcode_e54_2025.csv"
+KH03 = "inpatient/derived_kh03_mental_illness_beds_by_trust_quarterly_2010-11_to_2024-25.csv"
+ENGLAND = "E92000001"
+IAPT_YEARS = ("2022-23", "2023-24", "2024-25")  # the years the file has ICB rows
+IAPT_MEASURES = ("referrals_received", "finished_course_treatment", "at_caseness", "recovery")
+KH03_YEARS = ("2022-23", "2023-24", "2024-25")
+SRC_KH03 = ("NHS England, KH03 bed availability and occupancy (overnight), mental illness sector, "
+            f"by trust (shared file {KH03})")
 ENGLAND_MID_2022 = 57_106_398  # ONS mid-2022, England (shared SOURCES.md, population/)
 # NHS England's 2021/22 sub-ICB lookup names Bassetlaw's ICB "South Yorkshire ICB" though it
 # places it in QT1 (shared SOURCES.md, geography/): that name is not an alias of QT1.
@@ -111,6 +128,104 @@ def population(data: Path) -> pl.DataFrame:
     return project(data, pop)
 
 
+def iapt(data: Path, ods: dict[str, str]) -> pl.DataFrame:
+    raw = read_iapt(data / "iapt" / IAPT_FILE)
+    out = icb_counts(raw, ods).filter(pl.col("reporting_period").is_in(IAPT_YEARS)
+                                      & pl.col("measure").is_in(IAPT_MEASURES))
+    icbs_ = out.filter(~pl.col("footprint_code").is_in([ENGLAND, "UNKNOWN"]))
+    assert set(icbs_["footprint_code"]) == set(ods.values()), set(icbs_["org_code"])
+    assert out["value"].null_count() == 0  # nothing suppressed at ICB level in these years
+    # The ICBs and UNKNOWN sum to England within rounding (NHS Digital rounds sub-national
+    # counts to the nearest 5): 1,813,425 against 1,813,432 referrals in 2024-25.
+    sums = out.filter(pl.col("footprint_code") != ENGLAND).group_by(
+        "reporting_period", "measure").agg(pl.col("value").sum())
+    england = out.filter(pl.col("footprint_code") == ENGLAND).select(
+        "reporting_period", "measure", pl.col("value").alias("england"))
+    check = sums.join(england, on=["reporting_period", "measure"])
+    assert check.height == len(IAPT_YEARS) * len(IAPT_MEASURES)
+    assert ((check["value"] / check["england"] - 1).abs() < 1e-4).all(), check
+    return out.select("footprint_code", "org_code", "reporting_period", "measure", "value").sort(
+        pl.col("footprint_code") != ENGLAND, "footprint_code", "reporting_period", "measure")
+
+
+def inpatient_beds(data: Path, table: pl.DataFrame) -> pl.DataFrame:
+    etr = pl.read_csv(data / ETR, infer_schema_length=0)
+    q_of = dict(zip(etr["org_code"], etr["icb_ods_code"]))
+    code_of = dict(zip(table["ods_code"], table["code"]))
+    short = dict(zip(table["code"], table["short_name"]))
+    k = pl.read_csv(data / KH03, infer_schema_length=0).filter(
+        pl.col("financial_year").is_in(KH03_YEARS)).select(
+        "financial_year", pl.col("fy_quarter").alias("period"), "org_code", "org_name",
+        pl.col("mental_illness_on_beds_available").cast(pl.Float64).alias("available"),
+        pl.col("mental_illness_on_beds_occupied").cast(pl.Float64).alias("occupied"))
+    eng = k.filter(pl.col("org_code") == "ENGLAND")
+    trusts = k.filter(pl.col("org_code") != "ENGLAND")
+    how: dict[str, str] = {}
+    icb: dict[str, str] = {}
+    for trust in sorted(trusts["org_code"].unique()):
+        if trust in q_of:
+            icb[trust], how[trust] = code_of[q_of[trust]], "HQ ICB"
+        elif trust in SUCCESSOR:
+            icb[trust] = code_of[q_of[SUCCESSOR[trust]]]
+            how[trust] = f"successor {SUCCESSOR[trust]} HQ ICB"
+        elif trust in HOME_ICB:
+            icb[trust], how[trust] = code_of[HOME_ICB[trust]], "home ICB"
+        else:
+            raise AssertionError(f"no ICB for trust {trust}")
+    placed = trusts.with_columns(pl.col("org_code").replace_strict(icb).alias("icb"))
+    contrib = placed.select("icb", "org_code").unique().sort("icb", "org_code")
+    listed = {c: "; ".join(f"{t} ({how[t]})" for t in g["org_code"])
+              for (c,), g in contrib.group_by("icb")}
+    quarters = placed.group_by("icb", "financial_year", "period").agg(
+        pl.col("available").sum(), pl.col("occupied").sum(),
+        pl.col("org_code").n_unique().alias("n_trusts"))
+    grid = pl.DataFrame({"icb": table["code"]}).join(
+        eng.select("financial_year", "period").unique(), how="cross")
+    quarters = grid.join(quarters, on=["icb", "financial_year", "period"], how="left").with_columns(
+        pl.col("available").fill_null(0.0), pl.col("occupied").fill_null(0.0),
+        pl.col("n_trusts").fill_null(0))
+    source = "KH03 by trust, summed to the ICB of the trust's headquarters"
+    frame = pl.concat([
+        eng.select(pl.lit(ENGLAND).alias("footprint_code"), pl.lit("England").alias("name"),
+                   "financial_year", "period", "available", "occupied",
+                   pl.lit(None, pl.Int64).alias("n_trusts"),
+                   pl.lit("published_england_row").alias("method"),
+                   pl.lit(None, pl.String).alias("trusts"),
+                   pl.lit("KH03, ENGLAND row").alias("source")),
+        quarters.select(pl.col("icb").alias("footprint_code"),
+                        pl.col("icb").replace_strict(short).alias("name"),
+                        "financial_year", "period", "available", "occupied",
+                        pl.col("n_trusts").cast(pl.Int64),
+                        pl.when(pl.col("icb").is_in(list(listed))).then(pl.lit("own_icb"))
+                        .otherwise(pl.lit("no_trust_headquartered")).alias("method"),
+                        pl.col("icb").replace_strict(listed, default=None).alias("trusts"),
+                        pl.lit(source).alias("source"))])
+    annual = frame.group_by("footprint_code", "name", "financial_year", "method", "trusts",
+                            "source").agg(pl.col("available").mean(), pl.col("occupied").mean(),
+                                          pl.col("n_trusts").max(),
+                                          pl.col("period").sort().str.join("+").alias("quarters"))
+    annual = annual.with_columns(pl.lit("year").alias("period"),
+                                 pl.col("source") + "; mean of the quarters bundled")
+    frame = pl.concat([frame.with_columns(pl.col("period").alias("quarters")),
+                       annual.select(*frame.columns, "quarters")])
+    frame = frame.with_columns(
+        pl.when(pl.col("available") > 0).then(pl.col("occupied") / pl.col("available"))
+        .round(4).alias("occupancy"),
+        pl.col("available").round(2).alias("beds_available"),
+        pl.col("occupied").round(2).alias("beds_occupied"))
+    # The ICBs sum to the extract's trust total, which is England's row (within rounding).
+    sums = frame.filter(pl.col("footprint_code") != ENGLAND).group_by(
+        "financial_year", "period").agg(pl.col("available").sum().alias("icbs"))
+    check = frame.filter(pl.col("footprint_code") == ENGLAND).join(
+        sums, on=["financial_year", "period"])
+    assert ((check["icbs"] / check["available"] - 1).abs() < 0.005).all(), check
+    order = {"Q1": 0, "Q2": 1, "Q3": 2, "Q4": 3, "year": 4}
+    return frame.with_columns(pl.col("period").replace_strict(order).alias("_o")).sort(
+        pl.col("footprint_code") != ENGLAND, "footprint_code", "financial_year", "_o").select(
+        "footprint_code", "name", "financial_year", "period", "quarters", "beds_available",
+        "beds_occupied", "occupancy", "n_trusts", "method", "trusts", "source")
+
+
 def main(argv: list[str] | None = None) -> int:
     data = data_folder(argv, __doc__)
     table = icbs(data)
@@ -120,6 +235,8 @@ def main(argv: list[str] | None = None) -> int:
           boundary_change(data).rows())
     write_csv(table, "icbs.csv")
     write_csv(pop, "icb_population.csv")
+    write_csv(iapt(data, dict(zip(table["ods_code"], table["code"]))), "icb_iapt.csv")
+    write_csv(inpatient_beds(data, table), "icb_inpatient_beds.csv")
     return 0
 
 
