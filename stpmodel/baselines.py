@@ -211,3 +211,22 @@ def icb_inpatient_beds() -> pl.DataFrame:
     ``no_trust_headquartered``, ``published_england_row``), ``trusts, source``."""
     return _read("icb_inpatient_beds.csv", schema_overrides={
         "beds_available": pl.Float64, "beds_occupied": pl.Float64, "occupancy": pl.Float64})
+
+
+@cache
+def icb_dashboard() -> pl.DataFrame:
+    """Mental Health Dashboard Q4 2021/22 measures by ICB (``footprint_code``, its ONS code;
+    ``org_code``, the Q-code the dashboard uses) and England: ``indicator, period, measure,
+    value, unit``."""
+    return _read("icb_dashboard.csv", schema_overrides={"value": pl.Float64})
+
+
+def icb_dashboard_value(code: str, measure: str) -> float | None:
+    rows = icb_dashboard().filter((pl.col("footprint_code") == code)
+                                  & (pl.col("measure") == measure))
+    return float(rows["value"][0]) if rows.height else None
+
+
+def icb_dashboard_org(code: str) -> str:
+    rows = icb_dashboard().filter(pl.col("footprint_code") == code)
+    return str(rows["org_code"][0]) if rows.height else code

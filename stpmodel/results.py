@@ -73,9 +73,12 @@ def total_rows(out: np.ndarray) -> np.ndarray:
 
 
 def total_label(footprints: Sequence[tuple[str, str]]) -> tuple[str, str]:
-    """England (its ONS code) when every one of the 44 footprints is there, else 'All'."""
+    """England (its ONS code) when every one of the 44 footprints, or of the 42 ICBs, is
+    there, else 'All'."""
+    from .reference import CODES, icbs
+
     codes = {code for code, _ in footprints}
-    if codes == {f"E540000{n:02d}" for n in range(5, 49)}:
+    if codes == set(CODES) or codes == {fp.code for fp in icbs()}:
         return ("E92000001", "England")
     return ("ALL", f"All {len(codes)} footprints")
 

@@ -149,3 +149,23 @@ def test_an_icb_run_judges_no_long_term_plan_standard(written):
                             "2025/26 it is shown as '–', not judged") for n in result.notes)
     waits = frame.filter(pl.col("metric") == "standard_iapt_6_weeks")
     assert waits["value"].null_count() == 0  # a standing standard, still judged
+
+
+def test_the_42_icbs_together_are_england():
+    from stpmodel.results import total_label
+
+    every = tuple((fp.code, fp.name) for fp in reference.icbs())
+    assert total_label(every) == ("E92000001", "England")
+    assert total_label(every[:41]) == ("ALL", "All 41 footprints")
+
+
+def test_eip_of_an_icb_is_calibrated_to_its_own_dashboard_row(written):
+    """Mental Health Dashboard EIP(i_a) Q4 2021/22: Devon (QJK) 0.63 within 2 weeks; the
+    median that puts 63% within 14 days with spread 1.07 is 14 × exp(−1.07 × Φ⁻¹(0.63))."""
+    from statistics import NormalDist
+
+    assert baselines.icb_dashboard_value("E54000037", "eip_within_2_weeks") == 0.63
+    assert baselines.icb_dashboard().filter(pl.col("footprint_code") != ENGLAND).height == 42
+    median = 14 * 2.718281828459045 ** (-1.07 * NormalDist().inv_cdf(0.63))
+    assert float(key(written["E54000037"], "eip.wait_median_days")) == pytest.approx(median,
+                                                                                  abs=0.001)

@@ -17,7 +17,10 @@ Writes, in stpmodel/data/:
   (:func:`stpmodel.iotools.iapt.icb_counts`);
 - ``icb_inpatient_beds.csv``: KH03 mental illness beds available and occupied by ICB and England,
   each quarter of 2022-23 to 2024-25 bundled and each year's mean, trusts placed in the ICB of
-  their headquarters (as ``inpatient_baseline.csv`` places them in STPs).
+  their headquarters (as ``inpatient_baseline.csv`` places them in STPs);
+- ``icb_dashboard.csv``: Mental Health Dashboard Q4 2021/22 measures by ICB and England, from
+  its 42 STP rows of 2021 (ODS Q-codes, the ICBs' own): EIP(i_a), the share starting treatment
+  within 2 weeks.
 
 How each is derived is written in stpmodel/data/SOURCES.md. Output is sorted and formatted as
 tools/build_reference.py does, so a rebuild from the same inputs is byte-identical.
@@ -52,6 +55,11 @@ IAPT_MEASURES = ("referrals_received", "finished_course_treatment", "at_caseness
 KH03_YEARS = ("2022-23", "2023-24", "2024-25")
 SRC_KH03 = ("NHS England, KH03 bed availability and occupancy (overnight), mental illness sector, "
             f"by trust (shared file {KH03})")
+DASHBOARD = ("mh_dashboard/nhse_mh_dashboard_q4_2021-22_all_indicators_long_england_region_stp_"
+             "ccg.csv")
+DASHBOARD_MEASURES = (  # (sheet, indicator, period, measure, unit)
+    ("EIP(i)_FINAL CALC", "EIP(i_a)", "Q4 2021/22", "eip_within_2_weeks", "fraction"),
+)
 ENGLAND_MID_2022 = 57_106_398  # ONS mid-2022, England (shared SOURCES.md, population/)
 # NHS England's 2021/22 sub-ICB lookup names Bassetlaw's ICB "South Yorkshire ICB" though it
 # places it in QT1 (shared SOURCES.md, geography/): that name is not an alias of QT1.
@@ -226,6 +234,29 @@ def inpatient_beds(data: Path, table: pl.DataFrame) -> pl.DataFrame:
         "beds_occupied", "occupancy", "n_trusts", "method", "trusts", "source")
 
 
+def dashboard(data: Path, ods: dict[str, str]) -> pl.DataFrame:
+    frame = pl.read_csv(data / DASHBOARD, infer_schema_length=0)
+    parts = []
+    for sheet, indicator, period, measure, unit in DASHBOARD_MEASURES:
+        rows = frame.filter((pl.col("sheet") == sheet) & (pl.col("indicator_id") == indicator)
+                            & (pl.col("period") == period)
+                            & pl.col("org_type").is_in(["National", "STP"]))
+        stp = rows.filter(pl.col("org_type") == "STP")
+        assert sorted(stp["org_code"]) == sorted(ods), set(stp["org_code"]) ^ set(ods)
+        parts.append(rows.select(
+            pl.when(pl.col("org_type") == "National").then(pl.lit(ENGLAND))
+            .otherwise(pl.col("org_code").replace_strict(ods, default=None))
+            .alias("footprint_code"),
+            pl.when(pl.col("org_type") == "National").then(pl.lit("ENGLAND"))
+            .otherwise(pl.col("org_code")).alias("org_code"),
+            pl.lit(indicator).alias("indicator"), pl.lit(period).alias("period"),
+            pl.lit(measure).alias("measure"), pl.col("value").cast(pl.Float64),
+            pl.lit(unit).alias("unit")))
+    out = pl.concat(parts)
+    assert out["value"].null_count() == 0
+    return out.sort(pl.col("footprint_code") != ENGLAND, "footprint_code", "measure")
+
+
 def main(argv: list[str] | None = None) -> int:
     data = data_folder(argv, __doc__)
     table = icbs(data)
@@ -237,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
     write_csv(pop, "icb_population.csv")
     write_csv(iapt(data, dict(zip(table["ods_code"], table["code"]))), "icb_iapt.csv")
     write_csv(inpatient_beds(data, table), "icb_inpatient_beds.csv")
+    write_csv(dashboard(data, dict(zip(table["ods_code"], table["code"]))), "icb_dashboard.csv")
     return 0
 
 
