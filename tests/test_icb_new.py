@@ -165,7 +165,27 @@ def test_eip_of_an_icb_is_calibrated_to_its_own_dashboard_row(written):
     from statistics import NormalDist
 
     assert baselines.icb_dashboard_value("E54000037", "eip_within_2_weeks") == 0.63
-    assert baselines.icb_dashboard().filter(pl.col("footprint_code") != ENGLAND).height == 42
+    eip = baselines.icb_dashboard().filter(pl.col("measure") == "eip_within_2_weeks")
+    assert eip.filter(pl.col("footprint_code") != ENGLAND).height == 42
     median = 14 * 2.718281828459045 ** (-1.07 * NormalDist().inv_cdf(0.63))
     assert float(key(written["E54000037"], "eip.wait_median_days")) == pytest.approx(median,
                                                                                   abs=0.001)
+
+
+def test_perinatal_of_an_icb_is_its_dashboard_row_over_its_births(written):
+    """PMH(i_a) Q4 2021/22, Devon (QJK): 717 women (as the STP table has it for E54000037, the
+    same area). The births proxy: the ICB's persons aged 0 at mid-2021 × its under-5s
+    projected to mid-2025 ÷ its under-5s at mid-2021; access = 717 ÷ that."""
+    assert baselines.icb_dashboard_value("E54000037", "perinatal_women_accessing") == 717
+    assert baselines.perinatal_row("E54000037")["women_accessing"] == 717
+    icbs = pl.read_csv(reference.DATA / "icbs.csv")
+    assert icbs["age0_2021"].sum() == 579_361  # England's, as perinatal_baseline.csv gives it
+    age0 = icbs.filter(pl.col("code") == "E54000037")["age0_2021"][0]
+    frame = reference.population(ICB2022).filter((pl.col("footprint_code") == "E54000037")
+                                                 & (pl.col("age_band") == "0-4"))
+    u21 = frame.filter((pl.col("mid_year") == 2021) & (pl.col("basis") == "estimate"))
+    u25 = frame.filter((pl.col("mid_year") == 2025) & (pl.col("basis") == "projection"))
+    births = round(age0 * u25["population"].sum() / u21["population"].sum(), 1)
+    text = written["E54000037"]
+    assert float(key(text, "perinatal.births")) == births
+    assert float(key(text, "perinatal.access")) == round(717 / births, 5)

@@ -8,7 +8,7 @@ Writes, in stpmodel/data/:
 - ``icbs.csv``: the 42 ICBs: ONS code in force from April 2023 (``code``), ONS code of July
   2022 (``code_2022``; they differ for Surrey Heartlands and Sussex, whose boundary changed in
   2023), ODS Q-code, name, short name, the other names NHS England's files use, NHS England
-  region and number of sub-ICB locations;
+  region, number of sub-ICB locations and persons aged 0 at mid-2021 (ONS; the births proxy);
 - ``icb_population.csv``: persons by ICB (2023 boundaries), sex and age band, the ONS mid-2021
   and mid-2022 estimates and the projection to mid-2031, in ``population.csv``'s layout and made
   by the same function (:func:`build_reference.project`);
@@ -59,6 +59,7 @@ DASHBOARD = ("mh_dashboard/nhse_mh_dashboard_q4_2021-22_all_indicators_long_engl
              "ccg.csv")
 DASHBOARD_MEASURES = (  # (sheet, indicator, period, measure, unit)
     ("EIP(i)_FINAL CALC", "EIP(i_a)", "Q4 2021/22", "eip_within_2_weeks", "fraction"),
+    ("PMH(i_a)", "PMH(i_a)", "Q4 2021/22", "perinatal_women_accessing", "women/year"),
 )
 ENGLAND_MID_2022 = 57_106_398  # ONS mid-2022, England (shared SOURCES.md, population/)
 # NHS England's 2021/22 sub-ICB lookup names Bassetlaw's ICB "South Yorkshire ICB" though it
@@ -108,7 +109,13 @@ def boundary_change(data: Path) -> pl.DataFrame:
 
 
 def population(data: Path) -> pl.DataFrame:
-    """ONS estimates by sub-ICB location 2023 (the workbook's ICB 2023 sheets), summed to ICBs."""
+    """The wide table of :func:`estimates` with the projection."""
+    return project(data, estimates(data))
+
+
+def estimates(data: Path) -> pl.DataFrame:
+    """ONS estimates by sub-ICB location 2023 (the workbook's ICB 2023 sheets), summed to ICBs:
+    ``mid_year, footprint_code, sex, age`` (0-90, 90 = 90+), ``population``."""
     parts = []
     for year in (2021, 2022):
         sheet = _xlsx_sheet(data / POP_BOOK, f"Mid-{year} ICB 2023")
@@ -133,7 +140,7 @@ def population(data: Path) -> pl.DataFrame:
     pop = pl.concat(parts)
     mid_2022 = pop.filter(pl.col("mid_year") == 2022)["population"].sum()
     assert mid_2022 == ENGLAND_MID_2022, mid_2022
-    return project(data, pop)
+    return pop
 
 
 def iapt(data: Path, ods: dict[str, str]) -> pl.DataFrame:
@@ -260,7 +267,12 @@ def dashboard(data: Path, ods: dict[str, str]) -> pl.DataFrame:
 def main(argv: list[str] | None = None) -> int:
     data = data_folder(argv, __doc__)
     table = icbs(data)
-    pop = population(data)
+    raw = estimates(data)
+    pop = project(data, raw)
+    age0 = raw.filter((pl.col("mid_year") == 2021) & (pl.col("age") == 0)).group_by(
+        "footprint_code").agg(pl.col("population").sum().cast(pl.Int64).alias("age0_2021"))
+    table = table.join(age0, left_on="code", right_on="footprint_code", how="left").sort("code")
+    assert table["age0_2021"].null_count() == 0
     assert set(pop["footprint_code"]) == set(table["code"])
     print("LSOAs whose ICB changed between the 2022 and 2024 lookups:",
           boundary_change(data).rows())
