@@ -155,6 +155,18 @@ def cyp_access(code: str, year: str = "2021-22") -> float:
         raise KeyError(code)
     return float(rows["value"][0])
 @cache
+def cyp_ed_baseline() -> pl.DataFrame:
+    """CYP eating-disorder waits, Q4 2021/22: England (``E92000001``, first) and the 44
+    footprints, each ``pathway`` (``urgent``, within ``standard_days`` 7; ``routine``, 28):
+    ``footprint_code, footprint_name, period, pathway, standard_days, within`` (the share that
+    started NICE-approved treatment within the standard [fraction; null where suppressed]; the
+    dashboard's CYP(ii.a), CYP(ii.b)), ``method`` (as :func:`eip_baseline`), ``dashboard_share,
+    source``."""
+    return _read("cyp_ed_baseline.csv", schema_overrides={"within": pl.Float64,
+                                                          "dashboard_share": pl.Float64})
+
+
+@cache
 def eip_baseline() -> pl.DataFrame:
     """Early intervention in psychosis, Q4 2021/22: England (``E92000001``, first) and the 44
     footprints: ``footprint_code, footprint_name, period, within_2_weeks`` (the share of

@@ -142,9 +142,9 @@ def plan(scenarios: Sequence[Path], out_dir: Path, fmt: str = "csv", by: By = "y
             info = os.stat(target)
         except OSError:  # not there yet (or not to be looked at): not an input
             continue
-        found = inputs.get((info.st_dev, info.st_ino))
-        if found is not None:
-            raise BatchError(f"{target}: is an input of this batch ({found}); refusing "
+        source = inputs.get((info.st_dev, info.st_ino))
+        if source is not None:
+            raise BatchError(f"{target}: is an input of this batch ({source}); refusing "
                              "to write over it\n  hint: choose another --out-dir")
     by_output: dict[str, list[Path]] = {}
     for job in jobs:

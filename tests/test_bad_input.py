@@ -154,7 +154,7 @@ tests/bad/bad-choice.yaml:11:21: inpatient.los_distribution: expected one of 'ga
 tests/bad/bad-bool.yaml:12:15: inpatient.repatriate: expected true or false, got 'sometimes'""",
     "footprint-sets-end": """\
 tests/bad/footprint-sets-end.yaml:15:5: footprints[1].end: 'end' is one value for the whole scenario; it cannot be set for one footprint
-  hint: set it at the top of the file; a footprint may give only code, name, custom, population, iapt, liaison, acute, crisis, inpatient, perinatal, cyp, eip and finance""",
+  hint: set it at the top of the file; a footprint may give only code, name, custom, population, iapt, liaison, acute, crisis, inpatient, perinatal, cyp, cyp_crisis, eip and finance""",
     "unknown-assumption": """\
 tests/bad/unknown-assumption.yaml:8:5: assumptions[1]: 'inpatient.bedz' is not a key of this scenario
   hint: write a dotted key path such as inpatient.beds""",
@@ -181,6 +181,10 @@ tests/bad/perinatal-access-over-one.yaml:9:39: perinatal.access.2023-04: expecte
     "perinatal-missing-caseload": """\
 tests/bad/perinatal-missing-caseload.yaml:7:1: perinatal: missing required key 'caseload'
   hint: women one WTE can see in a year; no public source gives it [women/WTE/year]""",
+    # CYP crisis (issue 14): a cost with no source is required.
+    "cyp-crisis-missing-cost": """\
+tests/bad/cyp-crisis-missing-cost.yaml:13:1: cyp_crisis: missing required key 'cost_full'
+  hint: yearly cost of that crisis care covering every child and young person in the footprint, at 2024/25 prices; no bundled source gives it [£/year]""",
 }
 
 

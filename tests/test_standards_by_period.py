@@ -50,7 +50,8 @@ def test_every_long_term_plan_standard_ends_with_2023_24():
     ends = {s.name: judged_years(s)[1] for s in STANDARDS}
     assert LTP_END == 2024
     for name in ("iapt_access", "iapt_recovery", "oaps_ended", "los_32_days", "perinatal_access",
-                 "liaison_core24", "cyp_ed_urgent", "cyp_ed_routine", "eip_2_weeks"):
+                 "liaison_core24", "cyp_ed_urgent", "cyp_ed_routine", "eip_2_weeks",
+                 "cyp_crisis_24_7"):
         assert ends[name] == 2023, name
     assert ends["iapt_access_2019_20"] == 2019
     assert ends["cyp_access"] == 2021

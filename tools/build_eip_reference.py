@@ -50,15 +50,18 @@ def qcode_to_stp21(data: Path) -> dict[str, str]:
     return pairs
 
 
-def baseline(data: Path, names: dict[str, str]) -> pl.DataFrame:
-    dash = read_dashboard(data, (SHEET,)).filter(pl.col("period").is_in(QUARTERS))
+def share_baseline(data: Path, names: dict[str, str], sheet: str, column: str, src: str,
+                   quarters: tuple[str, ...] = QUARTERS) -> pl.DataFrame:
+    """A dashboard indicator that is a share (no counts), for England and the 44 footprints in
+    ``quarters``: the STP row where the footprint's 2021 STP kept its 2017 code (37), else its
+    CCG 2021 rows weighted by adults 16+ (7), each with its method and source. The value is in
+    ``column``."""
+    dash = read_dashboard(data, (sheet,)).filter(pl.col("period").is_in(quarters))
     to_stp21 = qcode_to_stp21(data)
-    src = (f"{SRC_DASH}, EIP(i_a) (% of referrals with suspected FEP entering treatment "
-           "within 2 weeks)")
     rows = []
     for r in dash.filter(pl.col("org_type") == "National").iter_rows(named=True):
         rows.append({"footprint_code": ENGLAND, "footprint_name": "England",
-                     "period": r["period"], "within_2_weeks": r["value"], "method": "dashboard",
+                     "period": r["period"], column: r["value"], "method": "dashboard",
                      "dashboard_share": 1.0, "source": f"{src}; England row"})
     stps = dash.filter(pl.col("org_type") == "STP").with_columns(
         pl.col("org_code").replace_strict(to_stp21).alias("stp21cd"))
@@ -67,7 +70,7 @@ def baseline(data: Path, names: dict[str, str]) -> pl.DataFrame:
     for r in direct.iter_rows(named=True):
         assert r["stp21cd"] in CODES, r  # same ONS code, so the 2017 boundary
         rows.append({"footprint_code": r["stp21cd"], "footprint_name": names[r["stp21cd"]],
-                     "period": r["period"], "within_2_weeks": r["value"],
+                     "period": r["period"], column: r["value"],
                      "method": "dashboard" if r["value"] is not None else "suppressed",
                      "dashboard_share": 1.0 if r["value"] is not None else 0.0,
                      "source": f"{src}; STP row {r['org_code']}"
@@ -82,7 +85,7 @@ def baseline(data: Path, names: dict[str, str]) -> pl.DataFrame:
     base = pop.filter(pl.col("stp21cd").is_in(CHANGED_STP21)).join(shares, on="ccg21cd",
                                                                    how="left")
     assert base["stp17cd"].null_count() == 0
-    for period in QUARTERS:
+    for period in quarters:
         part_q = base.join(ccgs.filter(pl.col("period") == period).select(
             "key", "org_code", "value"), on="key", how="left")
         assert part_q["org_code"].null_count() == 0, part_q.filter(pl.col("org_code").is_null())
@@ -99,22 +102,30 @@ def baseline(data: Path, names: dict[str, str]) -> pl.DataFrame:
                 + (f" {r['value']:g}" if r["value"] is not None else " suppressed")
                 for r in part.sort("org_code").iter_rows(named=True))
             rows.append({"footprint_code": code, "footprint_name": names[code],
-                         "period": period, "within_2_weeks": value,
+                         "period": period, column: value,
                          "method": "ccg21_weighted" if value is not None else "suppressed",
                          "dashboard_share": round(rated / total, 4),
                          "source": f"{src}; CCG 2021 rows ({listing}) weighted by ONS mid-2021 "
                                    f"adults 16+ ({POP_BOOK}) x the LSOA-count shares of "
                                    f"{CCG21_STP17}; suppressed CCGs left out"})
-    frame = pl.DataFrame(rows, schema_overrides={"within_2_weeks": pl.Float64}).with_columns(
-        pl.col("within_2_weeks").round(4),
-        pl.col("period").replace_strict({q: i for i, q in enumerate(QUARTERS)},
+    frame = pl.DataFrame(rows, schema_overrides={column: pl.Float64}).with_columns(
+        pl.col(column).round(4),
+        pl.col("period").replace_strict({q: i for i, q in enumerate(quarters)},
                                         return_dtype=pl.Int64).alias("order"))
     frame = frame.sort(pl.col("footprint_code") != ENGLAND, "footprint_code", "order").select(
-        "footprint_code", "footprint_name", "period", "within_2_weeks", "method",
-        "dashboard_share", "source")
-    q4 = frame.filter(pl.col("period") == BASELINE)
-    assert sorted(q4["footprint_code"][1:].to_list()) == list(CODES)
-    assert round(q4["within_2_weeks"][0], 3) == ENGLAND_Q4_2021_22
+        "footprint_code", "footprint_name", "period", column, "method", "dashboard_share",
+        "source")
+    for quarter in quarters:
+        codes = frame.filter(pl.col("period") == quarter)["footprint_code"].to_list()
+        assert codes == [ENGLAND, *CODES], quarter
+    return frame
+
+
+def baseline(data: Path, names: dict[str, str]) -> pl.DataFrame:
+    frame = share_baseline(data, names, SHEET, "within_2_weeks",
+                           f"{SRC_DASH}, EIP(i_a) (% of referrals with suspected FEP entering "
+                           "treatment within 2 weeks)")
+    assert round(frame["within_2_weeks"][0], 3) == ENGLAND_Q4_2021_22
     return frame
 
 

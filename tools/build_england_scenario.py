@@ -46,6 +46,7 @@ import argparse
 import math
 import sys
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -401,13 +402,13 @@ def _shared(out: Text) -> None:
     out.line()
     out.line("inpatient:")
     share = calibration.share()
-    out.comment(f"SOURCED, MEASURED (each footprint's `beds` and `admissions`; "
+    out.comment(f"SOURCED, MEASURED (each footprint's `beds`, `pool_beds` and `admissions`; "
                 "stpmodel/services/inpatient/calibration.py): beds are KH03's 2018/19 mental "
                 f"illness beds available (average daily, overnight) × {share:.4f}, adult acute's "
                 "share of adult bed days in the National Cost Collection 2024/25; the seven "
                 "footprints KH03 does not measure by its trusts' headquarters share what "
                 "England's row leaves by adults. pool_beds and admissions: fitted to the "
-                "footprint's 2018/19 beds, occupancy (× {share:.4f}) and inappropriate OAP bed "
+                f"footprint's 2018/19 beds, occupancy (× {share:.4f}) and inappropriate OAP bed "
                 "days (Mental Health Dashboard CR(iii.a)), as `stpmodel new` writes them: the "
                 "beds split into k pools, an admission taking a bed only in its own; the offered "
                 "load a places the recorded OAP bed days, Σ (a/k) B(a/k, n) × 365; admissions = "
@@ -582,8 +583,8 @@ def inpatient_note(b: calibration.Baseline) -> str:
     """What a footprint's measured inpatient baseline is and how it was fitted."""
     how = "KH03, its own trusts" if b.measured else "England's unmeasured beds, by adults"
     published = "not published" if b.published is None else f"{b.published:,.0f} published"
-    return (f"MEASURED 2018/19 ({how}): {b.beds:,} beds, {b.occupied:,.1f} occupied; OAP bed "
-            f"days {published}. Fitted: {calibration.FITS[b.how]}: {b.pools} "
+    return (f"SOURCED, MEASURED 2018/19 ({how}): {b.beds:,} beds, {b.occupied:,.1f} occupied; "
+            f"OAP bed days {published}. Fitted: {calibration.FITS[b.how]}: {b.pools} "
             f"pool{'s' if b.pools > 1 else ''}, load {b.load:,.1f} beds, occupancy "
             f"{b.occupancy:.1%}, {b.modelled:,.0f} OAP bed days; × 365.25 ÷ {num(LOS_TODAY)}.")
 
@@ -625,17 +626,23 @@ def _footprint(out: Text, fp: Footprint, p: Plan) -> None:
     _footprint_issue_14(out, fp, p)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("-o", "--output", default=str(OUTPUT),
+def write_scenario(argv: list[str] | None, doc: str, output: Path,
+                   make: Callable[[], str]) -> int:
+    """A builder's command line: ``-o FILE`` (``-`` for stdout), by default ``output``."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
+    parser.add_argument("-o", "--output", default=str(output),
                         help="where to write the scenario ('-' for stdout)")
     args = parser.parse_args(argv)
-    text = build()
+    text = make()
     if args.output == "-":
         sys.stdout.write(text)
     else:
         Path(args.output).write_text(text, encoding="utf-8")
     return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    return write_scenario(argv, __doc__, OUTPUT, build)
 
 
 if __name__ == "__main__":

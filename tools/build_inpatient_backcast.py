@@ -16,7 +16,6 @@ tests/test_england.py rebuilds it and compares.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
@@ -24,7 +23,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tools"))
 
-from build_england_scenario import LOS_TODAY, Text, inpatient_note, quoted  # noqa: E402
+from build_england_scenario import (  # noqa: E402
+    LOS_TODAY,
+    Text,
+    inpatient_note,
+    quoted,
+    write_scenario,
+)
 
 from stpmodel import reference  # noqa: E402
 from stpmodel.services.inpatient import calibration  # noqa: E402
@@ -124,16 +129,7 @@ def build() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("-o", "--output", default=str(OUTPUT),
-                        help="where to write the scenario ('-' for stdout)")
-    args = parser.parse_args(argv)
-    text = build()
-    if args.output == "-":
-        sys.stdout.write(text)
-    else:
-        Path(args.output).write_text(text, encoding="utf-8")
-    return 0
+    return write_scenario(argv, __doc__, OUTPUT, build)
 
 
 if __name__ == "__main__":

@@ -14,7 +14,19 @@ from dataclasses import replace
 
 from ..metrics import Metric
 from ..standards import Standard, applicable
-from . import acute, crisis, cyp, eip, finance, iapt, inpatient, liaison, perinatal, reach
+from . import (
+    acute,
+    crisis,
+    cyp,
+    cyp_crisis,
+    eip,
+    finance,
+    iapt,
+    inpatient,
+    liaison,
+    perinatal,
+    reach,
+)
 from .base import Layout, Service
 
 SERVICES: tuple[Service, ...] = (
@@ -25,6 +37,7 @@ SERVICES: tuple[Service, ...] = (
     inpatient.SERVICE,  # reads crisis
     perinatal.SERVICE,
     cyp.SERVICE,
+    cyp_crisis.SERVICE,
     eip.SERVICE,
     reach.SERVICE,  # reads every service's people starting care
     finance.WORKFORCE,  # reads every service's staff

@@ -130,6 +130,31 @@ def template(t: TemplateContext) -> None:
     out.key("cost_per_wte", num(COST_PLACEHOLDER), 4)
     t.assumptions.extend(["cyp.workforce.caseload", "cyp.workforce.wte",
                           "cyp.workforce.recruitment", "cyp.workforce.cost_per_wte"])
+    _ed_baseline(t)
+
+
+def _ed_baseline(t: TemplateContext) -> None:
+    """The footprint's published eating-disorder waits, as a comment: the dashboard gives shares
+    but no referrals, and no source gives capacity or the wait model, so `new` does not write
+    ``eating_disorders``."""
+    import polars as pl
+
+    from ... import baselines
+
+    rows = {r["pathway"]: r for r in baselines.cyp_ed_baseline().filter(
+        pl.col("footprint_code") == t.fp.code).iter_rows(named=True)}
+    if not rows:
+        return
+    parts = [f"{name} {'*' if r['within'] is None else format(r['within'], '.1%')} within "
+             f"{r['standard_days'] // 7} week{'s' if r['standard_days'] > 7 else ''}"
+             for name, r in rows.items()]
+    how = ("the dashboard's own row" if rows["urgent"]["method"] == "dashboard"
+           else "CCG 2021 rows weighted by adults")
+    t.out.comment("EATING-DISORDER BASELINE, for comparison (Mental Health Dashboard CYP(ii.a) "
+                  f"and (ii.b), {rows['urgent']['period']}, {how}; * = suppressed): "
+                  + "; ".join(parts) + ". The standards: 95% each. To model waits, add "
+                  "eating_disorders with your referrals, capacity and wait model "
+                  "(docs/services/cyp.md).", 2)
 
 
 def _recruitment(plan: dict[str, float], need: float, growth: float) -> int:

@@ -92,8 +92,8 @@ def flagged(geography: str = STP2017) -> frozenset[str]:
 
     frame = _kh03(geography).filter(pl.col("period") != "year")  # type: ignore[attr-defined]
     england = frame.filter(pl.col("footprint_code") == ENGLAND)
-    per_adult = float(england["beds_available"].min() or 0.0) / reference.persons(
-        ENGLAND, POPULATION_YEAR, 16)
+    fewest = float(england["beds_available"].min())  # type: ignore[arg-type]
+    per_adult = fewest / reference.persons(ENGLAND, POPULATION_YEAR, 16)
     out = set()
     for code, method, beds, occupied in frame.filter(pl.col("footprint_code") != ENGLAND).select(
             "footprint_code", "method", "beds_available", "beds_occupied").iter_rows():

@@ -204,7 +204,8 @@ def _simulate(run: BedRun, days: np.ndarray, block: slice) -> np.ndarray:
         return out
     # every row is a count or a sum, so a footprint's is the sum of its pools'
     footprints = np.zeros((out.shape[0], int(run.owner[-1]) + 1, *out.shape[2:]))
-    np.add.at(footprints, (slice(None), run.owner), out)  # type: ignore[arg-type]
+    for pool, footprint in enumerate(run.owner):
+        footprints[:, footprint] += out[:, pool]
     return footprints
 
 

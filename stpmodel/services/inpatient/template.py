@@ -52,7 +52,7 @@ def template(t: TemplateContext) -> None:
                 "stpmodel/services/inpatient/calibration.py.", 2)
     out.key("beds", str(base.beds), 2)
     published = ("" if base.published is None else
-                 f"; the Mental Health Dashboard's {base.published:,.0f} inappropriate OAP bed "
+                 f" and the Mental Health Dashboard's {base.published:,.0f} inappropriate OAP bed "
                  "days in 2018/19 (CR(iii.a), the sum of its quarters)")
     out.comment(f"SOURCED, FITTED to the beds above, their occupancy{published}: "
                 f"{calibration.FITS[base.how]}. {base.pools} pool{'s' if base.pools > 1 else ''}"
