@@ -2,6 +2,8 @@
 
     .venv/bin/python tools/build_icb_reference.py              # reads ../shared/data
     .venv/bin/python tools/build_icb_reference.py --data DIR   # another copy of the files
+    .venv/bin/python tools/build_icb_reference.py --fixtures   # also refresh the importer's
+                                                               # test file (tests/data/iapt)
 
 Writes, in stpmodel/data/:
 
@@ -264,8 +266,26 @@ def dashboard(data: Path, ods: dict[str, str]) -> pl.DataFrame:
     return out.sort(pl.col("footprint_code") != ENGLAND, "footprint_code", "measure")
 
 
+NHSTT_MONTHLY = ("iapt/nhstt_monthly_activity_performance_2021-01_to_2026-03_england_and_provider_"
+                 "key_measures.csv")
+FIXTURE = ROOT / "tests" / "data" / "iapt" / "nhstt_monthly_england_2021-01_to_2026-03.csv"
+
+
+def fixtures(data: Path) -> None:
+    """The England rows of the NHS Talking Therapies monthly file, lines as published, for the
+    importer's tests (tests/data/iapt/)."""
+    lines = (data / NHSTT_MONTHLY).read_bytes().decode("utf-8").splitlines(keepends=True)
+    keep = [lines[0]] + [line for line in lines[1:] if line.split(",")[1] == "ENG"]
+    FIXTURE.write_bytes("".join(keep).encode("utf-8"))
+    print(f"wrote {FIXTURE.relative_to(ROOT)}: {len(keep) - 1} rows")
+
+
 def main(argv: list[str] | None = None) -> int:
-    data = data_folder(argv, __doc__)
+    args = list(sys.argv[1:] if argv is None else argv)
+    with_fixtures = "--fixtures" in args
+    data = data_folder([a for a in args if a != "--fixtures"], __doc__)
+    if with_fixtures:
+        fixtures(data)
     table = icbs(data)
     raw = estimates(data)
     pop = project(data, raw)
