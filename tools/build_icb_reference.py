@@ -271,13 +271,31 @@ NHSTT_MONTHLY = ("iapt/nhstt_monthly_activity_performance_2021-01_to_2026-03_eng
 FIXTURE = ROOT / "tests" / "data" / "iapt" / "nhstt_monthly_england_2021-01_to_2026-03.csv"
 
 
+DASHBOARD_FIXTURE = ROOT / "tests" / "data" / "mh_dashboard_q4_2021-22_national_stp_excerpt.csv"
+# The dashboard's sheets the importer's tests read: IAPT(i_a) (a rate, then a count), EIP and
+# perinatal Q4 2021/22, the MHIS met (Y/N) and CYP on adult wards (many '*').
+FIXTURE_SHEETS = ("IAPT(i_a)_FINAL CALC", "EIP(i)_FINAL CALC", "PMH(i_a)", "MHF(iii)_FINAL CALC",
+                  "CYP(iv_a)_FINAL CALC")
+
+
 def fixtures(data: Path) -> None:
-    """The England rows of the NHS Talking Therapies monthly file, lines as published, for the
-    importer's tests (tests/data/iapt/)."""
+    """Excerpts, lines as published, for the importers' tests: the England rows of the NHS
+    Talking Therapies monthly file (tests/data/iapt/) and the National and STP rows of a few
+    dashboard sheets (tests/data/)."""
     lines = (data / NHSTT_MONTHLY).read_bytes().decode("utf-8").splitlines(keepends=True)
     keep = [lines[0]] + [line for line in lines[1:] if line.split(",")[1] == "ENG"]
     FIXTURE.write_bytes("".join(keep).encode("utf-8"))
     print(f"wrote {FIXTURE.relative_to(ROOT)}: {len(keep) - 1} rows")
+    import csv
+
+    lines = (data / DASHBOARD).read_bytes().decode("utf-8").splitlines(keepends=True)
+    keep = [lines[0]]
+    for line in lines[1:]:
+        row = next(csv.reader([line]))
+        if row[0] in FIXTURE_SHEETS and row[6] in ("National", "STP"):
+            keep.append(line)
+    DASHBOARD_FIXTURE.write_bytes("".join(keep).encode("utf-8"))
+    print(f"wrote {DASHBOARD_FIXTURE.relative_to(ROOT)}: {len(keep) - 1} rows")
 
 
 def main(argv: list[str] | None = None) -> int:
