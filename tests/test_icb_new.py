@@ -189,3 +189,17 @@ def test_perinatal_of_an_icb_is_its_dashboard_row_over_its_births(written):
     text = written["E54000037"]
     assert float(key(text, "perinatal.births")) == births
     assert float(key(text, "perinatal.access")) == round(717 / births, 5)
+
+
+def test_import_with_a_q_code_keeps_the_2017_footprint(tmp_path):
+    """The import commands' baselines are by 2017 STP: --footprint QJK there is Devon's STP,
+    and --scenario writes the STP's scenario from the imported file."""
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parent / "data" / "iapt"
+    out = tmp_path / "s.yaml"
+    result = runner.invoke(app, ["import", "iapt", str(data / "iapt_annual_england_stp_2017-18_"
+                                                           "to_2021-22.csv"),
+                                 "--footprint", "QJK", "--scenario", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "\nstart: 2019-04\n" in out.read_text()

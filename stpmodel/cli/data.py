@@ -49,7 +49,8 @@ FOOTPRINT_HELP = ("A footprint's ONS code (E54000037) or name, written loosely (
 GEOGRAPHY_HELP = ("stp2017: the 44 STP footprints of April 2017; icb2022: the 42 Integrated Care "
                   "Boards of July 2022 (ONS codes as from April 2023).")
 FORCE_HELP = "Overwrite the output file if it exists."
-KEEP_HELP = "Keep only this footprint: its ONS code or name, written loosely."
+KEEP_HELP = ("Keep only this footprint (one of the 44 STPs of 2017, whose baselines these files "
+             "give): its ONS code, 2020 Q-code or name, written loosely.")
 
 # Options that several commands share.
 ForceOption = Annotated[bool, typer.Option("--force", help=FORCE_HELP)]
@@ -300,7 +301,7 @@ def import_oaps(
     if period is not None and len(files) > 1:
         raise exit_with("--period names the month of one file; give one file with it, or "
                         "name each file by its month", EXIT_USAGE)
-    fp = _find(footprint) if footprint is not None else None
+    fp = _find(footprint, Geography.stp2017) if footprint is not None else None
     try:
         baseline = read_oap_baseline(files, period)
     except ImportFileError as exc:
@@ -341,7 +342,7 @@ def import_iapt(
     from ..newscenario import Sources
 
     _check_scenario_options(footprint, scenario, output)
-    fp = _find(footprint) if footprint is not None else None
+    fp = _find(footprint, Geography.stp2017) if footprint is not None else None
     try:
         baseline = read_iapt_baseline(file, year)
     except ImportFileError as exc:
