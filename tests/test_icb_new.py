@@ -203,3 +203,10 @@ def test_import_with_a_q_code_keeps_the_2017_footprint(tmp_path):
                                  "--footprint", "QJK", "--scenario", str(out)])
     assert result.exit_code == 0, result.output
     assert "\nstart: 2019-04\n" in out.read_text()
+
+
+def test_crisis_goes_with_the_beds(written):
+    flagged = calibration.flagged(ICB2022)
+    for code, text in written.items():
+        assert ("\ncrisis:\n" in text) == (code not in flagged), code
+    assert "CRISIS: left out with the beds" in written["E54000059"]
