@@ -210,3 +210,16 @@ def test_crisis_goes_with_the_beds(written):
     for code, text in written.items():
         assert ("\ncrisis:\n" in text) == (code not in flagged), code
     assert "CRISIS: left out with the beds" in written["E54000059"]
+
+
+def test_cyp_access_of_an_icb_is_its_count_over_its_need_then(written):
+    """NHS England's OCC data file: 12,140 CYP in Devon (QJK) with 1+ contacts in the year to Q4
+    2021/22; the 42 ICBs sum to 660,995 (shared SOURCES.md, cyp/). Access = 12,140 ÷ (0.128 ×
+    Devon's under 18s at mid-2021)."""
+    frame = baselines.icb_dashboard().filter(pl.col("measure") == "cyp_access_1plus")
+    assert frame.height == 42 and frame["value"].sum() == 660_995
+    assert baselines.icb_dashboard_value("E54000037", "cyp_access_1plus") == 12_140
+    under_18 = reference.persons("E54000037", 2021, 0, geography=ICB2022) - reference.persons(
+        "E54000037", 2021, 18, geography=ICB2022)
+    assert float(key(written["E54000037"], "cyp.access")) == round(12_140 / (0.128 * under_18),
+                                                                   6)

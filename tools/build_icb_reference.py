@@ -22,7 +22,8 @@ Writes, in stpmodel/data/:
   their headquarters (as ``inpatient_baseline.csv`` places them in STPs);
 - ``icb_dashboard.csv``: Mental Health Dashboard Q4 2021/22 measures by ICB and England, from
   its 42 STP rows of 2021 (ODS Q-codes, the ICBs' own): EIP(i_a), the share starting treatment
-  within 2 weeks.
+  within 2 weeks; PMH(i_a), perinatal women accessing; and CYP with 1+ contacts (NHS England's
+  OCC data file, by ICB).
 
 How each is derived is written in stpmodel/data/SOURCES.md. Output is sorted and formatted as
 tools/build_reference.py does, so a rebuild from the same inputs is byte-identical.
@@ -243,6 +244,26 @@ def inpatient_beds(data: Path, table: pl.DataFrame) -> pl.DataFrame:
         "beds_occupied", "occupancy", "n_trusts", "method", "trusts", "source")
 
 
+CYP_ICB = "cyp/nhse_cyp_access_1plus_contact_by_icb2022_q4_2021-22_vs_ltp_trajectory.csv"
+CYP_ICB_SUM = 660_995  # the 42 ICBs' CYP with 1+ contacts (shared SOURCES.md, cyp/)
+
+
+def cyp_access(data: Path, ods: dict[str, str]) -> pl.DataFrame:
+    """CYP aged 0-18 with 1+ contacts, rolling 12 months to Q4 2021/22, by ICB (NHS England's
+    OCC data file, sheet "CYP (i.b) - 1+ access ICB 21_22"). No England row: the ICBs sum to
+    660,995, which the builder checks."""
+    frame = pl.read_csv(data / CYP_ICB, infer_schema_length=0)
+    assert sorted(frame["icb_ods_code"]) == sorted(ods)
+    out = frame.select(pl.col("icb_ods_code").replace_strict(ods).alias("footprint_code"),
+                       pl.col("icb_ods_code").alias("org_code"),
+                       pl.lit("CYP(i_b)").alias("indicator"), pl.lit("Q4 2021/22").alias("period"),
+                       pl.lit("cyp_access_1plus").alias("measure"),
+                       pl.col("cyp_1plus_contact_rolling12m_q4_2021_22").cast(pl.Float64)
+                       .alias("value"), pl.lit("persons/year").alias("unit"))
+    assert out["value"].sum() == CYP_ICB_SUM
+    return out
+
+
 def dashboard(data: Path, ods: dict[str, str]) -> pl.DataFrame:
     frame = pl.read_csv(data / DASHBOARD, infer_schema_length=0)
     parts = []
@@ -261,6 +282,7 @@ def dashboard(data: Path, ods: dict[str, str]) -> pl.DataFrame:
             pl.lit(indicator).alias("indicator"), pl.lit(period).alias("period"),
             pl.lit(measure).alias("measure"), pl.col("value").cast(pl.Float64),
             pl.lit(unit).alias("unit")))
+    parts.append(cyp_access(data, ods))
     out = pl.concat(parts)
     assert out["value"].null_count() == 0
     return out.sort(pl.col("footprint_code") != ENGLAND, "footprint_code", "measure")

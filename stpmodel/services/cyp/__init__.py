@@ -22,6 +22,7 @@ from .template import (
     COST_PLACEHOLDER,
     CypPlan,
     band_population,
+    icb_template,
     plan_for,
     population_by_age,
     template,
@@ -49,6 +50,7 @@ SERVICE = Service(
     costs=(Cost("cost"),),
     reached=("accessed",),
     template=template,
+    icb_template=icb_template,
     metrics=(
         Metric("cyp_need", "persons", "stock",
                "children and young people in the age band with a diagnosable mental disorder: "
