@@ -59,7 +59,8 @@ def iapt_standards() -> pl.DataFrame:
 @cache
 def inpatient_baseline() -> pl.DataFrame:
     """KH03 mental illness beds for England (``E92000001``, first) and the 44 footprints:
-    ``footprint_code, footprint_name, financial_year`` (2018-19 to 2021-22), ``period``
+    ``footprint_code, footprint_name, financial_year`` (2018-19, 2019-20; England's to
+    2021-22), ``period``
     (``Q1``-``Q4`` or ``year``, the mean of the quarters), ``beds_available, beds_occupied``
     [average daily beds], ``occupancy`` [fraction; null where no beds], ``n_trusts, method,
     trusts, source_gap, source``. All mental illness beds (adult acute, older adult, PICU,

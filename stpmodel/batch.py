@@ -48,7 +48,7 @@ PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 # services report it (the mean over draws when there are several; for several footprints, their
 # total). Every standard that applies follows them (see standards_columns).
 SUMMARY_COLUMNS = ("file", "status", "output", "error", "scenario", "footprint_code",
-                   "footprint", "draws", "final_period", "standards_not_met")
+                   "footprint", "draws", "final_period", "price_base", "standards_not_met")
 
 
 class BatchError(StpmodelError):
@@ -178,7 +178,7 @@ def run_job(job: Job) -> Outcome:
         members = [(m.footprint.code, m.footprint.name) for m in scenario.members]
         code, name = members[0] if len(members) == 1 else total_label(members)
         cells.update(scenario=scenario.name, footprint_code=code, footprint=name,
-                     draws=str(scenario.n_draws))
+                     draws=str(scenario.n_draws), price_base=scenario.prices.base)
         frame = report(scenario, job.by).frame
         write_frame(frame, job.output, job.fmt, inputs=(job.scenario,), force=job.force)
         final = frame.filter(frame["footprint_code"] == code)

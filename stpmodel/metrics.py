@@ -8,7 +8,9 @@ A metric says how it aggregates over a period (a quarter, a financial year):
 - ``flow``: summed over the months of the period (people entering treatment, cost);
 - ``stock``: the value at the end of the period (waiting list, staff in post);
 - ``rate``: recomputed as the period's summed numerator over its summed denominator, never an
-  average of monthly rates (access, recovery, waiting-time shares).
+  average of monthly rates (access, recovery, waiting-time shares);
+- ``ratio``: the numerator's value at the end of the period over the denominator's, both
+  stocks (a benefit:cost ratio of present values since the start; coverage in March).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Aggregation = Literal["flow", "stock", "rate"]
+Aggregation = Literal["flow", "stock", "rate", "ratio"]
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,15 @@ def build_scenario(fp: FootprintRef, sources: Sources | None = None) -> str:
     out.key("assumptions")
     out.lines.extend(f"  - {path}" for path in assumptions)
     out.blank()
+    if part.price_years:
+        body.blank()
+        body.comment("SOURCED: the price year of each sum of money written above from a "
+                     "published month (its financial year). Every sum in the results is at "
+                     "2024/25 prices, the default price base, restated with HM Treasury's GDP "
+                     "deflators.")
+        body.key("prices")
+        body.key("written", "{" + ", ".join(f"{k}: {v}" for k, v in
+                                            sorted(part.price_years.items())) + "}", 2)
     text = out.text() + body.text()
     _validate(text)
     return text

@@ -281,7 +281,7 @@ def _human(value: float | None, unit: str) -> str:
     value = value + 0.0  # a negative zero prints as 0, not -0
     if unit.startswith("fraction"):
         return _unsigned_zero(f"{value:.1%}")
-    if unit == "£":
+    if unit.startswith("£"):  # "£ (2024/25 prices)": money at the price base
         sign = "-" if value <= -0.5 else ""
         size = abs(value)
         return f"{sign}£{size / 1e6:,.2f}m" if size >= 1e6 else f"{sign}£{size:,.0f}"

@@ -39,8 +39,12 @@ def aggregate(out: np.ndarray, period_of_month: np.ndarray,
         elif metric.aggregation == "stock":
             values[:, :, i] = out[:, :, metric.index][..., ends]
         else:
-            num = sums[:, :, metric.num]
-            den = sums[:, :, metric.den]
+            if metric.aggregation == "ratio":  # stocks at the end of the period
+                num = out[:, :, metric.num][..., ends]
+                den = out[:, :, metric.den][..., ends]
+            else:
+                num = sums[:, :, metric.num]
+                den = sums[:, :, metric.den]
             with np.errstate(invalid="ignore", divide="ignore"):
                 values[:, :, i] = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
     return values
@@ -92,7 +96,8 @@ def _frame(out: np.ndarray, footprints: Sequence[tuple[str, str]], projection: P
     first_months = projection.timeline.months[np.flatnonzero(np.r_[True, np.diff(codes) != 0])]
     met = judge(values, metrics, (first_months - 3) // 12, standards)
     values = np.concatenate([values, met], axis=2)
-    columns = [(m.name, m.unit) for m in metrics] + [(s.row_name, UNIT) for s in standards]
+    columns = [(m.name, priced(m.unit, projection.scenario.prices.base)) for m in metrics] + [
+        (s.row_name, UNIT) for s in standards]
     rows = [(code, name, column, label)
             for code, name in footprints for column in columns for label in labels]
     frame = pl.DataFrame({
@@ -133,6 +138,11 @@ def standard_notes(scenario: Scenario, timeline: Timeline) -> list[str]:
     own = {t.metric for t in scenario.targets}
     return not_judged(tuple(s for s in standards_for(metrics_for(scenario.services))
                             if s.metric not in own), first_fy, last_fy)
+
+
+def priced(unit: str, base: str) -> str:
+    """A money unit with its price base: ``£`` → ``£ (2024/25 prices)``."""
+    return f"{unit} ({base} prices)" if unit.startswith("£") else unit
 
 
 def percentile_column(p: float) -> str:

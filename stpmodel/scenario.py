@@ -25,6 +25,8 @@ from pydantic import (
 
 from .distributions import KINDS
 from .errors import Problem, ScenarioError
+from .prices import Prices
+from .prices import check as check_prices
 from .problems import problems as validation_problems
 from .sections import Footprint, Population, Section, Target, spec
 from .services import SECTIONS, present
@@ -66,6 +68,8 @@ class _Scenario(Section):
         "the scenario's own targets, judged like the national standards: each {metric, "
         "at_least or at_most, first_year, last_year}. The Long Term Plan's standards end with "
         "2023/24; a plan for later years states its own here", "list", default=[])
+    prices: Prices = spec("the price base of every sum of money, and the price years of money "
+                          "written here", "", default=Prices())
 
     @field_validator("end")
     @classmethod
@@ -91,6 +95,7 @@ class _Scenario(Section):
         for service in present(names):
             if service.check is not None:
                 service.check(self)
+        check_prices(self)
         return self
 
     @model_validator(mode="after")

@@ -21,11 +21,14 @@ WTE = Quantity("WTE", 0.0)
 
 
 def spec(description: str, unit: str, *, source: str = "", default: Any = ...,
-         interp: str = "") -> Any:
-    """A field declaration: description, unit, and for a default, where it comes from."""
+         interp: str = "", price_year: str = "") -> Any:
+    """A field declaration: description, unit, and for a default, where it comes from (and, for
+    money, the financial year whose prices it is at: see :mod:`stpmodel.prices`)."""
     extra: dict[str, Any] = {"unit": unit}
     if source:
         extra["source"] = source
+    if price_year:
+        extra["price_year"] = price_year
     if interp:
         extra["interpolation"] = interp
     return Field(default, description=description, json_schema_extra=extra)

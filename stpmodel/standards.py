@@ -133,5 +133,6 @@ def judge(values: np.ndarray, metrics: tuple[Metric, ...], period_fy: np.ndarray
             bound = values[:, :, index[standard.against], p] if standard.against else threshold
             v = value[..., p]
             met = v >= bound - EPSILON if standard.op == ">=" else v <= bound + EPSILON
-            out[:, :, s, p] = np.where(np.isnan(v), np.nan, met.astype(np.float64))
+            out[:, :, s, p] = np.where(np.isnan(v) | np.isnan(bound), np.nan,
+                                       met.astype(np.float64))
     return out

@@ -80,6 +80,9 @@ class TemplateContext:
     assumptions: list[str]
     start: str = START  # the scenario's first and last months
     end: str = END
+    # money written at a price year other than the scenario's price base: key path → YYYY/YY,
+    # written as prices.written (stpmodel.prices)
+    price_years: dict[str, str] = field(default_factory=dict)
 
 
 def default_of(section: type[BaseModel], key: str) -> float:

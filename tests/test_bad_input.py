@@ -87,6 +87,12 @@ tests/bad/footprint-unknown-name.yaml:4:3: footprint.code: E54000071 is not the 
 tests/bad/footprint-wrong-name.yaml:5:3: footprint.name: 'Devon' is not the name of E54000008
   hint: did you mean code E54000037 (Devon)? Or, for E54000008, its name is 'Cheshire and Merseyside' or 'NHS Cheshire and Merseyside Integrated Care Board'""",
     # Months and trajectories.
+    "price-base-beyond-index": """\
+tests/bad/price-base-beyond-index.yaml:21:3: prices.base: the price base 2030/31 is not in the gdp_deflator index
+  hint: the gdp_deflator index runs 1955/56 to 2026/27: use years within it""",
+    "price-year-not-a-year": """\
+tests/bad/price-year-not-a-year.yaml:22:36: prices.written.iapt.cost_per_session: expected a financial year like 2024/25, got '2019-20'
+  hint: write the year April to March as YYYY/YY, e.g. 2019/20""",
     "bad-month": """\
 tests/bad/bad-month.yaml:14:5: iapt.access.2019-13: expected a month like 2019-04, got '2019-13'
   hint: write the year and month as YYYY-MM, for example 2019-04""",

@@ -101,9 +101,9 @@ def test_the_summary_has_a_row_per_scenario_and_columns_for_what_they_report(tmp
                      "b.yaml:3:1: first problem\nb.yaml:4:1: second problem", {"file": "b.yaml"})
     lines = summary_csv([ok, failed]).splitlines()
     assert lines[0] == ("file,status,output,error,scenario,footprint_code,footprint,draws,"
-                        "final_period,standards_not_met,oap_cost,standard_oaps_ended")
-    assert lines[1] == 'a.yaml,ok,a.csv,,"A, with a comma",,,,,,12.5,1'
-    assert lines[2] == "b.yaml,failed,,b.yaml:3:1: first problem,,,,,,,,"
+                        "final_period,price_base,standards_not_met,oap_cost,standard_oaps_ended")
+    assert lines[1] == 'a.yaml,ok,a.csv,,"A, with a comma",,,,,,,12.5,1'
+    assert lines[2] == "b.yaml,failed,,b.yaml:3:1: first problem,,,,,,,,,"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,6 +162,7 @@ def test_the_summary_holds_each_scenarios_final_year(folder, tmp_path):
         row = by_file[f"{folder}/{name}.yaml"]
         assert row["status"] == "ok" and row["output"] == f"{out}/{name}.csv"
         assert row["final_period"] == "2023/24" and row["draws"] == "1"
+        assert row["price_base"] == "2024/25"  # money columns are at the scenario's prices
         frame = pl.read_csv(out / f"{name}.csv", infer_schema=False).fill_null("")
         final = {r["metric"]: r["value"] for r in frame.iter_rows(named=True)
                  if r["period"] == "2023/24"}

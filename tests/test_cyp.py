@@ -203,3 +203,20 @@ def test_a_new_section_runs_and_its_first_month_is_the_baseline():
     frame = year(text, "month")
     first = frame.filter(pl.col("metric") == "cyp_accessed")["value"][0]
     assert first * 12 == pytest.approx(baselines.cyp_access("E54000037"), abs=1.0)
+
+
+def test_leavers_and_a_training_lag_slow_recruitment():
+    """The plan needs 60 WTE from 40; up to 120 a year (10 a month) can be recruited, 12% of
+    staff leave a year (1% a month), and a recruit starts a month later. Hiring in month k aims
+    at month k + 1's plan less the staff expected then: May hires clip(60 − 40 × 0.99², 0, 10)
+    = 10, June clip(60 − 39.6 × 0.99² − 10, 0, 10) = 10. In post: April 40; May 40 × 0.99 =
+    39.6; June 39.6 × 0.99 + 10 = 49.204; July 49.204 × 0.99 + 10 = 58.71196."""
+    text = HAND.replace("recruitment: 0,", "recruitment: 120, leaver_rate: 0.12, "
+                                           "training_months: 1,")
+    frame = year(text, "month")
+    for month, wte in (("2019-04", 40), ("2019-05", 39.6), ("2019-06", 49.204),
+                       ("2019-07", 58.71196)):
+        assert value(frame, "cyp_wte_available", month) == pytest.approx(wte, rel=1e-12)
+    # without leavers or a lag the same recruitment gives 40, 50 and then 60 (the test above)
+    plain = year(HAND.replace("recruitment: 0", "recruitment: 120"), "month")
+    assert value(plain, "cyp_wte_available", "2019-06") == pytest.approx(60, rel=1e-12)

@@ -212,15 +212,20 @@ def test_inverse_erlang_agrees_with_scipy():
 
 
 def test_beds_for_an_oap_target_in_the_results():
-    """2,400 admissions a year × 30 days = 197.1 beds of offered load (2,400 × 30 ÷ 365.25);
-    the beds that keep 1% of admissions out of area are the inverse Erlang B of that load, the
-    same every month."""
+    """2,400 admissions a year × 30 days = 197.1 beds of offered load (2,400 × 30 ÷ 365.25).
+    One pool: the beds that keep 1% of admissions out of area are the inverse Erlang B of that
+    load, the same every month. In the default pools of 107 beds, 200 beds are round(200 ÷ 107)
+    = 2 pools, each offered half the load: 2 × the beds one pool needs for it."""
     from stpmodel.kernels.erlang import beds_for_share
 
     text = BEDS.replace("  capital_per_new_bed", "  oap_target_share: 0.01\n  capital_per_new_bed")
-    frame = tabulate(run(parse_scenario(text)), "year")
-    assert value(frame, "beds_for_oap_target", "2019/20") == beds_for_share(
-        2400 * 30 / 365.25, 0.01)
+    one_pool = text.replace("  capital_per_new_bed", "  pool_beds: 1000\n  capital_per_new_bed")
+    frame = tabulate(run(parse_scenario(one_pool)), "year")
+    load = 2400 * 30 / 365.25
+    assert value(frame, "beds_for_oap_target", "2019/20") == beds_for_share(load, 0.01)
+    pooled = tabulate(run(parse_scenario(text)), "year")
+    assert value(pooled, "beds_for_oap_target", "2019/20") == 2 * beds_for_share(load / 2, 0.01)
+    assert 2 * beds_for_share(load / 2, 0.01) > beds_for_share(load, 0.01)
     assert "beds_for_oap_target" not in set(tabulate(run(parse_scenario(BEDS)), "year")["metric"])
 
 
@@ -251,3 +256,44 @@ def test_cutting_beds_sharply_keeps_occupancy_at_most_one():
         assert total == pytest.approx(held, rel=1e-6), month
     assert value(cut_frame, "oap_bed_days", "2021-04", "mean") > value(
         kept, "oap_bed_days", "2021-04", "mean")
+
+
+def test_a_crisis_staffing_shortfall_raises_admissions():
+    """The hand-worked case above, but only the 140 WTE of April's basic teams are in post, and
+    none can be recruited (recruitment 0, no leavers, no training lag). From May the 24/7 cover
+    needs 240 WTE, so 140 / 240 = 0.58333 of it is delivered: the effect is 0.58333 × 0.23 =
+    0.134167, and admissions are × (1 − 0.134167) / (1 − 0.10) = 0.962037 of April's cover's.
+    Avoided: 2,400 × 336 / 365.25 × (1 − 0.962037) = 83.81, against 318.90 fully staffed, so
+    the shortfall raises expected admissions by 235.09 in 2019/20. The gap at March is 240 −
+    140 = 100 WTE, and the cost is the staff in post: 140 × £55,000 = £7.7m."""
+    text = CRISIS + "  workforce: {in_post: 140, recruitment: 0, leaver_rate: 0, " \
+                    "training_months: 0}\n"
+    short = tabulate(run(parse_scenario(text)), "year")
+    full = tabulate(run(parse_scenario(CRISIS)), "year")
+    days = 2400 * 336 / 365.25
+    effect = 140 / 240 * 0.23
+    avoided_short = days * (1 - (1 - effect) / (1 - 0.10))
+    avoided_full = days * (1 - 0.77 / 0.90)
+    assert avoided_short == pytest.approx(83.81, abs=0.005)
+    assert avoided_full - avoided_short == pytest.approx(235.09, abs=0.01)
+    assert value(short, "crisis_admissions_avoided", "2019/20") == pytest.approx(avoided_short)
+    assert value(full, "crisis_admissions_avoided", "2019/20") == pytest.approx(avoided_full)
+    assert value(short, "crisis_wte_gap", "2019/20") == pytest.approx(100)
+    assert value(short, "crisis_wte_in_post", "2019/20") == pytest.approx(140)
+    assert value(short, "crisis_cost", "2019/20") == pytest.approx(140 * 55_000)
+    assert value(full, "crisis_wte_gap", "2019/20") == 0
+
+
+def test_crisis_staff_recruited_leave_and_train():
+    """From 140 WTE in post, recruiting at most 24 WTE a year (2 a month), a 12% leaver rate (1%
+    a month) and a 2-month training lag, towards 240 required from May. Hiring in month k
+    arrives in month k + 2; the gap is far above 2 a month, so 2 are hired each month from May
+    (k = 1). In post: May 140 × 0.99 = 138.6; June 138.6 × 0.99 = 137.214; July 137.214 × 0.99
+    + 2 = 137.84186 (May's hires arrive)."""
+    text = CRISIS + "  workforce: {in_post: 140, recruitment: 24, leaver_rate: 0.12, " \
+                    "training_months: 2}\n"
+    frame = tabulate(run(parse_scenario(text)), "month")
+    assert value(frame, "crisis_wte_in_post", "2019-04") == pytest.approx(140)
+    assert value(frame, "crisis_wte_in_post", "2019-05") == pytest.approx(138.6)
+    assert value(frame, "crisis_wte_in_post", "2019-06") == pytest.approx(137.214)
+    assert value(frame, "crisis_wte_in_post", "2019-07") == pytest.approx(137.84186)

@@ -52,8 +52,11 @@ def test_england_kh03_q4_published(year: str, available: int, occupied: int) -> 
 def test_beds_has_england_and_44_footprints(beds: pl.DataFrame) -> None:
     assert beds["footprint_code"][0] == ENGLAND
     assert sorted(set(beds["footprint_code"]) - {ENGLAND}) == CODES
-    # 2 years x (4 quarters + year) for each of 45 areas, no duplicates.
-    assert beds.height == 45 * 10
+    # 2 years x (4 quarters + year) for each of 45 areas, and England's 2 more years (the
+    # back-cast's), no duplicates.
+    assert beds.height == 45 * 10 + 2 * 5
+    assert set(beds.filter(pl.col("footprint_code") != ENGLAND)["financial_year"]) == {
+        "2018-19", "2019-20"}
     assert beds.select("footprint_code", "financial_year", "period").is_duplicated().sum() == 0
     assert set(beds["period"]) == {"Q1", "Q2", "Q3", "Q4", "year"}
 

@@ -162,8 +162,11 @@ def test_a_lever_moves_only_what_it_can_reach():
     assert moved
     unreachable = [m for m in moved
                    if not m.startswith(("iapt_", "wte_", "standard_iapt", "people_accessing"))
-                   and m not in ("investment", "net_cost", "cumulative_net_cost", "npv", "roi",
-                                 "benefit_cost_ratio", "standard_within_budget")]
+                   and m not in ("investment", "net_cost", "net_cost_with_capacity",
+                                 "cumulative_net_cost", "npv", "npv_with_capacity", "roi",
+                                 "roi_with_capacity", "benefit_cost_ratio",
+                                 "benefit_cost_ratio_with_capacity", "pv_investment",
+                                 "standard_within_budget")]
     assert unreachable == []
 
 
@@ -176,6 +179,7 @@ population: {adults: 1000000, growth: 0}
 liaison:
   hospitals:
     - {name: City Hospital, level: {2019-03: none, 2019-04: core24}}
+  levels: {core24: {effect: 1}}
   consultant_cost: 100000
   professional_cost: 40000
   bed_days_saved: {uniform: [10000, 19000]}

@@ -27,7 +27,7 @@ What each footprint gets, and why (the same arithmetic is written beside each va
   12 × the largest monthly rise in the WTE needed up to then (to 25%), and the rate from May 2020
   on 12 × the largest after (to 31.26% by April 2023, then the growth of need);
 - inpatient: measured, as ``stpmodel new`` writes it (stpmodel/services/inpatient/
-  calibration.py): beds are KH03's 2018/19 mental illness beds × adult acute's share (the seven
+  calibration.py): beds are KH03's 2018/19 mental illness beds × adult acute's share (the eight
   footprints KH03 does not measure get a share of what England's row leaves), and admissions
   offer the load that carries 2018/19's occupied beds in pools of the calibrated size, with
   35-day stays;
@@ -405,7 +405,7 @@ def _shared(out: Text) -> None:
     out.comment(f"SOURCED, MEASURED (each footprint's `beds`, `pool_beds` and `admissions`; "
                 "stpmodel/services/inpatient/calibration.py): beds are KH03's 2018/19 mental "
                 f"illness beds available (average daily, overnight) × {share:.4f}, adult acute's "
-                "share of adult bed days in the National Cost Collection 2024/25; the seven "
+                "share of adult bed days in the National Cost Collection 2024/25; the eight "
                 "footprints KH03 does not measure by its trusts' headquarters share what "
                 "England's row leaves by adults. pool_beds and admissions: fitted to the "
                 f"footprint's 2018/19 beds, occupancy (× {share:.4f}) and inappropriate OAP bed "
@@ -450,6 +450,10 @@ def _shared(out: Text) -> None:
     _shared_issue_14(out)
     out.comment("DEFAULT: discount rate 3.5% (HM Treasury Green Book); no budget or MHIS check.")
     out.line("finance: {}")
+    out.line()
+    out.comment("The price base: money in the results is at 2024/25 prices (GDP deflators); the "
+                "footprints' OAP daily costs are February 2017's, at 2016/17 prices.")
+    out.line("prices: {base: 2024/25, written: {inpatient.oap_cost_per_day: 2016/17}}")
     out.line()
 
 

@@ -5,7 +5,7 @@ placements, April 2018 to March 2022, from measured beds, to compare with the pu
     .venv/bin/python tools/build_inpatient_backcast.py -o FILE   # elsewhere ('-': stdout)
 
 Each footprint's beds are what KH03 measured, quarter by quarter (adult acute: × the National
-Cost Collection's share; stpmodel/services/inpatient/calibration.py says how, and how the seven
+Cost Collection's share; stpmodel/services/inpatient/calibration.py says how, and how the eight
 footprints KH03 does not measure get theirs). Demand is 2018/19's, measured: the offered load
 that carries 2018/19's occupied beds in pools of the calibrated size, as admissions a year, grown
 with the adult population. Nothing from 2019/20 on is an input but the beds, so 2019/20 to
@@ -61,7 +61,7 @@ def build() -> str:
                 f"available (average daily, overnight) × {share:.4f}, adult acute's share of "
                 "adult bed days in the National Cost Collection 2024/25, × England's KH03 beds in "
                 "the quarter ÷ its 2018/19 mean (footprints' own beds move between them as trusts "
-                "merge, which is not demand moving); for the seven "
+                "merge, which is not demand moving); for the eight "
                 "footprints KH03 does not measure by its trusts' headquarters ("
                 + ", ".join(sorted(calibration.flagged())) + "), what England's row leaves, "
                 "shared by adults (stpmodel/services/inpatient/calibration.py).")

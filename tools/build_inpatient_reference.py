@@ -6,8 +6,9 @@
 Writes, in stpmodel/data/:
 
 - ``inpatient_baseline.csv``: KH03 mental illness beds available and occupied (average daily)
-  and occupancy, England and the 44 STP footprints of April 2017, each quarter of 2018-19 to
-  2021-22 and their annual means; trusts mapped to footprints (method per footprint);
+  and occupancy, England (each quarter of 2018-19 to 2021-22) and the 44 STP footprints of
+  April 2017 (2018-19 and 2019-20), and their annual means; trusts mapped to footprints
+  (method per footprint);
 - ``inpatient_oaps_quarterly.csv``: inappropriate out-of-area placement bed days by quarter,
   Q2 2017/18 (England; footprints from Q3 2017/18) to Q4 2021/22, from the Mental Health
   Dashboard, indicator CR(iii.a);
@@ -35,7 +36,8 @@ sys.path.insert(0, str(ROOT / "tools"))
 from build_reference import CODES, _xlsx_sheet, data_folder, footprint_names, write_csv  # noqa: E402
 
 ENGLAND = "E92000001"
-YEARS = ("2018-19", "2019-20", "2020-21", "2021-22")
+YEARS = ("2018-19", "2019-20", "2020-21", "2021-22")  # England's rows
+FOOTPRINT_YEARS = ("2018-19", "2019-20")  # the footprints' (the model fits on 2018-19)
 KH03 = "inpatient/derived_kh03_mental_illness_beds_by_trust_quarterly_2010-11_to_2024-25.csv"
 ETR = "geography/ods_etr_nhs_trusts_to_icb_qcode_e54_2025.csv"
 HF = "geography/hf_acute_trust_to_stp17_lookup_2017-18.csv"
@@ -167,8 +169,10 @@ def baseline(data: Path, names: dict[str, str]) -> pl.DataFrame:
         fnum("mental_illness_on_beds_occupied").alias("occupied"))
     eng = k.filter(pl.col("org_code") == "ENGLAND")
     assert eng.height == 4 * len(YEARS)
-    trusts = k.filter(pl.col("org_code") != "ENGLAND")
-    assert trusts.select("financial_year", "period", "org_code").is_duplicated().sum() == 0
+    every_trust = k.filter(pl.col("org_code") != "ENGLAND")
+    assert every_trust.select("financial_year", "period", "org_code").is_duplicated().sum() == 0
+    # the footprints' years only: trusts, their mapping and the extract's gaps are those years'
+    trusts = every_trust.filter(pl.col("financial_year").is_in(FOOTPRINT_YEARS))
     mapping, notes = trust_map(data, sorted(trusts["org_code"].unique()))
     fp = trusts.join(mapping, left_on="org_code", right_on="trust").with_columns(
         (pl.col("available") * pl.col("share")).alias("available"),
@@ -212,7 +216,7 @@ def baseline(data: Path, names: dict[str, str]) -> pl.DataFrame:
         pl.col("available").sum(), pl.col("occupied").sum(), pl.col("org_code").n_unique()
         .alias("n_trusts"))
     grid = pl.DataFrame({"stp17": CODES}).join(
-        eng.select("financial_year", "period").unique(), how="cross")
+        trusts.select("financial_year", "period").unique(), how="cross")
     quarters = grid.join(quarters, on=["stp17", "financial_year", "period"], how="left")
     # A footprint with no trust beds has 0 beds there (KH03 lists every trust with beds), not a
     # missing value; occupancy is then undefined.
@@ -227,8 +231,9 @@ def baseline(data: Path, names: dict[str, str]) -> pl.DataFrame:
         rows.append({"footprint_code": ENGLAND, "footprint_name": "England",
                      "financial_year": r["financial_year"], "period": r["period"],
                      "beds_available": r["available"], "beds_occupied": r["occupied"],
-                     "n_trusts": trusts.filter((pl.col("financial_year") == r["financial_year"])
-                                               & (pl.col("period") == r["period"])).height,
+                     "n_trusts": every_trust.filter(
+                         (pl.col("financial_year") == r["financial_year"])
+                         & (pl.col("period") == r["period"])).height,
                      "method": "published_england_row", "trusts": None, "source_gap":
                      "equals the sum of the extract's trust rows; see SOURCES.md",
                      "source": f"{SRC_KH03}, ENGLAND row"})

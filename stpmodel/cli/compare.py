@@ -327,7 +327,7 @@ def _cells(row: dict[str, Any]) -> list[str]:
         return [str(row["metric"]), str(row["period"]), unit, _met(va), _met(vb),
                 "–" if change is None else "now met" if vb == 1 else "now NOT met"
                 if vb == 0 else f"{change * 100:+.0f} pp of draws".replace("-", "−"), "–"]
-    fraction, money = unit.startswith("fraction"), unit == "£"
+    fraction, money = unit.startswith("fraction"), unit.startswith("£")
     scale = 100.0 if fraction else (1e-6 if money and max(abs(va or 0), abs(vb or 0)) >= 1e6
                                     else 1.0)
     places = 1 if fraction or unit in ("days", "WTE", "ratio") else (2 if scale == 1e-6 else 0)

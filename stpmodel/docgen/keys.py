@@ -279,6 +279,7 @@ _RULES = {
     "flow": "summed over the months",
     "stock": "the last month's value",
     "rate": "summed numerator ÷ summed denominator",
+    "ratio": "numerator ÷ denominator at the end of the period",
 }
 
 

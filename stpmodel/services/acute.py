@@ -14,6 +14,11 @@ from ..sections import Section, spec
 from ..values import FRACTION, Quantity, number, series
 from .base import Context, Rows, Service
 
+# National Cost Collection 2024/25 (tools/build_finance_reference.py → stpmodel/data/unit_costs.csv;
+# tests/test_prices.py checks these equal the bundled table)
+AE_COST = 280.17  # £/attendance, 2024/25 prices
+NEL_COST = 2711.36  # £/admission, 2024/25 prices
+
 
 class Acute(Section):
     ae_attendances: number(Quantity("attendances/year", 0.0)) = spec(  # type: ignore[valid-type]
@@ -36,12 +41,17 @@ class Acute(Section):
         "share of MH service users' non-elective admissions avoided; relative to the start "
         "month", "fraction", interp="linear")
     ae_cost: series(Quantity("£/attendance", 0.0), "step") = spec(  # type: ignore[valid-type]
-        "cost of an A&E attendance", "£/attendance", default=148.0, interp="step",
-        source="NHS Reference Costs 2016/17 (HFMA summary, 5 Dec 2017): £148 an A&E attendance")
+        "cost of an A&E attendance", "£/attendance", default=AE_COST, interp="step",
+        price_year="2024/25",
+        source="NHS England, National Cost Collection 2024/25: the Emergency Care department, "
+               "£6,603.9m over 23,570,779 attendances = £280.17 an attendance (2024/25 prices; "
+               "stpmodel/data/unit_costs.csv)")
     nel_cost: series(Quantity("£/admission", 0.0), "step") = spec(  # type: ignore[valid-type]
-        "cost of a non-elective admission", "£/admission", default=1590.0, interp="step",
-        source="NHS Reference Costs 2016/17 (HFMA summary, 5 Dec 2017): £1,590 a non-elective "
-               "inpatient episode")
+        "cost of a non-elective admission", "£/admission", default=NEL_COST, interp="step",
+        price_year="2024/25",
+        source="NHS England, National Cost Collection 2024/25: non-elective long- and "
+               "short-stay spells, £30,380.7m over 11,204,992 spells = £2,711.36 a spell "
+               "(2024/25 prices; stpmodel/data/unit_costs.csv)")
 
 
 @dataclass(frozen=True)
@@ -84,13 +94,14 @@ SERVICE = Service(
     rows=("ae_avoided", "nel_avoided", "savings"),  # [attendances], [admissions], [£]
     inputs=build,
     derive=derive,
-    savings=("savings",),
+    capacity=("savings",),  # attendances and admissions freed: capacity, not cash
     metrics=(
         Metric("acute_ae_avoided", "attendances", "flow",
                "A&E attendances of MH service users avoided", row="ae_avoided"),
         Metric("acute_nel_avoided", "admissions", "flow",
                "non-elective admissions of MH service users avoided", row="nel_avoided"),
-        Metric("acute_savings", "£", "flow", "avoided attendances and admissions × unit costs",
+        Metric("acute_savings", "£", "flow",
+               "avoided attendances and admissions × unit costs: capacity released, not cash",
                row="savings"),
     ),
 )

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from ..metrics import Metric
+from ..prices import restatement
 from ..standards import Standard
 
 if TYPE_CHECKING:
@@ -75,7 +76,11 @@ class Service:
     standards: tuple[Standard, ...] = ()
     staff: tuple[Staff, ...] = ()  # summed over services by the workforce
     costs: tuple[Cost, ...] = ()  # summed over services as investment by finance
-    savings: tuple[str, ...] = ()  # rows of savings [£/month], summed by finance
+    # rows of savings [£/month], summed by finance: cash-releasing (spend that stops: OAP spend
+    # avoided, beds or contracts closed) and capacity-releasing (activity freed: bed days,
+    # attendances, admissions; valued at unit cost but not cash until capacity is closed)
+    savings: tuple[str, ...] = ()
+    capacity: tuple[str, ...] = ()
     # rows of people starting care [persons/month], summed into "people accessing services"
     reached: tuple[str, ...] = ()
     standalone: bool = False  # enough on its own to make a scenario
@@ -163,12 +168,17 @@ class Context:
         return self.sampler.n_draws
 
     def value(self, path: str, value: Any) -> np.ndarray:
-        """Draws of one value [draw]."""
-        return self.sampler.value(path, value)
+        """Draws of one value [draw]; money restated at the scenario's price base."""
+        return self._restated(path, self.sampler.value(path, value))
 
     def series(self, path: str, trajectory: Any) -> np.ndarray:
-        """Draws of a trajectory on the run's months [draw, month]."""
-        return self.sampler.series(path, trajectory, self.timeline.months)
+        """Draws of a trajectory on the run's months [draw, month]; money restated at the
+        scenario's price base."""
+        return self._restated(path, self.sampler.series(path, trajectory, self.timeline.months))
+
+    def _restated(self, path: str, draws: np.ndarray) -> np.ndarray:
+        factor = restatement(self.scenario, path)
+        return draws if factor == 1.0 else draws * factor
 
     @cached_property
     def population_index(self) -> np.ndarray:

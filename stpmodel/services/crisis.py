@@ -12,6 +12,7 @@ import numpy as np
 
 from ..metrics import Metric
 from ..sections import WTE, Section, spec
+from ..staffing import StaffGroup, group_in_post, staffed
 from ..template import TemplateContext, comment_defaults, default_of, num
 from ..values import FRACTION, Quantity, fail, month_label, number, series
 from .base import Context, Cost, Rows, Service, Staff
@@ -55,6 +56,10 @@ class Crisis(Section):
         "staff of one 24/7 CORE crisis team", "WTE")
     cost_per_wte: series(Quantity("£/WTE/year", 0.0), "step") = spec(  # type: ignore[valid-type]
         "cost of one crisis team WTE a year, pay and non-pay", "£/WTE/year", interp="step")
+    workforce: StaffGroup | None = spec(
+        "the crisis teams' staff: WTE in post at the start, recruitment limit, leaver rate and "
+        "training lag. A shortfall gives less cover, and that cover lowers admissions less. "
+        "Without it the teams are taken as staffed as planned", "", default=None)
 
 
 def check(scenario: Scenario) -> None:
@@ -91,34 +96,46 @@ def built_up(cover: np.ndarray, months: int) -> np.ndarray:
 @dataclass(frozen=True)
 class CrisisInputs:
     effect: np.ndarray  # fall in admissions against no crisis team [fraction, draw × month]
-    wte: np.ndarray  # [WTE, draw × month]
+    wte: np.ndarray  # required by the cover planned [WTE, draw × month]
+    in_post: np.ndarray  # [WTE, draw × month]
     cost_per_wte: np.ndarray  # [£/WTE/year, draw × month]
 
 
 def build(crisis: Crisis, ctx: Context) -> CrisisInputs:
-    """Cover, staff and effect for one footprint. The effect is basic cover × basic_effect +
-    CORE cover × core_effect, each cover as built up over build_up_months; staff are the
-    population ÷ population_per_team × (cover × WTE per team) for each kind of team, from the
-    month the cover starts."""
+    """Cover, staff and effect for one footprint. Staff required are the population ÷
+    population_per_team × (cover × WTE per team) for each kind of team, from the month the cover
+    starts. With a workforce, staff in post follow recruitment, leavers and the training lag
+    (stpmodel/staffing.py), and the cover delivered is the cover planned × the share of the
+    staff in post (at most 1). The effect is basic cover × basic_effect + CORE cover ×
+    core_effect, each cover as delivered and built up over build_up_months."""
     basic = ctx.series("crisis.basic_coverage", crisis.basic_coverage)
     core = ctx.series("crisis.core_coverage", crisis.core_coverage)
-    months = int(crisis.build_up_months)  # type: ignore[arg-type]
-    effect = (built_up(basic, months) * ctx.value("crisis.basic_effect",
-                                                  crisis.basic_effect)[:, None]
-              + built_up(core, months) * ctx.value("crisis.core_effect",
-                                                   crisis.core_effect)[:, None])
     total = ctx.value("population.total", ctx.scenario.population.total)
     population = total[:, None] * ctx.population_index
     per_team = ctx.value("crisis.population_per_team", crisis.population_per_team)[:, None]
     wte = population / per_team * (
         basic * ctx.value("crisis.basic_wte_per_team", crisis.basic_wte_per_team)[:, None]
         + core * ctx.value("crisis.core_wte_per_team", crisis.core_wte_per_team)[:, None])
-    return CrisisInputs(effect, wte, ctx.series("crisis.cost_per_wte", crisis.cost_per_wte))
+    available = wte
+    if crisis.workforce is not None:
+        available = group_in_post(crisis.workforce, "crisis.workforce", wte, ctx)
+        share = staffed(wte, available)
+        basic, core = basic * share, core * share
+    months = int(crisis.build_up_months)  # type: ignore[arg-type]
+    effect = (built_up(basic, months) * ctx.value("crisis.basic_effect",
+                                                  crisis.basic_effect)[:, None]
+              + built_up(core, months) * ctx.value("crisis.core_effect",
+                                                   crisis.core_effect)[:, None])
+    return CrisisInputs(effect, wte, available,
+                        ctx.series("crisis.cost_per_wte", crisis.cost_per_wte))
 
 
 def derive(rows: Rows, inputs: CrisisInputs, ctx: Context) -> None:
+    """Staff required, in post and the gap; cost is for the staff in post."""
     rows["wte"] = inputs.wte
-    rows["cost"] = inputs.wte * inputs.cost_per_wte / 12.0
+    rows["wte_in_post"] = inputs.in_post
+    rows["wte_gap"] = inputs.wte - inputs.in_post
+    rows["cost"] = inputs.in_post * inputs.cost_per_wte / 12.0
 
 
 # Illustrative placeholders: no public source gives these. They only let the scenario run.
@@ -174,17 +191,23 @@ SERVICE = Service(
     name="crisis",
     title="crisis resolution and home treatment teams",
     section=Crisis,
-    rows=("wte", "cost"),  # [WTE], [£]
+    rows=("wte", "wte_in_post", "wte_gap", "cost"),  # [WTE] ×3, [£]
     inputs=build,
     derive=derive,
     check=check,
-    staff=(Staff("wte", "wte"),),  # taken as staffed as planned
+    staff=(Staff("wte", "wte_in_post"),),  # in post = required without a workforce
     costs=(Cost("cost"),),
     template=template,
     icb_template=icb_template,
     metrics=(
-        Metric("crisis_wte", "WTE", "stock", "crisis team staff", row="wte"),
-        Metric("crisis_cost", "£", "flow", "crisis team staff × cost per WTE", row="cost",
-               key=True),
+        Metric("crisis_wte", "WTE", "stock", "crisis team staff the cover planned requires",
+               row="wte"),
+        Metric("crisis_wte_in_post", "WTE", "stock",
+               "crisis team staff in post (as required without a workforce section)",
+               row="wte_in_post"),
+        Metric("crisis_wte_gap", "WTE", "stock", "crisis team staff required but not in post",
+               row="wte_gap"),
+        Metric("crisis_cost", "£", "flow", "crisis team staff in post × cost per WTE",
+               row="cost", key=True),
     ),
 )

@@ -89,7 +89,7 @@ class Eip(Section):
         "care contacts a person in EIP care has a month", "contacts/person/month")
     cost_per_contact: series(Quantity("£/contact", 0.0), "step") = spec(  # type: ignore[valid-type]
         "cost of one EIP care contact, at 2024/25 prices", "£/contact", default=NCC_CONTACT,
-        interp="step",
+        price_year="2024/25", interp="step",
         source="NHS England, National Cost Collection 2024/25: Mental Health Care Contact A14, "
                "Early Intervention Team for Psychosis, £314.44 a contact (£298.5m over 949,235 "
                "contacts; 2024/25 prices)")

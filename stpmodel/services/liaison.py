@@ -13,6 +13,7 @@ from pydantic import Field
 
 from ..metrics import Metric
 from ..sections import WTE, Section, spec
+from ..staffing import StaffGroup, group_in_post, staffed
 from ..standards import LTP_END, Standard
 from ..values import Quantity, choice_series, fail, number, series
 from .base import Context, Cost, Rows, Service, Staff
@@ -21,6 +22,9 @@ if TYPE_CHECKING:
     from ..scenario import Scenario
 
 LEVELS = ("none", "core", "core24", "enhanced")  # service levels, lowest first
+# Tadros et al. 2013: up to 64 beds a day saved at City Hospital, against RAID's 14,500 bed days a
+# year there (Parsonage & Fossey 2011): 64 × 365 / 14,500 [ratio]
+TADROS = round(64 * 365 / 14_500, 3)
 CORE24 = LEVELS.index("core24")
 MONEY_PER_WTE = Quantity("£/WTE/year", 0.0)
 ATTENDANCES = Quantity("attendances/year", 0.0, above_lo=True)
@@ -47,9 +51,12 @@ class Core24Level(LiaisonLevel):
         "other mental health professionals per hospital", "WTE", default=13.0,
         source="CORE24: 13 MH professionals (national liaison survey 2019; HSJ 2022)")
     effect: number(Quantity("ratio", 0.0, 10.0)) = spec(  # type: ignore[valid-type]
-        "acute bed days saved, as a multiple of the RAID effect", "ratio", default=1.0,
-        source="RAID, the 24-hour comprehensive service that CORE24 is modelled on "
-               "(Parsonage & Fossey 2011)")
+        "acute bed days saved, as a multiple of the RAID effect; uncertain", "ratio",
+        default={"uniform": [0.0, TADROS]},
+        source="from no effect on length of stay (BMC Psychiatry 2020, 20:27) to Tadros et al. "
+               "2013 (Psychiatric Bulletin 37:4): 43-64 beds a day saved in RAID's 600-bed "
+               "hospital, 64 × 365 ÷ 14,500 = 1.611 × RAID's 39.7 (Parsonage & Fossey 2011); "
+               "uniform between, median 0.806")
 
 
 class LiaisonLevels(Section):
@@ -74,6 +81,11 @@ class Hospital(Section):
         "service level over time: none, core, core24 or enhanced", "level", interp="step")
 
 
+class LiaisonWorkforce(Section):
+    consultants: StaffGroup = spec("consultant psychiatrists", "")
+    professionals: StaffGroup = spec("other mental health professionals", "")
+
+
 class Liaison(Section):
     hospitals: Annotated[list[Hospital], Field(min_length=1)] = spec(
         "the footprint's acute hospitals", "list")
@@ -90,10 +102,17 @@ class Liaison(Section):
                "year")
     bed_day_cost: series(Quantity("£/bed day", 0.0), "step") = spec(  # type: ignore[valid-type]
         "cost of an acute bed day", "£/bed day", default=245.0, interp="step",
-        source="Parsonage & Fossey 2011: £245 a bed day")
+        price_year="2010/11",
+        source="Parsonage & Fossey 2011: £245 a bed day (taken at 2010/11 prices, the year "
+               "before the report; the National Cost Collection 2024/25 has no acute bed-day "
+               "cost)")
     reference_ae_attendances: number(ATTENDANCES) | None = spec(  # type: ignore[valid-type]
-        "A&E attendances of the hospital the bed-day effect was measured in; required when "
-        "hospitals give ae_attendances", "attendances/year", default=None)
+        "A&E attendances of the hospital the bed-day effect and each level's staffing are for; "
+        "required when hospitals give ae_attendances", "attendances/year", default=None)
+    workforce: LiaisonWorkforce | None = spec(
+        "the liaison staff in post, by group: a shortfall in either group gives less service, "
+        "which saves fewer bed days. Without it the services are taken as staffed as planned",
+        "", default=None)
 
 
 def check(scenario: Scenario) -> None:
@@ -120,9 +139,10 @@ class LiaisonInputs:
 
     hospitals: np.ndarray  # [hospitals, month]
     core24: np.ndarray  # hospitals at CORE24 or above [hospitals, month]
-    staff: np.ndarray  # consultants, professionals [WTE, draw × 2 × month]
+    staff: np.ndarray  # consultants, professionals required [WTE, draw × 2 × month]
+    in_post: np.ndarray  # consultants, professionals in post [WTE, draw × 2 × month]
     non_pay: np.ndarray  # [£/year]
-    effect_change: np.ndarray  # Σ count × size × (effect − start effect) [ratio]
+    effect_change: np.ndarray  # delivered Σ count × size × effect − the start month's [ratio]
     bed_days_saved: np.ndarray  # RAID's bed days a year [bed days/year, draw]
     consultant_cost: np.ndarray  # [£/WTE/year]
     professional_cost: np.ndarray  # [£/WTE/year]
@@ -144,7 +164,7 @@ def build(liaison: Liaison, ctx: Context) -> LiaisonInputs:
     core24 = np.zeros(n_months)
     staff = np.zeros((n, 2, n_months))
     non_pay = np.zeros((n, n_months))
-    effect_change = np.zeros((n, n_months))
+    effect = np.zeros((n, n_months))
     reference = ctx.value("liaison.reference_ae_attendances", liaison.reference_ae_attendances)
     for h, hospital in enumerate(liaison.hospitals):
         level = hospital.level.resolve(ctx.months).astype(np.int64)
@@ -155,12 +175,21 @@ def build(liaison: Liaison, ctx: Context) -> LiaisonInputs:
                              hospital.ae_attendances) / reference
         hospitals += count
         core24 += count * (level >= CORE24)
-        staff += count * np.moveaxis(table[:, level, :2], 1, 2)
-        non_pay += count * table[:, level, 3]
-        effect_change += count * size[:, None] * (table[:, level, 2] - table[:, level[:1], 2])
+        scale = count * size[:, None]  # staff, non-pay and effect all scale with size
+        staff += scale[:, None, :] * np.moveaxis(table[:, level, :2], 1, 2)
+        non_pay += scale * table[:, level, 3]
+        effect += scale * table[:, level, 2]
+    in_post = staff
+    if liaison.workforce is not None:
+        in_post = np.stack([
+            group_in_post(getattr(liaison.workforce, group), f"liaison.workforce.{group}",
+                          staff[:, g], ctx)
+            for g, group in enumerate(("consultants", "professionals"))], axis=1)
+        effect = effect * np.minimum(staffed(staff[:, 0], in_post[:, 0]),
+                                     staffed(staff[:, 1], in_post[:, 1]))
     return LiaisonInputs(
-        hospitals=hospitals, core24=core24, staff=staff, non_pay=non_pay,
-        effect_change=effect_change,
+        hospitals=hospitals, core24=core24, staff=staff, in_post=in_post, non_pay=non_pay,
+        effect_change=effect - effect[:, :1],
         bed_days_saved=ctx.value("liaison.bed_days_saved", liaison.bed_days_saved),
         consultant_cost=ctx.series("liaison.consultant_cost", liaison.consultant_cost),
         professional_cost=ctx.series("liaison.professional_cost", liaison.professional_cost),
@@ -168,16 +197,21 @@ def build(liaison: Liaison, ctx: Context) -> LiaisonInputs:
 
 
 def derive(rows: Rows, inputs: LiaisonInputs, ctx: Context) -> None:
-    """Staff, cost, and bed days saved against the start month's levels."""
+    """Staff required and in post, cost (of the staff in post), and bed days saved against the
+    start month's levels."""
     saved = inputs.effect_change * inputs.bed_days_saved[:, None] / 12.0
-    staff = inputs.staff
-    cost = (staff[:, 0] * inputs.consultant_cost + staff[:, 1] * inputs.professional_cost
+    staff, in_post = inputs.staff, inputs.in_post
+    cost = (in_post[:, 0] * inputs.consultant_cost + in_post[:, 1] * inputs.professional_cost
             + inputs.non_pay) / 12.0
     rows["hospitals"] = inputs.hospitals
     rows["core24"] = inputs.core24
     rows["consultant_wte"] = staff[:, 0]
     rows["professional_wte"] = staff[:, 1]
     rows["wte"] = staff.sum(axis=1)
+    rows["consultant_gap"] = staff[:, 0] - in_post[:, 0]
+    rows["professional_gap"] = staff[:, 1] - in_post[:, 1]
+    rows["wte_in_post"] = in_post.sum(axis=1)
+    rows["wte_gap"] = rows["wte"] - rows["wte_in_post"]
     rows["cost"] = cost
     rows["bed_days_saved"] = saved
     rows["savings"] = saved * inputs.bed_day_cost
@@ -187,30 +221,46 @@ SERVICE = Service(
     name="liaison",
     title="liaison psychiatry in acute hospitals (CORE24)",
     section=Liaison,
-    rows=("hospitals", "core24", "consultant_wte", "professional_wte", "wte", "cost",
-          "bed_days_saved", "savings"),  # see derive; per month, [WTE], [£], [bed days]
+    rows=("hospitals", "core24", "consultant_wte", "professional_wte", "wte", "consultant_gap",
+          "professional_gap", "wte_in_post", "wte_gap", "cost", "bed_days_saved",
+          "savings"),  # see derive; per month, [WTE], [£], [bed days]
     standalone=True,
     inputs=build,
     derive=derive,
     check=check,
-    staff=(Staff("wte", "wte"),),  # taken as staffed as planned
+    staff=(Staff("wte", "wte_in_post"),),  # in post = required without a workforce
     costs=(Cost("cost"),),
-    savings=("savings",),
+    capacity=("savings",),  # acute bed days freed: capacity, not cash
     metrics=(
-        Metric("liaison_core24_coverage", "fraction", "rate",
-               "share of acute hospitals with liaison at CORE24 or above",
+        Metric("liaison_core24_coverage", "fraction", "ratio",
+               "share of acute hospitals with liaison at CORE24 or above, at the end of the "
+               "period (March for a year, as the Long Term Plan's target is a year-end "
+               "position)",
                numerator="core24", denominator="hospitals", summary=True, key=True),
-        Metric("liaison_wte", "WTE", "stock", "liaison staff, all groups", row="wte"),
+        Metric("liaison_wte", "WTE", "stock", "liaison staff required, all groups", row="wte"),
+        Metric("liaison_wte_in_post", "WTE", "stock",
+               "liaison staff in post, all groups (as required without a workforce section)",
+               row="wte_in_post"),
+        Metric("liaison_wte_gap", "WTE", "stock", "liaison staff required but not in post",
+               row="wte_gap"),
+        Metric("liaison_consultant_gap", "WTE", "stock",
+               "liaison consultant psychiatrists required but not in post",
+               row="consultant_gap"),
+        Metric("liaison_professional_gap", "WTE", "stock",
+               "other liaison MH professionals required but not in post",
+               row="professional_gap"),
         Metric("liaison_consultant_wte", "WTE", "stock", "liaison consultant psychiatrists",
                row="consultant_wte"),
         Metric("liaison_professional_wte", "WTE", "stock", "other liaison MH professionals",
                row="professional_wte"),
-        Metric("liaison_cost", "£", "flow", "liaison staff × cost per WTE, plus non-pay",
+        Metric("liaison_cost", "£", "flow",
+               "liaison staff in post × cost per WTE, plus non-pay",
                row="cost", key=True),
         Metric("liaison_bed_days_saved", "bed days", "flow",
                "acute bed days saved by liaison above the start month's levels",
                row="bed_days_saved"),
-        Metric("liaison_savings", "£", "flow", "liaison bed days saved × cost per bed day",
+        Metric("liaison_savings", "£", "flow",
+               "liaison bed days saved × cost per bed day: capacity released, not cash",
                row="savings"),
     ),
     standards=(

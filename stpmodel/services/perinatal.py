@@ -62,7 +62,7 @@ class Perinatal(Section):
         "contacts/woman")
     cost_per_contact: series(Quantity("£/contact", 0.0), "step") = spec(  # type: ignore[valid-type]
         "cost of one care contact, all costs (2024/25 prices)", "£/contact", default=NCC_CONTACT,
-        interp="step",
+        price_year="2024/25", interp="step",
         source="NHS England, National Cost Collection 2024/25, Mental Health Care Contact C02 "
                "Specialist Perinatal Mental Health Community Service: £329.30 (2024/25 prices; "
                "615,245 contacts, £202.6m)")

@@ -70,9 +70,10 @@ SERVICE = Service(
         Metric("cyp_wte_required", "WTE", "stock", "clinical WTE the plan needs",
                row="wte_required"),
         Metric("cyp_wte_available", "WTE", "stock",
-               "clinical WTE in post: the start's grown by at most the recruitment limit",
+               "clinical WTE in post: the start's grown by at most the recruitment limit (less "
+               "leavers, after the training lag, when given)",
                row="wte_available"),
-        Metric("cyp_cost", "£", "flow", "WTE in post × cost per WTE (the scenario's prices)",
+        Metric("cyp_cost", "£", "flow", "WTE in post × cost per WTE (at the price base)",
                row="cost", key=True),
         Metric("cyp_ed_urgent_started", "persons", "flow",
                "urgent eating-disorder referrals starting treatment", row="ed_urgent_started",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ...staffing import in_post
 from ..base import Context, Rows, adults_by_month, stack
 from .section import ED_ROUTINE_DAYS, ED_URGENT_DAYS, UNLIMITED_WTE, Cyp, CypEdPathway
 
@@ -31,6 +32,8 @@ class CypInputs:
     caseload: np.ndarray  # [persons/WTE/year, draw]
     recruitment: np.ndarray  # [WTE/month, draw × month]
     cost_per_wte: np.ndarray  # [£/WTE/year, draw × month]
+    leaver_rate: np.ndarray | None = None  # [fraction/year, draw]; None: recruitment is net
+    training_months: int = 0  # [months]
 
 
 def build(cyp: Cyp, ctx: Context) -> CypInputs:
@@ -76,14 +79,18 @@ def build(cyp: Cyp, ctx: Context) -> CypInputs:
         wte=ctx.value("cyp.workforce.wte", staff.wte),
         caseload=ctx.value("cyp.workforce.caseload", staff.caseload),
         recruitment=ctx.series("cyp.workforce.recruitment", staff.recruitment) / 12.0,
-        cost_per_wte=ctx.series("cyp.workforce.cost_per_wte", staff.cost_per_wte))
+        cost_per_wte=ctx.series("cyp.workforce.cost_per_wte", staff.cost_per_wte),
+        leaver_rate=None if staff.leaver_rate is None and staff.training_months is None else (
+            np.zeros(n) if staff.leaver_rate is None
+            else ctx.value("cyp.workforce.leaver_rate", staff.leaver_rate)),
+        training_months=int(staff.training_months or 0))
 
 
 def stack_inputs(parts: list[CypInputs]) -> CypInputs:
     first = parts[0]
     return CypInputs(stack([p.series for p in parts]), stack([p.scalars for p in parts]),
                      first.need, first.access, first.wte, first.caseload, first.recruitment,
-                     first.cost_per_wte)
+                     first.cost_per_wte, first.leaver_rate, first.training_months)
 
 
 def simulate(inputs: CypInputs, days: np.ndarray, block: slice) -> np.ndarray:
@@ -120,11 +127,15 @@ def derive(rows: Rows, inputs: CypInputs, ctx: Context) -> None:
     planned = inputs.access * need / 12.0
     caseload = inputs.caseload[:, None]
     required = planned * 12.0 / caseload
-    wte = np.empty_like(required)
-    wte[:, 0] = inputs.wte
-    for m in range(1, wte.shape[1]):  # staff grow towards the plan, at most by recruitment
-        wte[:, m] = np.maximum(wte[:, m - 1], np.minimum(required[:, m],
-                                                         wte[:, m - 1] + inputs.recruitment[:, m]))
+    if inputs.leaver_rate is not None:  # leavers and a training lag (stpmodel/staffing.py)
+        wte = in_post(required, inputs.wte, inputs.recruitment * 12.0, inputs.leaver_rate,
+                      inputs.training_months)
+    else:
+        wte = np.empty_like(required)
+        wte[:, 0] = inputs.wte
+        for m in range(1, wte.shape[1]):  # staff grow towards the plan, at most by recruitment
+            wte[:, m] = np.maximum(wte[:, m - 1], np.minimum(
+                required[:, m], wte[:, m - 1] + inputs.recruitment[:, m]))
     capacity = wte * caseload / 12.0
     rows["need"] = need
     rows["need_per_month"] = need / 12.0

@@ -91,7 +91,7 @@ class Iapt(Section):
                "had one")
     cost_per_session: series(MONEY_PER_SESSION, "step") = spec(  # type: ignore[valid-type]
         "cost of one treatment session, at 2024/25 prices", "£/session", default=173.55,
-        interp="step",
+        price_year="2024/25", interp="step",
         source="NHS England, National Cost Collection 2024/25: NHS Talking Therapies treatment "
                "contact £173.55 (2024/25 prices)")
     wait_median_days: number(Quantity("days", 0.0, 365.0)) = spec(  # type: ignore[valid-type]

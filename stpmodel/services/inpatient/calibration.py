@@ -5,14 +5,14 @@ illness bed (adult acute, older adult, PICU, rehabilitation, secure, CYP) and gi
 only split in the bundled data is the National Cost Collection's 2024/25 bed days, where adult
 acute is 56.01% of adult acute, older adult, PICU and mainstream rehabilitation bed days
 (``stpmodel/data/inpatient_national.csv``). So a footprint's adult acute beds, and beds occupied,
-are its KH03 mental illness beds × that share (:data:`SHARE`): its mix is taken to be England's.
+are its KH03 mental illness beds × that share (:func:`share`): its mix is taken to be England's.
 
 **Which footprints.** KH03 is by provider trust, placed where the trust is headquartered
-(``stpmodel/data/SOURCES.md``). Seven STP footprints are not measured that way (:func:`flagged`):
+(``stpmodel/data/SOURCES.md``). Eight STP footprints are not measured that way (:func:`flagged`):
 those with no trust of their own, those missing a large trust in the extract, and those whose beds
 are under a quarter of England's per adult; for ICBs also one whose beds occupied exceed its beds
 available (:data:`OVERFULL`). Their beds and beds occupied are what England's row
-leaves once the other 37 are counted, shared by adults aged 16+ (mid-2021). England's total is
+leaves once the other 36 are counted, shared by adults aged 16+ (mid-2021). England's total is
 then KH03's exactly.
 
 **Pools.** A footprint's *N* beds work as *k* = max(1, round(*N* ÷ *P*)) separate pools of as
@@ -107,8 +107,9 @@ def flagged(geography: str = STP2017) -> frozenset[str]:
 @cache
 def measured(year: str, period: str = "year", geography: str = STP2017) -> dict[str, Beds]:
     """Every footprint's adult acute beds and beds occupied in a financial year's quarter
-    (``Q1``–``Q4``) or over the year (``year``), and England's (``E92000001``): the 44 STPs'
-    (2018-19 to 2021-22) or with ``geography="icb2022"`` the 42 ICBs' (2022-23 to 2024-25)."""
+    (``Q1``–``Q4``) or over the year (``year``), and England's (``E92000001``); England's alone
+    for the years bundled for England only. The 44 STPs' (2018-19 and 2019-20), or with
+    ``geography="icb2022"`` the 42 ICBs' (2022-23 to 2024-25)."""
     import polars as pl
 
     from ... import reference
@@ -123,6 +124,8 @@ def measured(year: str, period: str = "year", geography: str = STP2017) -> dict[
         "footprint_code", "beds_available", "beds_occupied").iter_rows()}
     s, rest = share(), flagged(geography)
     england = kh03.pop(ENGLAND)
+    if not kh03:  # a year bundled for England alone (2020-21, 2021-22)
+        return {ENGLAND: Beds(england.available * s, england.occupied * s)}
     measured_ = {c: b for c, b in kh03.items() if c not in rest}
     if geography == ICB2022:  # no residue: the flagged ICBs' patients are in others' trusts
         out = {c: Beds(b.available * s, b.occupied * s) for c, b in measured_.items()}

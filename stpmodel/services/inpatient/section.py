@@ -14,7 +14,7 @@ OCCUPANCY = Quantity("fraction", 0.0, 1.0, above_lo=True, percent_hint=True)
 # The pool size that reproduces England's 2018/19 inappropriate OAP bed days from the measured
 # beds and occupancy of every footprint (stpmodel/services/inpatient/calibration.py, which a test
 # re-derives; docs/validation.md shows the out-of-sample years).
-POOL_BEDS = 110
+POOL_BEDS = 107
 POOL_SOURCE = ("England's 2018/19 inappropriate OAP bed days (Mental Health Dashboard CR(iii.a), "
                "239,015) reproduced from each footprint's KH03 beds and occupancy with Erlang's "
                "loss formula (docs/model.md, docs/validation.md)")
@@ -47,8 +47,9 @@ class Inpatient(Section):
         "out for their whole stay)", "true/false", default=False)
     oap_cost_per_day: series(Quantity("£/bed day", 0.0), "step") = spec(  # type: ignore[valid-type]
         "cost of one out-of-area bed day", "£/bed day", default=530.0,
-        interp="step", source="NHS Digital OAP open data, February 2017: England average "
-                               "recorded daily cost £530")
+        price_year="2016/17", interp="step",
+        source="NHS Digital OAP open data, February 2017: England average recorded daily cost "
+               "£530 (2016/17 prices)")
     target_occupancy: number(OCCUPANCY) = spec(  # type: ignore[valid-type]
         "bed occupancy to plan for", "fraction", default=0.85,
         source="Royal College of Psychiatrists, cited by the Commission on Acute Adult "
@@ -56,6 +57,7 @@ class Inpatient(Section):
     open_bed_day_cost: series(Quantity("£/bed day", 0.0, 100_000.0), "step") = spec(  # type: ignore[valid-type]
         "cost of a local bed open for a day, at 2024/25 prices: what opening a bed costs and "
         "closing one releases", "£/bed day", default=637.12, interp="step",
+        price_year="2024/25",
         source="National Cost Collection 2024/25: adult acute mental health bed day £719.10 "
                "(per occupied bed day, 2024/25 prices) × England's mental illness bed "
                "occupancy, 0.886 (KH03, 2019-20 Q4: 16,068 of 18,139), so an open bed costs "

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ...prices import financial_year_of
 from ...template import TemplateContext, comment_defaults, num
 from .section import Inpatient
 
@@ -71,10 +72,11 @@ def template(t: TemplateContext) -> None:
     out.comment("ILLUSTRATIVE PLACEHOLDER: stays as spread as an exponential distribution "
                 "(coefficient of variation 1).", 2)
     out.key("los_cv", num(LOS_CV), 2)
-    if daily is not None:
+    if daily is not None and latest is not None:
         out.comment(f"SOURCED: {fp.name}'s average recorded daily cost of an out-of-area "
                     f"placement, {latest} ({reference.OAP_SOURCE}, {t.sources.oaps_label}).", 2)
         out.key("oap_cost_per_day", num(daily), 2)
+        t.price_years["inpatient.oap_cost_per_day"] = financial_year_of(latest)
     comment_defaults(out, Inpatient, written, always=False,
                      extra="" if daily else f" {fp.name}'s own daily OAP cost is suppressed or "
                                             "not published, so England's applies.")
