@@ -75,8 +75,8 @@ def share() -> float:
 
 
 def _kh03(geography: str) -> object:
-    """The bundled KH03 table of a geography: the 44 STPs (2018-19 to 2021-22) or the 42 ICBs
-    (2022-23 to 2024-25), with the same columns."""
+    """The bundled KH03 table of a geography: the 44 STPs (2018-19 and 2019-20; England to
+    2021-22) or the 42 ICBs (2022-23 to 2024-25), with the same columns."""
     from ... import baselines
 
     return (baselines.icb_inpatient_beds() if geography == ICB2022
