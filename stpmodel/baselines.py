@@ -189,3 +189,57 @@ def eip_method(code: str) -> str | None:
     ``ccg21_weighted`` (its CCG 2021 rows weighted by adults); None without a row."""
     rows = eip_baseline().filter(pl.col("footprint_code") == code)
     return str(rows["method"][0]) if rows.height else None
+
+
+# ---------------------------------------------------------------------------------------------
+# The 42 ICBs (built by tools/build_icb_reference.py; sources in stpmodel/data/SOURCES.md)
+
+ICB_IAPT_SOURCE = ("NHS Digital / NHS England, NHS Talking Therapies (IAPT) annual key measures, "
+                   "ICB rows")
+ICB_KH03_SOURCE = ("NHS England, KH03 bed availability and occupancy (overnight), mental illness "
+                   "sector, by trust, summed to the ICB of each trust's headquarters")
+
+
+@cache
+def icb_iapt() -> pl.DataFrame:
+    """IAPT counts by ICB (its ONS code; ``E92000001`` England; ``UNKNOWN`` as published),
+    ``org_code`` (Q-code), ``reporting_period`` (2022-23 to 2024-25) and ``measure``
+    (referrals_received, finished_course_treatment, at_caseness, recovery): ``value``."""
+    return _read("icb_iapt.csv", schema_overrides={"value": pl.Float64})
+
+
+def icb_iapt_value(code: str, year: str, measure: str) -> float | None:
+    rows = icb_iapt().filter((pl.col("footprint_code") == code)
+                             & (pl.col("reporting_period") == year)
+                             & (pl.col("measure") == measure))
+    return float(rows["value"][0]) if rows.height else None
+
+
+@cache
+def icb_inpatient_beds() -> pl.DataFrame:
+    """KH03 mental illness beds by ICB and England, 2022-23 to 2024-25, as
+    :func:`inpatient_baseline` gives them by STP: ``footprint_code, name, financial_year,
+    period`` (Q1-Q4, ``year``), ``quarters`` (those averaged), ``beds_available,
+    beds_occupied`` [beds, average daily], ``occupancy, n_trusts, method`` (``own_icb``,
+    ``no_trust_headquartered``, ``published_england_row``), ``trusts, source``."""
+    return _read("icb_inpatient_beds.csv", schema_overrides={
+        "beds_available": pl.Float64, "beds_occupied": pl.Float64, "occupancy": pl.Float64})
+
+
+@cache
+def icb_dashboard() -> pl.DataFrame:
+    """Mental Health Dashboard Q4 2021/22 measures by ICB (``footprint_code``, its ONS code;
+    ``org_code``, the Q-code the dashboard uses) and England: ``indicator, period, measure,
+    value, unit``."""
+    return _read("icb_dashboard.csv", schema_overrides={"value": pl.Float64})
+
+
+def icb_dashboard_value(code: str, measure: str) -> float | None:
+    rows = icb_dashboard().filter((pl.col("footprint_code") == code)
+                                  & (pl.col("measure") == measure))
+    return float(rows["value"][0]) if rows.height else None
+
+
+def icb_dashboard_org(code: str) -> str:
+    rows = icb_dashboard().filter(pl.col("footprint_code") == code)
+    return str(rows["org_code"][0]) if rows.height else code

@@ -1,13 +1,17 @@
-"""The bundled footprint reference: England's 44 STP footprints of April 2017 and their public
-baseline figures.
+"""The bundled footprint reference: England's 44 STP footprints of April 2017 and 42 Integrated
+Care Boards of July 2022, and their public baseline figures.
 
 The tables live in ``stpmodel/data/`` (their sources and derivations are in
 ``stpmodel/data/SOURCES.md``; ``tools/build_reference.py`` rebuilds them):
 
-- :func:`footprints`: the 44 codes (E54000005–E54000048), names and the other spellings the
-  sources use; :func:`find_footprint` finds one by code or by a loosely written name;
+- :func:`footprints`: the footprints of a geography (:data:`GEOGRAPHIES`): ``stp2017``, the 44
+  codes (E54000005–E54000048), names and the other spellings the sources use; ``icb2022``, the
+  42 ICBs with the ONS code in force from April 2023, the July 2022 code where it differs
+  (Surrey Heartlands and Sussex), the ODS Q-code and names; :func:`find_footprint` finds one by
+  code or by a loosely written name;
 - :func:`population`: persons by footprint, sex, age band and mid-year. Mid-2021 and mid-2022
-  are ONS estimates derived to STP17 footprints; 2023–2031 are projected by holding each
+  are ONS estimates derived to STP17 footprints (for ICBs, ONS's own estimates for ICB 2023
+  areas); 2023–2031 are projected by holding each
   footprint's mid-2022 share of England's population in each single year of age and sex, with
   England following the ONS 2020-based interim national projection (no local projection is
   bundled);
@@ -36,10 +40,16 @@ ENGLAND = "E92000001"
 CODES = tuple(f"E540000{n:02d}" for n in range(5, 49))
 MERGED = {"E54000049": ("E54000045", "E54000046", "E54000047")}
 ESTIMATE_YEARS = (2021, 2022)
+STP2017, ICB2022 = "stp2017", "icb2022"
+GEOGRAPHIES = (STP2017, ICB2022)
+GEOGRAPHY_TITLES = {STP2017: "the 44 STP footprints of April 2017",
+                    ICB2022: "the 42 Integrated Care Boards of July 2022"}
 
 # How each table's source is written where stpmodel quotes it (scenario comments, notes).
 POPULATION_SOURCE = ("ONS mid-year population estimates (mid-2021), derived to STP17 footprints "
                      "from CCG 2021 areas (three CCGs split by LSOA-count share)")
+ICB_POPULATION_SOURCE = ("ONS mid-year population estimates for ICB 2023 areas (sub-ICB "
+                         "locations summed)")
 PROJECTION_SOURCE = ("projected with the ONS 2020-based interim national population projections "
                      "for England: the footprint keeps its mid-2021 share of England's "
                      "population in each single year of age and sex")
@@ -53,15 +63,28 @@ class FootprintNotFoundError(StpmodelError):
 
 @dataclass(frozen=True)
 class FootprintRef:
-    """One of the 44 STP footprints of April 2017."""
+    """One footprint: an STP of April 2017 or an ICB of July 2022 (``geography``)."""
 
     code: str
     name: str
     aliases: tuple[str, ...] = ()
-    ods_code: str = ""  # NHS England's 2020 code, where the 2020 boundary is the 2017 one
+    # STP: NHS England's 2020 code, where the 2020 boundary is the 2017 one; ICB: its Q-code
+    ods_code: str = ""
+    geography: str = STP2017
+    former_codes: tuple[str, ...] = ()  # ICB: the July 2022 code, where a boundary moved since
+    region: str = ""
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def is_icb(self) -> bool:
+        return self.geography == ICB2022
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """Every code that names this footprint: ONS, former ONS and ODS."""
+        return tuple(c for c in (self.code, *self.former_codes, self.ods_code) if c)
 
 
 def _read(name: str, **kwargs: object) -> pl.DataFrame:
@@ -69,16 +92,41 @@ def _read(name: str, **kwargs: object) -> pl.DataFrame:
 
 
 @cache
-def footprints() -> tuple[FootprintRef, ...]:
-    """The 44 footprints, in code order."""
+def footprints(geography: str = STP2017) -> tuple[FootprintRef, ...]:
+    """The footprints of ``geography`` (the 44 STPs of 2017 unless told), in code order."""
+    if geography == ICB2022:
+        return icbs()
+    if geography != STP2017:
+        raise ValueError(f"unknown geography {geography!r}: {', '.join(GEOGRAPHIES)}")
     frame = _read("footprints.csv", infer_schema_length=0).fill_null("")
     return tuple(FootprintRef(r["code"], r["name"],
                               tuple(a for a in r["aliases"].split("; ") if a), r["ods_code_2020"])
                  for r in frame.iter_rows(named=True))
 
 
-def footprint_names() -> dict[str, str]:
-    return {fp.code: fp.name for fp in footprints()}
+@cache
+def icbs() -> tuple[FootprintRef, ...]:
+    """The 42 ICBs of July 2022, in order of their ONS code (the one in force from April 2023)."""
+    frame = _read("icbs.csv", infer_schema_length=0).fill_null("")
+    return tuple(FootprintRef(
+        r["code"], r["name"],
+        tuple(a for a in (r["short_name"], *r["aliases"].split("; ")) if a),
+        r["ods_code"], ICB2022,
+        (r["code_2022"],) if r["code_2022"] != r["code"] else (), r["region"])
+        for r in frame.iter_rows(named=True))
+
+
+def footprint_names(geography: str = STP2017) -> dict[str, str]:
+    return {fp.code: fp.name for fp in footprints(geography)}
+
+
+def geography_of(code: str) -> str | None:
+    """The geography whose footprints include ``code`` (ONS, former ONS or ODS), the 2017 STPs
+    first (an ICB that kept its STP's code covers the same area); None if neither does."""
+    for geography in GEOGRAPHIES:
+        if any(code in fp.codes for fp in footprints(geography)):
+            return geography
+    return None
 
 
 @cache
@@ -98,7 +146,8 @@ def stp20_to_ons() -> dict[str, str]:
 # ---------------------------------------------------------------------------------------------
 # Finding a footprint by a loosely written name
 
-_STOP = {"the", "and", "of", "stp", "nhs", "ics", "icb", "footprint"}
+_STOP = {"the", "and", "of", "stp", "nhs", "ics", "icb", "footprint", "integrated", "care",
+         "board"}
 
 
 def _tokens(text: str) -> tuple[str, ...]:
@@ -110,29 +159,63 @@ def _keys(fp: FootprintRef) -> list[tuple[str, ...]]:
     return [_tokens(fp.name), *(_tokens(a) for a in fp.aliases)]
 
 
-def find_footprint(query: str) -> FootprintRef:
+_ODS = re.compile(r"Q[A-Z0-9]{2}")
+_ICB_WORDS = re.compile(r"\b(icb|integrated\s+care\s+board)\b", re.IGNORECASE)
+
+
+class _NoneFit(FootprintNotFoundError):
+    """Nothing in the geography came near (as opposed to several footprints fitting)."""
+
+
+def find_footprint(query: str, geography: str | None = None) -> FootprintRef:
     """The footprint a code (``E54000037``, ``QJK``) or a loosely written name means.
 
     Names match without regard to case, punctuation, ``&`` for ``and``, or words such as "STP";
     a few words that pick out one footprint are enough (``"Manchester"``), and a small
     misspelling is forgiven (``"Devn"``). Raises :class:`FootprintNotFoundError` listing the
     close matches when nothing, or more than one footprint, fits.
+
+    With ``geography`` (``stp2017`` or ``icb2022``) only its footprints are searched. Without,
+    the 2017 STPs come first, except for an ODS Q-code or a name that says "ICB" or "Integrated
+    Care Board", which are looked for among the ICBs first; the other geography is searched only
+    when nothing in the first comes near (a name that fits several footprints stays an error).
     """
+    if geography is not None:
+        return _find_in(query, geography)
+    icb_first = bool(_ODS.fullmatch(query.strip().upper()) or _ICB_WORDS.search(query))
+    first, second = (ICB2022, STP2017) if icb_first else (STP2017, ICB2022)
+    words = _tokens(query)
+    for geo in (first, second):  # a code or a whole name of either, before any loose match
+        exact = [fp for fp in footprints(geo)
+                 if query.strip().upper() in fp.codes or (words and words in _keys(fp))]
+        if len(exact) == 1:
+            return exact[0]
+    try:
+        return _find_in(query, first)
+    except _NoneFit as exc:
+        try:
+            return _find_in(query, second)
+        except _NoneFit:
+            raise exc from None
+
+
+def _find_in(query: str, geography: str) -> FootprintRef:
     text = query.strip()
-    everything = footprints()
+    everything = footprints(geography)
+    stp = geography == STP2017
     upper = text.upper()
     for fp in everything:
-        if upper in (fp.code, fp.ods_code):
+        if upper in fp.codes:
             return fp
-    if upper in MERGED:
+    if stp and upper in MERGED:
         parts = ", ".join(str(fp) for fp in everything if fp.code in MERGED[upper])
         raise FootprintNotFoundError(
             f"{upper} (Cumbria and North East, from April 2018) is not one of the 44 footprints "
             f"of April 2017: it joined {parts}; choose one of those")
-    if re.fullmatch(r"E\d{8}", upper):
-        raise FootprintNotFoundError(f"no footprint has the code {upper}; the 44 footprints are "
-                                     f"{CODES[0]} to {CODES[-1]} (`stpmodel footprints` lists "
-                                     "them)")
+    if re.fullmatch(r"E\d{8}", upper) or _ODS.fullmatch(upper):
+        raise _NoneFit(f"no footprint has the code {upper}; the 44 footprints are {CODES[0]} to "
+                       f"{CODES[-1]} (`stpmodel footprints` lists them), and `stpmodel "
+                       "footprints --geography icb2022` lists the 42 ICBs' codes")
     words = _tokens(text)
     if not words:
         raise FootprintNotFoundError(f"{query!r} is not a footprint name or code")
@@ -144,9 +227,10 @@ def find_footprint(query: str) -> FootprintRef:
                          for key in _keys(fp))]
     if len(containing) == 1:
         return containing[0]
+    kind = "footprints" if stp else "ICBs"
     if containing:
         listed = "; ".join(str(fp) for fp in containing)
-        raise FootprintNotFoundError(f"{query!r} matches {len(containing)} footprints: {listed}."
+        raise FootprintNotFoundError(f"{query!r} matches {len(containing)} {kind}: {listed}."
                                      " Give more of the name, or the code")
     scored = sorted(((_likeness(words, key), fp) for fp in everything for key in _keys(fp)),
                     key=lambda pair: -pair[0])
@@ -155,8 +239,56 @@ def find_footprint(query: str) -> FootprintRef:
         return best[1]
     close = list(dict.fromkeys(fp for score, fp in scored if score >= 0.5))[:4]
     hint = ("did you mean " + " or ".join(str(fp) for fp in close) + "? " if close else "")
-    raise FootprintNotFoundError(f"no footprint matches {query!r}; {hint}"
-                                 "`stpmodel footprints` lists all 44")
+    listing = ("`stpmodel footprints` lists all 44" if stp
+               else "`stpmodel footprints --geography icb2022` lists all 42")
+    raise _NoneFit(f"no {'footprint' if stp else 'ICB'} matches {query!r}; {hint}{listing}")
+
+
+def check_footprint(code: str, name: str) -> tuple[str, str, str] | None:
+    """Whether ``code`` is a bundled footprint's (an STP of 2017 or an ICB, by any of its ONS
+    codes, or England, E92000001) and ``name`` one of its names, written loosely: None if so,
+    else ``(key, message, hint)`` for the scenario's ``footprint`` (key ``code`` or ``name``)."""
+    upper = code.strip().upper()
+    if upper == ENGLAND:  # England as one footprint (the back-casts)
+        if _tokens(name) == ("england",):
+            return None
+        return ("name", f"'{name}' is not the name of {ENGLAND}", "its name is 'England'")
+    mine = [fp for geo in GEOGRAPHIES for fp in footprints(geo)
+            if upper in (fp.code, *fp.former_codes)]
+    custom = ("for a footprint of your own, set footprint.custom: true and give every baseline "
+              "yourself")
+    if not mine:
+        named = _by_name(name)
+        if named is not None:
+            hint = f"did you mean {named.code} ({named.name})? Or, {custom}"
+        else:
+            every = [c for geo in GEOGRAPHIES for fp in footprints(geo)
+                     for c in (fp.code, *fp.former_codes)]
+            close = difflib.get_close_matches(upper, sorted(set(every)), n=3, cutoff=0.8)
+            hint = ((f"did you mean {' or '.join(close)}? " if close else "")
+                    + "`stpmodel footprints` lists the 2017 STPs, `stpmodel footprints "
+                      f"--geography icb2022` the ICBs; {custom}")
+        return ("code", f"{code} is not the code of a bundled footprint (the 44 STPs of 2017 or "
+                        "the 42 ICBs of July 2022)", hint)
+    words = _tokens(name)
+    if any(words in _keys(fp) for fp in mine):
+        return None
+    named = _by_name(name)
+    if named is not None and upper in (named.code, *named.former_codes):
+        return None
+    names = " or ".join(f"'{fp.name}'" for fp in mine)
+    hint = f"its name is {names}"
+    if named is not None:
+        hint = f"did you mean code {named.code} ({named.name})? Or, for {code}, {hint}"
+    return ("name", f"'{name}' is not the name of {code}", hint)
+
+
+def _by_name(name: str) -> FootprintRef | None:
+    """The one footprint a name means, or None."""
+    try:
+        return find_footprint(name)
+    except FootprintNotFoundError:
+        return None
 
 
 def _likeness(words: tuple[str, ...], key: tuple[str, ...]) -> float:
@@ -177,12 +309,15 @@ def _likeness(words: tuple[str, ...], key: tuple[str, ...]) -> float:
 
 
 @cache
-def population() -> pl.DataFrame:
+def population(geography: str = STP2017) -> pl.DataFrame:
     """Persons by ``footprint_code, sex, age_band`` (``age_from``, its first age), ``mid_year``
     and ``basis``: ``estimate`` (the ONS estimates for mid-2021 and mid-2022) or ``projection``
     (mid-2022 to mid-2031, projected from mid-2021 with England's growth by age and sex). Age
-    bands: 0-4, 5-9, 10-15, 16-17, 18-24, 25-34, ... 75-84, 85+."""
-    wide = _read("population.csv")
+    bands: 0-4, 5-9, 10-15, 16-17, 18-24, 25-34, ... 75-84, 85+. The footprints are the 44 STPs
+    of 2017, or with ``geography="icb2022"`` the 42 ICBs (2023 boundaries and codes)."""
+    if geography not in GEOGRAPHIES:
+        raise ValueError(f"unknown geography {geography!r}: {', '.join(GEOGRAPHIES)}")
+    wide = _read("population.csv" if geography == STP2017 else "icb_population.csv")
     long = wide.unpivot(index=["footprint_code", "sex", "age_band"], variable_name="column",
                         value_name="population")
     parts = pl.col("column").str.split("_")
@@ -195,11 +330,13 @@ def population() -> pl.DataFrame:
         pl.col("population").cast(pl.Float64))
 
 
-def persons(code: str, year: int, min_age: int = 0, basis: str | None = None) -> float:
+def persons(code: str, year: int, min_age: int = 0, basis: str | None = None,
+            geography: str = STP2017) -> float:
     """The population of a footprint (or England, ``E92000001``) aged ``min_age`` and over at
     mid-``year``: the ONS estimate where there is one, else the projection (or the ``basis``
-    asked for). ``min_age`` must start an age band (0, 5, 10, 16, 18, 25, ... 85)."""
-    frame = population()
+    asked for). ``min_age`` must start an age band (0, 5, 10, 16, 18, 25, ... 85). ``code`` is
+    one of ``geography``'s footprints (the 2017 STPs unless told)."""
+    frame = population(geography)
     starts = set(frame["age_from"].unique())
     if min_age not in starts:
         raise ValueError(f"min_age {min_age} does not start an age band: {sorted(starts)}")
@@ -216,12 +353,15 @@ def persons(code: str, year: int, min_age: int = 0, basis: str | None = None) ->
     return float(rows["population"].sum())
 
 
-def growth(code: str, start: int = 2021, end: int = 2026, min_age: int = 16) -> float:
-    """Compound annual growth of the population aged ``min_age``+ from the mid-``start``
-    estimate to the mid-``end`` projection [fraction/year]: England's growth by age and sex
-    applied to the footprint's own age structure."""
-    first = persons(code, start, min_age)
-    return (persons(code, end, min_age, "projection") / first) ** (1 / (end - start)) - 1
+def growth(code: str, start: int = 2021, end: int = 2026, min_age: int = 16,
+           geography: str = STP2017) -> float:
+    """Compound annual growth of the population aged ``min_age``+ from mid-``start`` (the
+    estimate where there is one, else the projection) to the mid-``end`` projection
+    [fraction/year]: England's growth by age and sex applied to the footprint's own age
+    structure."""
+    first = persons(code, start, min_age, geography=geography)
+    last = persons(code, end, min_age, "projection", geography)
+    return (last / first) ** (1 / (end - start)) - 1
 
 
 @cache
@@ -303,3 +443,22 @@ def summary() -> pl.DataFrame:
     return pl.DataFrame(rows, schema_overrides={"oap_days_feb_2017": pl.Float64,
                                                 "oap_daily_cost_feb_2017": pl.Float64,
                                                 "iapt_referrals_2018_19": pl.Int64})
+
+
+def icb_summary() -> pl.DataFrame:
+    """One row per ICB (the ``stpmodel footprints --geography icb2022`` table).
+
+    Columns: ``code`` (ONS, from April 2023), ``code_2022`` (July 2022), ``ods_code``, ``name``,
+    ``region``, ``population_2022`` and ``adults_2022`` (16+, ONS mid-2022) [persons] and
+    ``adult_growth_2025_30`` (16+, mid-2025 to mid-2030, projected) [fraction/year].
+    """
+    rows = []
+    for fp in icbs():
+        rows.append({
+            "code": fp.code, "code_2022": fp.former_codes[0] if fp.former_codes else fp.code,
+            "ods_code": fp.ods_code, "name": fp.name, "region": fp.region,
+            "population_2022": round(persons(fp.code, 2022, geography=ICB2022)),
+            "adults_2022": round(persons(fp.code, 2022, 16, geography=ICB2022)),
+            "adult_growth_2025_30": round(growth(fp.code, 2025, 2030, geography=ICB2022), 5),
+        })
+    return pl.DataFrame(rows)

@@ -16,7 +16,7 @@ from .metrics import Metric
 from .model import Projection, run
 from .scenario import Scenario
 from .services import LAYOUT, METRICS, N_ROWS, STANDARDS, metrics_for, present, standards_for
-from .standards import UNIT, judge
+from .standards import UNIT, Standard, judge, not_judged, target
 from .timeline import By, Timeline
 
 PERCENTILES = (5, 50, 95)
@@ -77,9 +77,12 @@ def total_rows(out: np.ndarray) -> np.ndarray:
 
 
 def total_label(footprints: Sequence[tuple[str, str]]) -> tuple[str, str]:
-    """England (its ONS code) when every one of the 44 footprints is there, else 'All'."""
+    """England (its ONS code) when every one of the 44 footprints, or of the 42 ICBs, is
+    there, else 'All'."""
+    from .reference import CODES, icbs
+
     codes = {code for code, _ in footprints}
-    if codes == {f"E540000{n:02d}" for n in range(5, 49)}:
+    if codes == set(CODES) or codes == {fp.code for fp in icbs()}:
         return ("E92000001", "England")
     return ("ALL", f"All {len(codes)} footprints")
 
@@ -89,7 +92,7 @@ def _frame(out: np.ndarray, footprints: Sequence[tuple[str, str]], projection: P
     codes, labels = projection.timeline.periods(by)
     metrics = metrics_for(projection.services)
     values = aggregate(out, codes, metrics)  # [draw, footprint, metric, period]
-    standards = standards_for(metrics)
+    standards = standards_for(metrics) + targets_of(projection.scenario)
     first_months = projection.timeline.months[np.flatnonzero(np.r_[True, np.diff(codes) != 0])]
     met = judge(values, metrics, (first_months - 3) // 12, standards)
     values = np.concatenate([values, met], axis=2)
@@ -112,6 +115,29 @@ def _frame(out: np.ndarray, footprints: Sequence[tuple[str, str]], projection: P
         for p in percentiles:
             stats[percentile_column(p)] = np.percentile(values, p, axis=0).reshape(-1)
     return frame.with_columns(pl.Series(c, v).fill_nan(None) for c, v in stats.items())
+
+
+def targets_of(scenario: Scenario) -> tuple[Standard, ...]:
+    """The scenario's own targets (``targets:``) as standards, one per metric."""
+    spans: dict[str, list[tuple[int, int | None, float]]] = {}
+    ops: dict[str, str] = {}
+    for t in scenario.targets:
+        level = t.at_least if t.at_least is not None else t.at_most
+        assert level is not None
+        spans.setdefault(t.metric, []).append((t.first_year, t.last_year, level))
+        ops[t.metric] = ">=" if t.at_least is not None else "<="
+    return tuple(target(metric, ">=" if ops[metric] == ">=" else "<=", tuple(s))
+                 for metric, s in spans.items())
+
+
+def standard_notes(scenario: Scenario, timeline: Timeline) -> list[str]:
+    """Sentences for the national standards that end before the run does (the Long Term
+    Plan's, after 2023/24): their later years are '–', not judged."""
+    months = timeline.months
+    first_fy, last_fy = int((months[0] - 3) // 12), int((months[-1] - 3) // 12)
+    own = {t.metric for t in scenario.targets}
+    return not_judged(tuple(s for s in standards_for(metrics_for(scenario.services))
+                            if s.metric not in own), first_fy, last_fy)
 
 
 def priced(unit: str, base: str) -> str:
@@ -176,6 +202,16 @@ def unmet_standards(frame: pl.DataFrame) -> list[str]:
             if column != "value":
                 text += f" (met in {row[column]:.0%} of draws)"
             lines.append(text)
+    targets = frame.filter(pl.col("metric").str.starts_with("standard_target_")
+                           & pl.col(column).is_not_null() & (pl.col(column) < 1.0))
+    for row in targets.iter_rows(named=True):
+        metric = row["metric"].removeprefix("standard_target_")
+        got = value_of.get((row["footprint_code"], row["period"], metric))
+        text = (f"{row['footprint']} {row['period']}: the scenario's target for {metric} "
+                f"(targets:) is not met: {metric} is {_show(got)}")
+        if column != "value":
+            text += f" (met in {row[column]:.0%} of draws)"
+        lines.append(text)
     return lines
 
 
@@ -220,7 +256,7 @@ def report(scenario: Scenario, by: By, percentiles: Sequence[float] = PERCENTILE
     per_footprint = scenario.n_draws * N_ROWS * timeline.n_months * 8.0
     size = max(1, int(max_bytes // per_footprint))
     frames: list[pl.DataFrame] = []
-    lines = partial_periods_of(timeline, by)
+    lines = partial_periods_of(timeline, by) + standard_notes(scenario, timeline)
     total: np.ndarray | None = None
     last: Projection | None = None
     for start in range(0, len(members), size):

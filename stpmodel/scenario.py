@@ -28,7 +28,7 @@ from .errors import Problem, ScenarioError
 from .prices import Prices
 from .prices import check as check_prices
 from .problems import problems as validation_problems
-from .sections import Footprint, Population, Section, spec
+from .sections import Footprint, Population, Section, Target, spec
 from .services import SECTIONS, present
 from .source import KeyPath, Source, parse_yaml
 from .values import MONTH_RE, Month, Quantity, Trajectory, fail, month_label, number
@@ -64,6 +64,10 @@ class _Scenario(Section):
         "run lists them after the results as assumptions to replace with local figures",
         "key paths", default=[])
     population: Population = spec("the footprint's adult population", "")
+    targets: list[Target] = spec(
+        "the scenario's own targets, judged like the national standards: each {metric, "
+        "at_least or at_most, first_year, last_year}. The Long Term Plan's standards end with "
+        "2023/24; a plan for later years states its own here", "list", default=[])
     prices: Prices = spec("the price base of every sum of money, and the price years of money "
                           "written here", "", default=Prices())
 
@@ -92,6 +96,24 @@ class _Scenario(Section):
             if service.check is not None:
                 service.check(self)
         check_prices(self)
+        return self
+
+    @model_validator(mode="after")
+    def _targets_name_metrics(self) -> _Scenario:
+        from .services import metrics_for
+
+        names = [m.name for m in metrics_for(self.services)]
+        ops: dict[str, str] = {}
+        for i, target in enumerate(self.targets):
+            if target.metric not in names:
+                close = difflib.get_close_matches(target.metric, names, n=1)
+                raise fail(f"'{target.metric}' is not a metric this scenario reports",
+                           f"did you mean '{close[0]}'?" if close else
+                           "`stpmodel run --all` lists the metrics", key=f"targets.{i}.metric")
+            op = ">=" if target.at_least is not None else "<="
+            if ops.setdefault(target.metric, op) != op:
+                raise fail(f"{target.metric} has both an at_least and an at_most target",
+                           "give one kind of target for a metric", key=f"targets.{i}")
         return self
 
     @model_validator(mode="after")
@@ -261,7 +283,7 @@ def _is_section(value: Any) -> bool:
 # What an entry under ``footprints`` may give: who it is, its population and its services'
 # values. Anything else (start, end, draws, seed, name, assumptions, ...) is one value for the
 # whole run, so it is refused there rather than taken from the first footprint or ignored.
-_PER_FOOTPRINT = ("code", "name", "population", *(s.name for s in SECTIONS))
+_PER_FOOTPRINT = ("code", "name", "custom", "population", *(s.name for s in SECTIONS))
 
 
 def _not_per_footprint(src: Source, index: int, key: Any) -> Problem:
@@ -308,9 +330,10 @@ def _parse_several(src: Source) -> Scenario:
             problems.add(_not_per_footprint(src, i, key))
         if refused:
             continue
-        overrides = {k: v for k, v in entry.items() if k not in ("code", "name")}
+        who = ("code", "name", "custom")
+        overrides = {k: v for k, v in entry.items() if k not in who}
         merged = _merge(shared, overrides)
-        merged["footprint"] = {k: entry[k] for k in ("code", "name") if k in entry}
+        merged["footprint"] = {k: entry[k] for k in who if k in entry}
         code = str(entry.get("code"))
         if code in codes:
             problems.add(src.problem(("footprints", i, "code"), f"footprint {code} is already "

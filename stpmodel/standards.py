@@ -47,6 +47,64 @@ class Standard:
 
 
 ALWAYS = 0  # applies from any year
+# The NHS Long Term Plan (2019) set its mental health standards for 2019/20 to 2023/24. A
+# standard of that plan ends with it: (LTP_END, None) closes its thresholds, so 2024/25 on are not
+# judged against it (NHS England's later planning guidance set other measures or levels, not
+# bundled); a scenario for later years states its own under ``targets``.
+LTP_END = 2024
+
+
+def fy_label(fy: int) -> str:
+    """``2023`` → ``2023/24``."""
+    return f"{fy}/{(fy + 1) % 100:02d}"
+
+
+def judged_years(standard: Standard) -> tuple[int | None, int | None]:
+    """``(first, last)``: the first and last financial years a threshold is in force (None:
+    open-ended)."""
+    first = next((fy for fy, t in standard.thresholds if t is not None), None)
+    last = None
+    if standard.thresholds and standard.thresholds[-1][1] is None:
+        last = standard.thresholds[-1][0] - 1
+    return (None if first == ALWAYS else first), last
+
+
+def not_judged(standards: tuple[Standard, ...], first_fy: int, last_fy: int) -> list[str]:
+    """Sentences for a run that goes on past the Long Term Plan (2023/24): each standard that
+    stops before the run does, whose later years are shown as '–', never judged against a
+    standard that did not apply then."""
+    if last_fy < LTP_END:
+        return []
+    lines = []
+    for standard in standards:
+        first, last = judged_years(standard)
+        if last is None or last >= last_fy:
+            continue
+        if first == last:
+            span = f"{fy_label(last)} only"
+        elif first is None:
+            span = f"years up to {fy_label(last)} only"
+        else:
+            span = f"{fy_label(first)} to {fy_label(last)} only"
+        after = fy_label(max(last + 1, first_fy))
+        lines.append(f"{standard.row_name} applies to {span}: from {after} it is shown as '–', "
+                     f"not judged; state your own target for {standard.metric} under "
+                     "targets: (docs/scenario-format.md).")
+    return lines
+
+
+def target(metric: str, op: Literal[">=", "<="],
+           spans: tuple[tuple[int, int | None, float], ...]) -> Standard:
+    """A scenario's own target for ``metric``: ``spans`` of (first year, last year or None,
+    level), judged as a standard (row ``standard_target_<metric>``)."""
+    thresholds: list[tuple[int, float | None]] = []
+    for first, last, level in sorted(spans):
+        thresholds.append((first, level))
+        if last is not None:
+            thresholds.append((last + 1, None))
+    thresholds.sort(key=lambda pair: (pair[0], pair[1] is not None))
+    return Standard(f"target_{metric}", metric, op, tuple(thresholds),
+                    f"the scenario's target for {metric}", "the scenario's targets")
 
 
 def applicable(metrics: tuple[Metric, ...],

@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 
 START, END = "2019-04", "2024-03"  # the NHS Long Term Plan's five years, 2019/20 to 2023/24
 POPULATION_YEAR, GROWTH_TO = 2021, 2026
+# An ICB's scenario: the five years 2025/26 to 2029/30, its adults at mid-2025 (projected from
+# the ONS mid-2021 estimate) growing as projected to mid-2030.
+ICB_START, ICB_END = "2025-04", "2030-03"
+ICB_POPULATION_YEAR, ICB_GROWTH_TO = 2025, 2030
 WIDTH = 100
 
 
@@ -74,6 +78,8 @@ class TemplateContext:
     growth: float  # compound annual growth of adults [fraction/year]
     out: Text
     assumptions: list[str]
+    start: str = START  # the scenario's first and last months
+    end: str = END
     # money written at a price year other than the scenario's price base: key path → YYYY/YY,
     # written as prices.written (stpmodel.prices)
     price_years: dict[str, str] = field(default_factory=dict)

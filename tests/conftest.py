@@ -20,7 +20,7 @@ os.environ["STPMODEL_COMPILE_NOTICE"] = "0"
 
 MINIMAL = """\
 name: minimal
-footprint: {code: E54000017, name: Test footprint}
+footprint: {code: E54000017, name: Birmingham and Solihull}
 start: 2019-04
 end: 2020-03
 population:

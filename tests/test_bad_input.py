@@ -75,6 +75,17 @@ tests/bad/negative-value.yaml:19:10: iapt.workforce.wte: expected a number of at
 tests/bad/huge-number.yaml:9:11: population.adults: expected a number greater than 0 [persons], got a 310-digit number""",
     "bad-footprint-code": """\
 tests/bad/bad-footprint-code.yaml:4:9: footprint.code: expected an ONS area code like E54000017, got 'E5400017'""",
+    # Codes and names checked against the bundled geography (stpmodel/data/footprints.csv,
+    # icbs.csv): a suggestion from the name, from the code's likeness, or the code's own name.
+    "footprint-unknown-code": """\
+tests/bad/footprint-unknown-code.yaml:4:3: footprint.code: E54000099 is not the code of a bundled footprint (the 44 STPs of 2017 or the 42 ICBs of July 2022)
+  hint: did you mean E54000037 (Devon)? Or, for a footprint of your own, set footprint.custom: true and give every baseline yourself""",
+    "footprint-unknown-name": """\
+tests/bad/footprint-unknown-name.yaml:4:3: footprint.code: E54000071 is not the code of a bundled footprint (the 44 STPs of 2017 or the 42 ICBs of July 2022)
+  hint: did you mean E54000061 or E54000057 or E54000051? `stpmodel footprints` lists the 2017 STPs, `stpmodel footprints --geography icb2022` the ICBs; for a footprint of your own, set footprint.custom: true and give every baseline yourself""",
+    "footprint-wrong-name": """\
+tests/bad/footprint-wrong-name.yaml:5:3: footprint.name: 'Devon' is not the name of E54000008
+  hint: did you mean code E54000037 (Devon)? Or, for E54000008, its name is 'Cheshire and Merseyside' or 'NHS Cheshire and Merseyside Integrated Care Board'""",
     # Months and trajectories.
     "price-base-beyond-index": """\
 tests/bad/price-base-beyond-index.yaml:21:3: prices.base: the price base 2030/31 is not in the gdp_deflator index
@@ -149,7 +160,7 @@ tests/bad/bad-choice.yaml:11:21: inpatient.los_distribution: expected one of 'ga
 tests/bad/bad-bool.yaml:12:15: inpatient.repatriate: expected true or false, got 'sometimes'""",
     "footprint-sets-end": """\
 tests/bad/footprint-sets-end.yaml:15:5: footprints[1].end: 'end' is one value for the whole scenario; it cannot be set for one footprint
-  hint: set it at the top of the file; a footprint may give only code, name, population, iapt, liaison, acute, crisis, inpatient, perinatal, cyp, cyp_crisis, eip and finance""",
+  hint: set it at the top of the file; a footprint may give only code, name, custom, population, iapt, liaison, acute, crisis, inpatient, perinatal, cyp, cyp_crisis, eip and finance""",
     "unknown-assumption": """\
 tests/bad/unknown-assumption.yaml:8:5: assumptions[1]: 'inpatient.bedz' is not a key of this scenario
   hint: write a dotted key path such as inpatient.beds""",

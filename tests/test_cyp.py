@@ -21,7 +21,7 @@ from stpmodel.template import Sources, TemplateContext, Text
 # year = 4,000 a year; cost £50,000 a WTE a year.
 HAND = """\
 name: cyp hand-worked
-footprint: {code: E54000017, name: Test footprint}
+footprint: {code: E54000017, name: Birmingham and Solihull}
 start: 2019-04
 end: 2020-03
 population: {adults: 1000000, growth: 0}

@@ -26,7 +26,7 @@ from stpmodel.services.eip import KERNEL_ROWS, NCC_CONTACT, WITHIN_2_WEEKS, medi
 # coordinator holds 12 people, so capacity = WTE × 12 ÷ 24 people starting a month.
 STEADY = """\
 name: steady
-footprint: {code: E54000037, name: Test footprint}
+footprint: {code: E54000037, name: Devon}
 start: 2019-04
 end: 2022-03
 population: {adults: 1000000, growth: 0}
@@ -185,7 +185,8 @@ def test_new_writes_a_baseline_equal_to_the_dashboards_for_every_footprint():
         text = build_scenario(fp)
         eip = re.search(r"\neip:\n(?:(?:  .*|)\n)+", text).group(0)
         population = re.search(r"\npopulation:\n(?:  .*\n)+", text).group(0)
-        head = f"name: x\nfootprint: {{code: {fp.code}, name: x}}\nstart: 2019-04\nend: 2024-03\n"
+        head = (f"name: x\nfootprint: {{code: {fp.code}, name: \"{fp.name}\"}}\nstart: 2019-04\n"
+                "end: 2024-03\n")
         frame = by_year(head + population + eip)
         share = baselines.eip_within_2_weeks(fp.code)
         for year in ("2019/20", "2023/24"):

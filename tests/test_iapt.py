@@ -28,7 +28,7 @@ from .conftest import MINIMAL
 # ample staff, so nobody queues for a therapist.
 STEADY = """\
 name: steady
-footprint: {code: E54000017, name: Test footprint}
+footprint: {code: E54000017, name: Birmingham and Solihull}
 start: 2019-04
 end: 2021-03
 population: {adults: 1200000, growth: 0}
@@ -91,10 +91,20 @@ def test_englands_need_is_the_fyfvmh_denominator():
 
 
 def test_a_footprint_without_a_bundled_need_must_say_its_own():
-    text = MINIMAL.replace("  prevalence: 0.17\n", "").replace("E54000017", "E54000099")
+    # An ICB with a new code (no STP of 2017 had its area), and a custom footprint
+    text = MINIMAL.replace("  prevalence: 0.17\n", "").replace(
+        "E54000017, name: Birmingham and Solihull", "E54000063, name: Surrey Heartlands ICB")
     with pytest.raises(ScenarioError) as caught:
         parse_scenario(text, "s.yaml")
-    assert "no NHS England need for footprint E54000099" in str(caught.value)
+    assert "no NHS England need for footprint E54000063" in str(caught.value)
+    parse_scenario(text.replace("iapt:\n", "iapt:\n  need_basis: apms2014\n"))  # this is fine
+    # A custom footprint takes nothing from the bundle by its code, even a bundled code
+    text = MINIMAL.replace("  prevalence: 0.17\n", "").replace(
+        "name: Birmingham and Solihull", "name: My area, custom: true")
+    with pytest.raises(ScenarioError) as caught:
+        parse_scenario(text, "s.yaml")
+    assert ("no NHS England need for footprint E54000017 (custom: the bundled data are not "
+            "used)") in str(caught.value)
     parse_scenario(text.replace("iapt:\n", "iapt:\n  need_basis: apms2014\n"))  # this is fine
 
 
@@ -232,7 +242,7 @@ def test_later_standards_are_nhs_englands_numbers_over_its_need():
                           & (pl.col("period").str.starts_with("Q")))
     assert england["value"].sum() == pytest.approx(1_619_639, abs=1)
     assert dict(ACCESS) == {2020: 0.25, 2021: round(1_619_639 / 6_078_342, 4), 2022: None,
-                            2023: round(1_900_000 / 6_078_342, 4)}
+                            2023: round(1_900_000 / 6_078_342, 4), 2024: None}
     assert dict(ACCESS)[2021] == 0.2665 and dict(ACCESS)[2023] == 0.3126
 
 

@@ -54,7 +54,8 @@ def test_names_are_matched_loosely(query, code):
                   "Durham (E54000046), West, North and East Cumbria (E54000047); choose one of "
                   "those"),
     ("E54000099", "no footprint has the code E54000099; the 44 footprints are E54000005 to "
-                  "E54000048 (`stpmodel footprints` lists them)"),
+                  "E54000048 (`stpmodel footprints` lists them), and `stpmodel footprints "
+                  "--geography icb2022` lists the 42 ICBs' codes"),
     ("&", "'&' is not a footprint name or code"),
 ])
 def test_a_name_that_fits_none_or_several_says_so(query, message):

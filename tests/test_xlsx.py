@@ -146,8 +146,8 @@ def test_several_footprints_have_a_column_of_their_own_and_the_summary_is_their_
 
     data = yaml.safe_load(MINIMAL)
     del data["footprint"]
-    data["footprints"] = [{"code": "E54000017", "name": "One"},
-                          {"code": "E54000037", "name": "Two", "population": {"adults": 2e6}}]
+    data["footprints"] = [{"code": "E54000017", "name": "Birmingham and Solihull"},
+                          {"code": "E54000037", "name": "Devon", "population": {"adults": 2e6}}]
     scenario = tmp_path / "two.yaml"
     scenario.write_text(yaml.safe_dump(data))
     _run("run", scenario, "-o", tmp_path / "two.xlsx")
@@ -156,7 +156,7 @@ def test_several_footprints_have_a_column_of_their_own_and_the_summary_is_their_
     csv = pl.read_csv(tmp_path / "two.csv", infer_schema=False)
     header, rows = _table(book["IAPT"])
     assert header[:3] == ["footprint", "metric", "unit"]
-    assert {r[0].value for r in rows} == {"One", "Two", "All 2 footprints"}
+    assert {r[0].value for r in rows} == {"Birmingham and Solihull", "Devon", "All 2 footprints"}
     header, rows = _table(book["Summary"])
     assert header[:2] == ["metric", "unit"]
     total = {(r["metric"], r["period"]): float(r["value"]) for r in csv.iter_rows(named=True)

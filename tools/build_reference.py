@@ -113,6 +113,14 @@ def stp20_codes(data: Path) -> pl.DataFrame:
 def population(data: Path) -> pl.DataFrame:
     pop = pl.read_csv(data / "population/derived_stp17_44_population_mid2021_mid2022_sya_sex.csv",
                       schema_overrides={"population": pl.Float64})
+    return project(data, pop.rename({"stp17cd": "footprint_code"}))
+
+
+def project(data: Path, pop: pl.DataFrame) -> pl.DataFrame:
+    """The wide population table (``population.csv``'s layout) from ONS estimates by
+    ``mid_year, footprint_code, sex, age`` (0-90, 90 = 90+): the estimates of mid-2021 and
+    mid-2022, and mid-2022 to mid-2031 projected from mid-2021 with England's growth by single
+    year of age and sex (ONS 2020-based interim national projection)."""
     npp = pl.read_csv(data / "population/ons_npp2020_interim_england_principal_population_sya_"
                              "sex_2020-2120.csv", infer_schema_length=0)
     # NPP ages run 0..104, then "105 - 109" and "110 and over": fold everything from 90 into 90
@@ -127,26 +135,26 @@ def population(data: Path) -> pl.DataFrame:
     base = pop.filter(pl.col("mid_year") == PROJECTION_BASE).join(factors, on=["sex", "age"],
                                                                      how="left")
     assert base["f2031"].null_count() == 0
-    projected = pl.concat([base.select("stp17cd", "sex", "age",
+    projected = pl.concat([base.select("footprint_code", "sex", "age",
                                        pl.lit(f"proj_{y}").alias("column"),
                                        (pl.col("population") * pl.col(f"f{y}"))
                                        .alias("population"))
                            for y in PROJECTION_YEARS])
     estimates = pop.filter(pl.col("mid_year").is_in(ESTIMATE_YEARS)).select(
-        "stp17cd", "sex", "age", ("est_" + pl.col("mid_year").cast(pl.String)).alias("column"),
-        "population")
+        "footprint_code", "sex", "age",
+        ("est_" + pl.col("mid_year").cast(pl.String)).alias("column"), "population")
     long = pl.concat([estimates, projected])
     band = pl.lit(None, dtype=pl.String)
     for lo, hi in reversed(BANDS):
         band = pl.when(pl.col("age").is_between(lo, hi)).then(pl.lit(band_label(lo, hi))) \
             .otherwise(band)
     banded = long.with_columns(band.alias("age_band")).group_by(
-        "stp17cd", "sex", "age_band", "column").agg(pl.col("population").sum())
+        "footprint_code", "sex", "age_band", "column").agg(pl.col("population").sum())
     order = {band_label(lo, hi): i for i, (lo, hi) in enumerate(BANDS)}
     columns = [f"est_{y}" for y in ESTIMATE_YEARS] + [f"proj_{y}" for y in PROJECTION_YEARS]
     wide = banded.with_columns(pl.col("population").round(1)).pivot(
-        on="column", index=["stp17cd", "sex", "age_band"], values="population")
-    wide = wide.rename({"stp17cd": "footprint_code"}).with_columns(
+        on="column", index=["footprint_code", "sex", "age_band"], values="population")
+    wide = wide.with_columns(
         pl.col("age_band").replace_strict(order).alias("_order")).sort(
         "footprint_code", "sex", "_order").select("footprint_code", "sex", "age_band", *columns)
     check = pop.filter(pl.col("mid_year") == 2022)["population"].sum()

@@ -37,10 +37,20 @@ class TableFormat(StrEnum):
     csv = "csv"
 
 
+class Geography(StrEnum):
+    stp2017 = "stp2017"
+    icb2022 = "icb2022"
+
+
 FOOTPRINT_HELP = ("A footprint's ONS code (E54000037) or name, written loosely (devon, "
-                  "'Birmingham & Solihull').")
+                  "'Birmingham & Solihull'), or an ICB's ONS code, ODS code (QJK) or name "
+                  "('Devon ICB'). A name is looked for among the 2017 STPs first, a Q-code or a "
+                  "name saying ICB among the ICBs first; --geography searches only one.")
+GEOGRAPHY_HELP = ("stp2017: the 44 STP footprints of April 2017; icb2022: the 42 Integrated Care "
+                  "Boards of July 2022 (ONS codes as from April 2023).")
 FORCE_HELP = "Overwrite the output file if it exists."
-KEEP_HELP = "Keep only this footprint: its ONS code or name, written loosely."
+KEEP_HELP = ("Keep only this footprint (one of the 44 STPs of 2017, whose baselines these files "
+             "give): its ONS code, 2020 Q-code or name, written loosely.")
 
 # Options that several commands share.
 ForceOption = Annotated[bool, typer.Option("--force", help=FORCE_HELP)]
@@ -49,11 +59,11 @@ BaselineOutput = Annotated[Path | None, typer.Option(
     "--output", "-o", help="Write the baseline CSV to this file instead of the terminal.")]
 
 
-def _find(query: str) -> FootprintRef:
+def _find(query: str, geography: Geography | None = None) -> FootprintRef:
     from ..reference import FootprintNotFoundError, find_footprint
 
     try:
-        return find_footprint(query)
+        return find_footprint(query, None if geography is None else geography.value)
     except FootprintNotFoundError as exc:
         raise exit_with(f"--footprint: {exc}", EXIT_USAGE) from None
 
@@ -105,19 +115,57 @@ def footprints(
         "--output", "-o", help="Write CSV to this file (atomically) instead of the terminal.")]
     = None,
     force: ForceOption = False,
+    geography: Annotated[Geography, typer.Option("--geography", "-g", help=GEOGRAPHY_HELP)]
+    = Geography.stp2017,
 ) -> None:
     """List the 44 STP footprints (April 2017) with key baseline figures from bundled public
     data: population (ONS mid-2021) and its projected growth, acute trusts and A&E attendances
-    (2018-19), IAPT referrals (2018-19) and out-of-area placements (February 2017)."""
-    from ..reference import summary
+    (2018-19), IAPT referrals (2018-19) and out-of-area placements (February 2017). With
+    --geography icb2022, the 42 ICBs (July 2022) with their codes, region, population (ONS
+    mid-2022) and projected adult growth, 2025 to 2030."""
+    from ..reference import icb_summary, summary
 
-    frame = summary()
+    icb = geography is Geography.icb2022
+    frame = icb_summary() if icb else summary()
     if output is not None or fmt is TableFormat.csv:
         _write_text(output, _csv(frame), force)
+    elif icb:
+        _print_icbs(frame)
     else:
         _print_footprints(frame)
-    for note in FOOTPRINT_NOTES:
+    for note in ICB_NOTES if icb else FOOTPRINT_NOTES:
         typer.echo(f"note: {note}", err=True)
+
+
+ICB_NOTES = (
+    "codes: ONS codes as from April 2023; Surrey Heartlands (QXU) and Sussex (QNX) were "
+    "E54000052 and E54000053 in July 2022, before 4 LSOAs in Chichester moved between them. Both "
+    "codes, and the ODS Q-code, find the ICB in `new --footprint`.",
+    "population: ONS mid-2022 estimates for ICB 2023 areas. Adult (16+) growth, mid-2025 to "
+    "mid-2030, is projected with ONS 2020-based national growth by age and sex: no local "
+    "projection is bundled.",
+)
+
+
+def _print_icbs(frame: pl.DataFrame) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="Integrated Care Boards (July 2022)", title_justify="left",
+                  header_style="bold", box=box.SIMPLE_HEAD, collapse_padding=True,
+                  pad_edge=False)
+    for head in ("code", "ODS", "name", "region"):
+        table.add_column(head, no_wrap=head != "name" and head != "region", max_width=None
+                         if head != "name" else 40)
+    for head in ("people\n2022", "16+\n2022", "16+ growth\n2025-30"):
+        table.add_column(head, justify="right", no_wrap=True)
+    for r in frame.iter_rows(named=True):
+        name = r["name"].removeprefix("NHS ").removesuffix(" Integrated Care Board")
+        code = r["code"] if r["code"] == r["code_2022"] else f"{r['code']}\n({r['code_2022']})"
+        table.add_row(code, r["ods_code"], name, r["region"], _compact(r["population_2022"]),
+                      _compact(r["adults_2022"]), f"{r['adult_growth_2025_30']:.2%}")
+    Console().print(table)
 
 
 FOOTPRINT_NOTES = (
@@ -188,12 +236,15 @@ def new(
         "--output", "-o", help="Write the scenario to this file instead of the terminal.")]
     = None,
     force: ForceOption = False,
+    geography: Annotated[Geography | None, typer.Option(
+        "--geography", "-g", help="Look for --footprint only among these: " + GEOGRAPHY_HELP)]
+    = None,
 ) -> None:
     """Write a ready-to-run scenario for one footprint. Baseline values come from the bundled
     public data, each with a comment saying where it came from; values no public source gives
     (beds, stays, staff, local costs) are marked national-default estimates or placeholders and
     listed under `assumptions:`, which `run` prints after the results."""
-    _write_scenario(_find(footprint), output, force, None)
+    _write_scenario(_find(footprint, geography), output, force, None)
 
 
 def _write_scenario(fp: FootprintRef, output: Path | None, force: bool,
@@ -250,7 +301,7 @@ def import_oaps(
     if period is not None and len(files) > 1:
         raise exit_with("--period names the month of one file; give one file with it, or "
                         "name each file by its month", EXIT_USAGE)
-    fp = _find(footprint) if footprint is not None else None
+    fp = _find(footprint, Geography.stp2017) if footprint is not None else None
     try:
         baseline = read_oap_baseline(files, period)
     except ImportFileError as exc:
@@ -291,7 +342,7 @@ def import_iapt(
     from ..newscenario import Sources
 
     _check_scenario_options(footprint, scenario, output)
-    fp = _find(footprint) if footprint is not None else None
+    fp = _find(footprint, Geography.stp2017) if footprint is not None else None
     try:
         baseline = read_iapt_baseline(file, year)
     except ImportFileError as exc:

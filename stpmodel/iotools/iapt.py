@@ -202,6 +202,24 @@ def stp17_counts(baseline: pl.DataFrame) -> pl.DataFrame:
         "footprint_code", "reporting_period", "measure")
 
 
+def icb_counts(raw: pl.DataFrame, ods_to_ons: dict[str, str]) -> pl.DataFrame:
+    """England and ICB counts (the ``Total`` rows, from 2022-23) from :func:`read_iapt`, by the
+    ICB's ONS code: ``footprint_code`` (``E92000001`` for England; ``UNKNOWN`` as published,
+    the activity NHS Digital could not place), ``org_code`` (the ODS Q-code as published),
+    ``reporting_period, measure, value`` (null where suppressed), ``suppressed``.
+    ``ods_to_ons`` maps the 42 Q-codes to the ICBs' ONS codes (:mod:`stpmodel.reference`); a
+    Q-code it lacks is kept as published."""
+    data = raw.filter(pl.col("org_type").str.to_lowercase().is_in(["england", "icb"])
+                      & (pl.col("statistic") == "count")
+                      & (pl.col("variable_type").str.to_lowercase() == "total"))
+    england = pl.col("org_type").str.to_lowercase() == "england"
+    code = (pl.when(england).then(pl.lit(ENGLAND_CODE))
+            .otherwise(pl.col("org_code").replace(ods_to_ons)))
+    return data.select(code.alias("footprint_code"), "org_code", "reporting_period", "measure",
+                       "value", "suppressed").sort("footprint_code", "reporting_period",
+                                                   "measure")
+
+
 def read_iapt_baseline(path: str | Path, year: str | None = None) -> pl.DataFrame:
     """:func:`iapt_baseline` of one file, with the bundled lookups."""
     from ..reference import footprint_names, stp20_to_ons

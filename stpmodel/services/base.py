@@ -98,6 +98,9 @@ class Service:
     features: Callable[[Any], tuple[str, ...]] = field(default=lambda section: ())
     check: Callable[[Scenario], None] | None = None  # rules tying sections together
     template: Callable[[TemplateContext], None] | None = None  # its part of `stpmodel new`
+    # its part of `stpmodel new` for an ICB (2025/26 to 2029/30, from the ICB baselines); a
+    # service without one is left out of an ICB's scenario, which says so
+    icb_template: Callable[[TemplateContext], None] | None = None
     # generated parts of the docs: (file in docs/, marker name, generator of the Markdown)
     docs: tuple[tuple[str, str, Callable[[], str]], ...] = ()
     notes: Callable[[Projection, By], list[str]] | None = None  # sentences on footprints

@@ -152,10 +152,11 @@ def template(t: TemplateContext) -> None:
     out.key("crisis")
     comment_defaults(out, Crisis, written,
                      extra=f" So {t.total:,} people need {t.total / per_team:.1f} teams.")
+    first = int(t.start[:4])
     out.comment("ILLUSTRATIVE PLACEHOLDER: a crisis team covers everyone today, none of it 24/7 "
                 "to the CORE standard. No bundled source gives crisis cover by footprint. PLAN: "
                 "write your move to 24/7 CORE teams as trajectories, e.g. "
-                "core_coverage: {2019-04: 0, 2021-04: 1}.", 2)
+                f"core_coverage: {{{first}-04: 0, {first + 2}-04: 1}}.", 2)
     out.key("basic_coverage", num(BASIC_COVERAGE), 2)
     out.key("core_coverage", num(CORE_COVERAGE), 2)
     out.comment("ILLUSTRATIVE PLACEHOLDERS: staff of a team that is not 24/7 and of a 24/7 CORE "
@@ -172,6 +173,20 @@ def template(t: TemplateContext) -> None:
                           "crisis.cost_per_wte", "crisis.build_up_months"])
 
 
+def icb_template(t: TemplateContext) -> None:
+    """Crisis teams for an ICB: the same placeholders, sized by its population; only where the
+    ICB's scenario has beds (crisis acts through admissions), that is where KH03 measures them
+    (the inpatient part's rule, services/inpatient/calibration.py)."""
+    from .inpatient import calibration
+
+    beds = calibration.measured(calibration.ICB_YEAR, geography=calibration.ICB2022)
+    if t.fp.code not in beds:
+        t.out.comment("CRISIS: left out with the beds (crisis teams act on the model through "
+                      "admissions to beds); add it with an inpatient section.")
+        return
+    template(t)
+
+
 SERVICE = Service(
     name="crisis",
     title="crisis resolution and home treatment teams",
@@ -183,6 +198,7 @@ SERVICE = Service(
     staff=(Staff("wte", "wte_in_post"),),  # in post = required without a workforce
     costs=(Cost("cost"),),
     template=template,
+    icb_template=icb_template,
     metrics=(
         Metric("crisis_wte", "WTE", "stock", "crisis team staff the cover planned requires",
                row="wte"),

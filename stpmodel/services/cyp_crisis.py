@@ -14,7 +14,7 @@ import numpy as np
 
 from ..metrics import Metric
 from ..sections import Section, spec
-from ..standards import Standard
+from ..standards import LTP_END, Standard
 from ..template import TemplateContext
 from ..values import FRACTION, Quantity, series
 from .base import DAYS_PER_YEAR, Context, Cost, Rows, Service
@@ -96,7 +96,8 @@ SERVICE = Service(
                row="cost"),
     ),
     standards=(
-        Standard("cyp_crisis_24_7", "cyp_crisis_coverage", ">=", ((FULL_FROM, 1.0),),
+        Standard("cyp_crisis_24_7", "cyp_crisis_coverage", ">=",
+                 ((FULL_FROM, 1.0), (LTP_END, None)),
                  "24/7 crisis provision for every child and young person, from 2023/24 "
                  "(coverage 100% over the year)", STANDARD_SOURCE),
     ),

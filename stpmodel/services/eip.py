@@ -20,7 +20,7 @@ import numpy as np
 
 from ..metrics import Metric
 from ..sections import PERSONS, WTE, Section, spec
-from ..standards import Standard
+from ..standards import LTP_END, Standard
 from ..values import FRACTION, Quantity, number, series
 from .base import (
     DAYS_PER_YEAR,
@@ -171,7 +171,8 @@ BORROWED_SPREAD = 1.07
 EDGE = 0.005  # shares within 2 weeks are held inside [EDGE, 1 - EDGE] to calibrate a median
 
 
-def band_population(code: str, year: int) -> float:
+def band_population(code: str, year: int, geography: str = "stp2017",
+                    basis: str = "estimate") -> float:
     """People aged 14 to 65 at mid-``year`` [persons] from the bundled ONS bands (0-4, 5-9,
     10-15, 16-17, ..., 55-64, 65-74, ...): 2/6 of 10-15, all of 16-17 to 55-64 and 1/10 of
     65-74, taking ages evenly spread within a band."""
@@ -179,9 +180,9 @@ def band_population(code: str, year: int) -> float:
 
     from .. import reference
 
-    frame = reference.population().filter(
+    frame = reference.population(geography).filter(
         (pl.col("footprint_code") == code) & (pl.col("mid_year") == year)
-        & (pl.col("basis") == "estimate"))
+        & (pl.col("basis") == basis))
     weights = {"10-15": 2 / 6, "16-17": 1.0, "18-24": 1.0, "25-34": 1.0, "35-44": 1.0,
                "45-54": 1.0, "55-64": 1.0, "65-74": 1 / 10}
     return float(sum(weights.get(band, 0.0) * value
@@ -209,16 +210,22 @@ class EipPlan:
     wte: float  # [WTE]
 
 
-def plan_for(code: str) -> EipPlan:
+def plan_for(code: str, icb: bool = False) -> EipPlan:
     """The band's population, the wait calibrated to the bundled share within 2 weeks, and the
-    referrals and staff the placeholders' plan needs."""
+    referrals and staff the placeholders' plan needs. For an ICB (``icb``): its population
+    projected to mid-2025 and its own dashboard row (stpmodel/data/icb_dashboard.csv)."""
     from .. import baselines
-    from ..template import POPULATION_YEAR
+    from ..template import ICB_POPULATION_YEAR, POPULATION_YEAR
 
-    population = round(band_population(code, POPULATION_YEAR))
-    share = baselines.eip_within_2_weeks(code)
-    basis = (f"the dashboard's row for {code}" if baselines.eip_method(code) == "dashboard"
-             else f"{code}'s CCG 2021 rows weighted by adults 16+")
+    if icb:
+        population = round(band_population(code, ICB_POPULATION_YEAR, "icb2022", "projection"))
+        share = baselines.icb_dashboard_value(code, "eip_within_2_weeks")
+        basis = f"the dashboard's row for the ICB, {baselines.icb_dashboard_org(code)}"
+    else:
+        population = round(band_population(code, POPULATION_YEAR))
+        share = baselines.eip_within_2_weeks(code)
+        basis = (f"the dashboard's row for {code}" if baselines.eip_method(code) == "dashboard"
+                 else f"{code}'s CCG 2021 rows weighted by adults 16+")
     if share is None:  # not for the 44 footprints, which all have a Q4 2021/22 share
         share, basis = baselines.eip_within_2_weeks("E92000001"), "England's, none for it"
     assert share is not None
@@ -231,10 +238,28 @@ def plan_for(code: str) -> EipPlan:
 
 
 def template(t: TemplateContext) -> None:
-    from ..template import POPULATION_YEAR, comment_defaults, num
+    from ..template import POPULATION_YEAR
 
-    fp, out = t.fp, t.out
-    p = plan_for(fp.code)
+    _write(t, plan_for(t.fp.code), f"people aged 14 to 65 at mid-{POPULATION_YEAR} (ONS, "
+           "stpmodel/data/population.csv)", "stpmodel/data/eip_baseline.csv")
+
+
+def icb_template(t: TemplateContext) -> None:
+    """EIP for an ICB: the placeholders of the STP template, the ICB's 14-65 population at
+    mid-2025 (projected) and the wait calibrated to its own dashboard row, Q4 2021/22 (the
+    dashboard's 42 STPs of 2021 are the ICBs, by their Q-codes)."""
+    from ..template import ICB_POPULATION_YEAR
+
+    _write(t, plan_for(t.fp.code, icb=True),
+           f"people aged 14 to 65 at mid-{ICB_POPULATION_YEAR}, projected from the ONS mid-2021 "
+           "estimate for the ICB (stpmodel/data/icb_population.csv)",
+           "stpmodel/data/icb_dashboard.csv")
+
+
+def _write(t: TemplateContext, p: EipPlan, population_source: str, share_file: str) -> None:
+    from ..template import comment_defaults, num
+
+    out = t.out
     population, share, basis, median = p.population, p.share, p.basis, p.median
     need, entering, referrals, wte = p.need, p.entering, p.referrals, p.wte
 
@@ -242,8 +267,8 @@ def template(t: TemplateContext) -> None:
     comment_defaults(out, Eip, {"population", "incidence", "access", "referrals", "entry_rate",
                                 "waiting_list", "care_months", "contacts_per_month",
                                 "wait_median_days", "wait_spread", "workforce"})
-    out.comment(f"SOURCED: people aged 14 to 65 at mid-{POPULATION_YEAR} (ONS, "
-                "stpmodel/data/population.csv): 2/6 of 10-15, 16-17 to 55-64, 1/10 of 65-74.", 2)
+    out.comment(f"SOURCED: {population_source}: 2/6 of 10-15, 16-17 to 55-64, 1/10 of 65-74.",
+                2)
     out.key("population", str(population), 2)
     out.comment("ILLUSTRATIVE PLACEHOLDER: no first episode psychosis incidence is in the "
                 "bundled data; put your own, with its source [new cases per 100,000 aged 14 to "
@@ -269,7 +294,7 @@ def template(t: TemplateContext) -> None:
     out.key("contacts_per_month", num(PLACEHOLDER_CONTACTS), 2)
     out.comment(f"SOURCED (calibrated): the median that, with no queue and the spread below, "
                 f"puts {share:.1%} of people within 2 weeks, the Mental Health Dashboard's "
-                f"EIP(i_a) for {BASELINE_PERIOD} ({basis}; stpmodel/data/eip_baseline.csv): "
+                f"EIP(i_a) for {BASELINE_PERIOD} ({basis}; {share_file}): "
                 f"14 × exp(−{num(BORROWED_SPREAD)} × Φ⁻¹({num(share)})) days.", 2)
     out.key("wait_median_days", num(median, 3), 2)
     out.comment(f"ILLUSTRATIVE PLACEHOLDER: IAPT's calibrated spread ({num(BORROWED_SPREAD)}), "
@@ -298,7 +323,7 @@ def template(t: TemplateContext) -> None:
 # dashboard's EIP(i_a) definition); 56% in 2019/20 (the 2019/20 planning guidance, in RCPsych
 # 2019, appendix 4); 60% "maintained" to 2023/24 (the Long Term Plan, RCPsych 2019). No figure
 # for 2018/19 is in the bundled sources, so that year is not judged.
-WITHIN_2_WEEKS = ((2017, 0.50), (2018, None), (2019, 0.56), (2020, 0.60))
+WITHIN_2_WEEKS = ((2017, 0.50), (2018, None), (2019, 0.56), (2020, 0.60), (LTP_END, None))
 
 SERVICE = Service(
     name="eip",
@@ -314,6 +339,7 @@ SERVICE = Service(
     costs=(Cost("cost", accrual="day"),),  # contacts accrue by the day, as IAPT's sessions
     reached=("entered",),
     template=template,
+    icb_template=icb_template,
     metrics=(
         Metric("eip_need", "persons/year", "stock",
                "new first episodes of psychosis a year among people aged 14 to 65: incidence × "

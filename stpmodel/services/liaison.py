@@ -14,7 +14,7 @@ from pydantic import Field
 from ..metrics import Metric
 from ..sections import WTE, Section, spec
 from ..staffing import StaffGroup, group_in_post, staffed
-from ..standards import Standard
+from ..standards import LTP_END, Standard
 from ..values import Quantity, choice_series, fail, number, series
 from .base import Context, Cost, Rows, Service, Staff
 
@@ -265,7 +265,7 @@ SERVICE = Service(
     ),
     standards=(
         Standard("liaison_core24", "liaison_core24_coverage", ">=",
-                 ((2020, 0.50), (2023, 0.70)),
+                 ((2020, 0.50), (2023, 0.70), (LTP_END, None)),
                  "CORE24 liaison: 50% of acute hospitals by 2020/21, 70% by 2023/24",
                  "NHS Long Term Plan (2019)"),
     ),

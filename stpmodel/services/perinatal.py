@@ -12,7 +12,7 @@ import numpy as np
 
 from ..metrics import Metric
 from ..sections import WTE, Section, spec
-from ..standards import Standard
+from ..standards import LTP_END, Standard
 from ..template import START, TemplateContext, comment_defaults, num, trajectory
 from ..values import Quantity, number, series
 from .base import Context, Cost, Rows, Service, Staff
@@ -204,6 +204,65 @@ def template(t: TemplateContext) -> None:
     t.assumptions.extend(["perinatal.caseload", "perinatal.wte", "perinatal.contacts_per_woman"])
 
 
+def icb_template(t: TemplateContext) -> None:
+    """Perinatal care for an ICB, 2025/26 to 2029/30: women accessing in the year to March 2022
+    (the Mental Health Dashboard's row for the ICB's Q-code, PMH(i.a)) ÷ the ICB's persons aged
+    0 at mid-2021 (ONS), held flat: the Long Term Plan's 66,000 was for 2023/24."""
+    import polars as pl
+
+    from .. import baselines, reference
+
+    fp, out = t.fp, t.out
+    women = baselines.icb_dashboard_value(fp.code, "perinatal_women_accessing")
+    row = pl.read_csv(reference.DATA / "icbs.csv", infer_schema_length=0).filter(
+        pl.col("code") == fp.code).row(0, named=True)
+    england_women, _, _ = baseline(reference.ENGLAND)
+    if women is None:
+        from ..template import NoBaselineError
+
+        raise NoBaselineError(f"no perinatal baseline for {fp} in the bundled ICB data")
+    age0 = float(row["age0_2021"])
+    frame = reference.population(reference.ICB2022).filter(
+        (pl.col("footprint_code") == fp.code) & (pl.col("age_band") == "0-4"))
+    under5_2021 = float(frame.filter((pl.col("mid_year") == 2021)
+                                     & (pl.col("basis") == "estimate"))["population"].sum())
+    under5_2025 = float(frame.filter((pl.col("mid_year") == 2025)
+                                     & (pl.col("basis") == "projection"))["population"].sum())
+    births = round(age0 * under5_2025 / under5_2021, 1)
+    today = round(women / births, 5)
+    contacts = round(NCC_CONTACTS / england_women, 1)
+    grown = max(1.0, (1 + t.growth) ** (MONTHS_TO_END / 12))
+    wte = math.ceil(women * grown / CASELOAD * 10) / 10
+    out.key("perinatal")
+    comment_defaults(out, Perinatal, {"births", "access", "wte", "caseload",
+                                      "contacts_per_woman"})
+    out.comment(f"SOURCED, PROXY, PROJECTED: persons aged 0 at mid-2021 in the ICB's area (ONS, "
+                f"{age0:,.0f}; ONS births by area are not bundled), × the projected change in "
+                f"its under-5s from mid-2021 to mid-2025 ({under5_2021:,.0f} to "
+                f"{under5_2025:,.0f}; stpmodel/data/icb_population.csv), used as the April "
+                "2025 figure.", 2)
+    out.key("births", num(births), 2)
+    out.comment(f"SOURCED, then PLAN held flat: {women:,.0f} women accessing in the year to "
+                f"March 2022 ({baselines.PERINATAL_SOURCE}; the dashboard's row for "
+                f"{fp.ods_code}, the latest bundled) ÷ {births:,.1f} births = {today:.5f} of "
+                "births. The Long Term Plan's 66,000 women a year was for 2023/24 and no later "
+                "standard is bundled: write your ICB's plan, and its target under targets:.", 2)
+    out.key("access", num(today, 5), 2)
+    out.comment(f"ILLUSTRATIVE PLACEHOLDER: {num(CASELOAD)} women a WTE a year; no public source "
+                "gives a perinatal team's caseload.", 2)
+    out.key("caseload", num(CASELOAD), 2)
+    out.comment(f"ILLUSTRATIVE PLACEHOLDER: the staff today's access needs at that caseload "
+                f"(women ÷ caseload, grown over the five years and rounded up): {wte:,.1f} "
+                "WTE.", 2)
+    out.key("wte", num(wte), 2)
+    out.comment(f"NATIONAL-DEFAULT ESTIMATE: England's {NCC_CONTACTS:,} perinatal community "
+                f"contacts in 2024/25 (National Cost Collection) ÷ {england_women:,.0f} women "
+                f"accessing in 2021/22 (PMH(i.a)) = {contacts:g}.", 2)
+    out.key("contacts_per_woman", num(contacts), 2)
+    t.assumptions.extend(["perinatal.access", "perinatal.caseload", "perinatal.wte",
+                          "perinatal.contacts_per_woman"])
+
+
 SERVICE = Service(
     name="perinatal",
     title="specialist community perinatal mental health care",
@@ -216,6 +275,7 @@ SERVICE = Service(
     costs=(Cost("cost"),),
     reached=("accessing",),
     template=template,
+    icb_template=icb_template,
     metrics=(
         Metric("perinatal_births", "births", "flow",
                "births (the births proxy: persons aged 0), grown with the population",
@@ -245,8 +305,8 @@ SERVICE = Service(
     ),
     standards=(
         Standard("perinatal_access", "perinatal_access_of_births", ">=",
-                 ((2023, LTP_SHARE_OF_BIRTHS),),
-                 "perinatal access: from 2023/24, 66,000 women a year as a share of England's "
+                 ((2023, LTP_SHARE_OF_BIRTHS), (LTP_END, None)),
+                 "perinatal access: in 2023/24, 66,000 women a year as a share of England's "
                  "births proxy (persons aged 0 at mid-2021, 579,361): 11.39% of births",
                  "NHS Long Term Plan (2019), as RCPsych 2019, Appendix 5 and the Mental Health "
                  "Dashboard's PMH(i.a) standard give it; ONS mid-2021 population aged 0"),

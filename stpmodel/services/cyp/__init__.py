@@ -10,7 +10,7 @@ is arithmetic in :func:`derive`. Equations and sources: docs/services/cyp.md.
 from __future__ import annotations
 
 from ...metrics import Metric
-from ...standards import Standard
+from ...standards import LTP_END, Standard
 from ..base import Cost, Service, Staff
 from .run import DERIVED_ROWS, KERNEL_ROWS, build, derive, simulate, stack_inputs
 from .section import MHCYP_2017, Cyp, check, parse_age_band
@@ -22,6 +22,7 @@ from .template import (
     COST_PLACEHOLDER,
     CypPlan,
     band_population,
+    icb_template,
     plan_for,
     population_by_age,
     template,
@@ -49,6 +50,7 @@ SERVICE = Service(
     costs=(Cost("cost"),),
     reached=("accessed",),
     template=template,
+    icb_template=icb_template,
     metrics=(
         Metric("cyp_need", "persons", "stock",
                "children and young people in the age band with a diagnosable mental disorder: "
@@ -100,13 +102,17 @@ SERVICE = Service(
                  f"England's need ({ENGLAND_NEED:,}): {ACCESS[0][1]:.2%}. Other years' "
                  "standards were set on another denominator and are not judged",
                  "NHS England's indicative LTP trajectory 2021/22 by ICB (OCC data file)"),
-        Standard("cyp_ed_urgent", "cyp_ed_urgent_within_1_week", ">=", ((ED_FROM, 0.95),),
-                 "CYP eating disorders: 95% of urgent referrals treated within 1 week, from "
-                 "2020/21", "2019/20 planning guidance ('by March 2021'), maintained by the NHS "
+        Standard("cyp_ed_urgent", "cyp_ed_urgent_within_1_week", ">=",
+                 ((ED_FROM, 0.95), (LTP_END, None)),
+                 "CYP eating disorders: 95% of urgent referrals treated within 1 week, "
+                 "2020/21 to 2023/24",
+                 "2019/20 planning guidance ('by March 2021'), maintained by the NHS "
                  "Long Term Plan (RCPsych 2019, appendices 4 and 5)"),
-        Standard("cyp_ed_routine", "cyp_ed_routine_within_4_weeks", ">=", ((ED_FROM, 0.95),),
-                 "CYP eating disorders: 95% of routine referrals treated within 4 weeks, from "
-                 "2020/21", "2019/20 planning guidance ('by March 2021'), maintained by the NHS "
+        Standard("cyp_ed_routine", "cyp_ed_routine_within_4_weeks", ">=",
+                 ((ED_FROM, 0.95), (LTP_END, None)),
+                 "CYP eating disorders: 95% of routine referrals treated within 4 weeks, "
+                 "2020/21 to 2023/24",
+                 "2019/20 planning guidance ('by March 2021'), maintained by the NHS "
                  "Long Term Plan (RCPsych 2019, appendices 4 and 5)"),
     ),
 )

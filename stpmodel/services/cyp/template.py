@@ -178,3 +178,72 @@ def _recruitment(plan: dict[str, float], need: float, growth: float) -> int:
         level.append(access * need * (1 + growth) ** (m / 12) / CASELOAD_PLACEHOLDER)
     steepest = max((b - a for a, b in zip(level, level[1:])), default=0.0)
     return max(0, math.ceil(12 * steepest))
+
+
+ICB_BASELINE_SOURCE = ("NHS England, CYP aged 0-18 with 1+ contacts in the 12 months to Q4 "
+                       "2021/22 by ICB (OCC data file, sheet CYP (i.b) - 1+ access ICB 21_22; "
+                       "stpmodel/data/icb_dashboard.csv)")
+
+
+def icb_template(t: TemplateContext) -> None:
+    """CYP for an ICB, 2025/26 to 2029/30: the under 18s at mid-2025 (projected), today's access
+    from NHS England's 2021/22 count for the ICB over its need then (MHCYP 2017's 12.8% of its
+    mid-2021 under 18s), held flat: the Long Term Plan's access ambition was for 2023/24."""
+    import polars as pl
+
+    from ... import baselines, reference
+    from ...template import ICB_GROWTH_TO, ICB_POPULATION_YEAR, comment_defaults, num
+
+    fp, out = t.fp, t.out
+    baseline = baselines.icb_dashboard_value(fp.code, "cyp_access_1plus")
+    if baseline is None:
+        from ...template import NoBaselineError
+
+        raise NoBaselineError(f"no CYP access for {fp} in the bundled ICB data")
+    geo = reference.ICB2022
+    frame = reference.population(geo).filter((pl.col("footprint_code") == fp.code)
+                                             & (pl.col("age_from") < 18))
+
+    def under_18(year: int, basis: str) -> float:
+        rows = frame.filter((pl.col("mid_year") == year) & (pl.col("basis") == basis))
+        return float(rows["population"].sum())
+
+    then = under_18(2021, "estimate")
+    population = round(under_18(ICB_POPULATION_YEAR, "projection"))
+    later = under_18(ICB_GROWTH_TO, "projection")
+    growth = round((later / population) ** (1 / (ICB_GROWTH_TO - ICB_POPULATION_YEAR)) - 1, 4)
+    today = round(baseline / (MHCYP_2017 * then), 6)
+    wte = math.ceil(baseline / CASELOAD_PLACEHOLDER * 100) / 100
+    recruitment = max(0, math.ceil(wte * growth))
+
+    out.key("cyp")
+    comment_defaults(out, Cyp, {"age_band", "population", "growth", "access", "workforce"})
+    out.comment("SOURCED: under 18s, the ages NHS England's access measure counts.", 2)
+    out.key("age_band", "0-17", 2)
+    out.comment(f"SOURCED, PROJECTED: {reference.ICB_POPULATION_SOURCE}, ages 0-17, "
+                f"{reference.PROJECTION_SOURCE}, to mid-{ICB_POPULATION_YEAR} "
+                f"(stpmodel/data/icb_population.csv).", 2)
+    out.key("population", str(population), 2)
+    out.comment(f"SOURCED, PROJECTED: under 18s from mid-{ICB_POPULATION_YEAR} to "
+                f"mid-{ICB_GROWTH_TO}, a compound {growth:.2%} a year.", 2)
+    out.key("growth", num(growth), 2)
+    out.comment(f"SOURCED, then PLAN held flat: {baseline:,.0f} CYP with 1+ contacts in 2021-22 "
+                f"({ICB_BASELINE_SOURCE}) ÷ need then ({num(MHCYP_2017)} × {then:,.0f} under "
+                f"18s at mid-2021) = {today:.2%}. The Long Term Plan's ambition was for 2023/24 "
+                "and no later standard is bundled: write your ICB's plan, and its target under "
+                "targets:.", 2)
+    out.key("access", num(today, 6), 2)
+    out.key("workforce", indent=2)
+    out.comment("ILLUSTRATIVE PLACEHOLDER: no public source gives CYP clinicians' caseloads.", 4)
+    out.key("caseload", num(CASELOAD_PLACEHOLDER), 4)
+    out.comment(f"NATIONAL-DEFAULT ESTIMATE: the staff that access needs: {baseline:,.0f} ÷ "
+                f"{num(CASELOAD_PLACEHOLDER)} a WTE, rounded up.", 4)
+    out.key("wte", num(wte, 2), 4)
+    out.comment("ILLUSTRATIVE PLACEHOLDER: recruitment that keeps pace with the under 18s' "
+                "growth (WTE × growth, rounded up).", 4)
+    out.key("recruitment", str(recruitment), 4)
+    out.comment("ILLUSTRATIVE PLACEHOLDER: £ per WTE a year at 2024/25 prices; no public source "
+                "gives a CYP team's cost per WTE.", 4)
+    out.key("cost_per_wte", num(COST_PLACEHOLDER), 4)
+    t.assumptions.extend(["cyp.access", "cyp.workforce.caseload", "cyp.workforce.wte",
+                          "cyp.workforce.recruitment", "cyp.workforce.cost_per_wte"])

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from ..base import Context, Rows, WaitingListInputs
-from .section import Iapt, share_of_adults
+from .section import Iapt, own_code, share_of_adults
 
 if TYPE_CHECKING:
     from ...model import Projection
@@ -33,7 +33,7 @@ def build(iapt: Iapt, ctx: Context) -> WaitingListInputs:
     if iapt.prevalence is not None:
         out[:, 0, k.S_PREVALENCE] = draw("prevalence")
     else:  # checked: the footprint has a share on this basis
-        out[:, 0, k.S_PREVALENCE] = share_of_adults(iapt, ctx.scenario.footprint.code)
+        out[:, 0, k.S_PREVALENCE] = share_of_adults(iapt, own_code(ctx.scenario))
     out[:, 0, k.S_ACCESS] = draw("access")
     out[:, 0, k.S_REFERRALS] = draw("referrals") / 12.0
     out[:, 0, k.S_ENTRY] = draw("entry_rate")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from ...sections import PERSONS, WTE, Section, spec
 from ...values import FRACTION, Quantity, number, series
@@ -116,6 +116,12 @@ def nhse_shares() -> dict[str, float]:
     with NEED_FILE.open(encoding="utf-8") as file:
         return {row["footprint_code"]: float(row["need_share_of_adults"])
                 for row in csv.DictReader(file)}
+
+
+def own_code(scenario: Any) -> str:
+    """The code to look the scenario's footprint up by in the bundled data: none for a custom
+    footprint (``footprint.custom: true``), which gives its baselines itself."""
+    return "" if scenario.footprint.custom else str(scenario.footprint.code)
 
 
 def share_of_adults(iapt: Iapt, code: str) -> float | None:

@@ -145,3 +145,87 @@ def template(t: TemplateContext) -> None:
                           "iapt.workforce.recruitment"])
 
 
+
+
+ICB_YEAR = "2024-25"  # the latest year of the IAPT annual measures bundled by ICB
+
+
+def icb_template(t: TemplateContext) -> None:
+    """IAPT for an ICB, 2025/26 to 2029/30: 2024-25's referrals, caseness and recoveries by ICB
+    (stpmodel/data/icb_iapt.csv), need on NHS England's basis where the ICB kept a 2017 STP's
+    code (the same area) and APMS 2014's otherwise, and today's access held flat: no national
+    access standard applies after 2023/24."""
+    from ... import baselines
+
+    fp, out, adults, growth = t.fp, t.out, t.adults, t.growth
+
+    def count(measure: str) -> float:
+        value = baselines.icb_iapt_value(fp.code, ICB_YEAR, measure)
+        if value is None:
+            raise NoBaselineError(f"no IAPT {measure} for {fp} in {ICB_YEAR} in the bundled "
+                                  "ICB data")
+        return value
+
+    referrals, caseness, recovered = (count("referrals_received"), count("at_caseness"),
+                                      count("recovery"))
+    finished = count("finished_course_treatment")
+    share = nhse_shares().get(fp.code)
+    prevalence = share if share is not None else APMS_2014
+    entry = default_of(Iapt, "entry_rate")
+    completion = default_of(Iapt, "completion_rate")
+    sessions = (completion * default_of(Iapt, "sessions_finished")
+                + (1 - completion) * default_of(Iapt, "sessions_not_finished"))
+    need = prevalence * adults
+    entering = referrals * entry
+    today = math.floor(entering / need * 1000) / 1000  # down, so today's staff deliver it
+    wte = round(entering * sessions / SESSIONS_PER_WTE, 1)
+    recruitment = max(1, math.ceil(wte * growth))  # keeps pace with the adults' growth
+    recovery = round(recovered / caseness, 3)
+    weeks = round(default_of(Iapt, "sessions_finished"))
+    where = f"{baselines.ICB_IAPT_SOURCE}, {ICB_YEAR}, {fp.ods_code}"
+
+    out.key("iapt")
+    if share is None:
+        out.comment(f"No NHS England need is bundled for {fp.code}: its area is not a 2017 "
+                    "STP's (the need shares are by STP17), so need is APMS 2014's 17% of "
+                    "adults, about 31% above NHS England's basis.", 2)
+        out.key("need_basis", "apms2014", 2)
+    else:
+        out.comment(f"Need on NHS England's basis: {fp.code} kept a 2017 STP's ONS code, so "
+                    f"it covers that STP's area and its need share, {num(prevalence)} of "
+                    "adults (stpmodel/data/iapt_need.csv), applies.", 2)
+    comment_defaults(out, Iapt, {"access", "referrals", "waiting_list", "course_weeks",
+                                 "workforce", "recovery_rate"})
+    out.comment(f"PLAN: today's access held flat. The Long Term Plan's access standard ended "
+                f"with 2023/24 and none is bundled for these years: write your ICB's plan as a "
+                f"trajectory, and its target under targets:. Today: {referrals:,.0f} referrals "
+                f"× {num(entry)} entering treatment ÷ need ({num(prevalence)} × {adults:,} "
+                f"adults = {need:,.0f}) = {today:.1%} of need.", 2)
+    out.key("access", num(today, 3), 2)
+    out.comment(f"SOURCED: referrals received in {ICB_YEAR} ({where}). Held flat.", 2)
+    out.key("referrals", num(round(referrals)), 2)
+    out.comment(f"SOURCED: recovered ÷ finished courses at caseness in {ICB_YEAR}, "
+                f"{recovered:,.0f} ÷ {caseness:,.0f} ({where}; {finished:,.0f} courses "
+                "finished).", 2)
+    out.key("recovery_rate", num(recovery, 3), 2)
+    out.comment("NATIONAL-DEFAULT ESTIMATE: nobody queued for a therapist beyond the usual "
+                "pathway (England's waits are near the pathway delay; docs/validation.md). Put "
+                "your backlog here.", 2)
+    out.key("waiting_list", "0", 2)
+    out.comment(f"NATIONAL-DEFAULT ESTIMATE: {weeks} sessions a finished course (the default) at "
+                "about one a week.", 2)
+    out.key("course_weeks", str(weeks), 2)
+    out.key("workforce", indent=2)
+    out.comment("ILLUSTRATIVE PLACEHOLDER: 25 treatment sessions a week for 40 weeks; no "
+                "public source gives therapists' sessions.", 4)
+    out.key("sessions_per_wte", num(SESSIONS_PER_WTE), 4)
+    out.comment(f"NATIONAL-DEFAULT ESTIMATE: the staff today's activity needs: {entering:,.0f} "
+                f"courses × {num(sessions, 2)} sessions each ÷ {SESSIONS_PER_WTE:,.0f} "
+                "sessions a WTE.", 4)
+    out.key("wte", num(wte), 4)
+    out.comment(f"ILLUSTRATIVE PLACEHOLDER: recruitment that keeps pace with the adults' growth "
+                f"({wte:,.1f} WTE × {growth:.2%} a year, rounded up).", 4)
+    out.key("recruitment", str(recruitment), 4)
+    t.assumptions.extend(["iapt.access", "iapt.waiting_list", "iapt.course_weeks",
+                          "iapt.workforce.sessions_per_wte", "iapt.workforce.wte",
+                          "iapt.workforce.recruitment"])

@@ -11,11 +11,11 @@ Equations: docs/model.md.
 from __future__ import annotations
 
 from ...metrics import Metric
-from ...standards import Standard
+from ...standards import LTP_END, Standard
 from ..base import Cost, Service
 from .run import KERNEL_ROWS, _simulate, _stack, build, derive
 from .section import Inpatient, check
-from .template import template
+from .template import icb_template, template
 from .validation import reference as validation_reference
 
 __all__ = ["SERVICE", "Inpatient"]
@@ -54,6 +54,7 @@ SERVICE = Service(
     simulate=_simulate,
     derive=derive,
     template=template,
+    icb_template=icb_template,
     metrics=(
         Metric("mh_admissions", "admissions", "flow", "adult acute mental health admissions",
                row="admissions", summary=True),
@@ -96,11 +97,11 @@ SERVICE = Service(
                "plan's", row="oap_savings", requires=("finance",)),
     ),
     standards=(
-        Standard("oaps_ended", "oap_bed_days", "<=", ((2021, 0.0),),
+        Standard("oaps_ended", "oap_bed_days", "<=", ((2021, 0.0), (LTP_END, None)),
                  "no out-of-area placements from 2021/22",
                  "Five Year Forward View for Mental Health (2016): eliminate inappropriate OAPs "
-                 "by 2020/21"),
-        Standard("los_32_days", "mh_planned_los", "<=", ((2023, 32.0),),
+                 "by 2020/21; maintained by the NHS Long Term Plan to 2023/24"),
+        Standard("los_32_days", "mh_planned_los", "<=", ((2023, 32.0), (LTP_END, None)),
                  "adult acute mean length of stay of 32 days or less from 2023/24 (as planned: "
                  "the simulated mean scatters around it)",
                  "NHS Long Term Plan, mental health deliverables for 2023/24"),

@@ -8,9 +8,10 @@ acute is 56.01% of adult acute, older adult, PICU and mainstream rehabilitation 
 are its KH03 mental illness beds × that share (:func:`share`): its mix is taken to be England's.
 
 **Which footprints.** KH03 is by provider trust, placed where the trust is headquartered
-(``stpmodel/data/SOURCES.md``). Eight footprints are not measured that way (:func:`flagged`):
+(``stpmodel/data/SOURCES.md``). Eight STP footprints are not measured that way (:func:`flagged`):
 those with no trust of their own, those missing a large trust in the extract, and those whose beds
-are under a quarter of England's per adult. Their beds and beds occupied are what England's row
+are under a quarter of England's per adult; for ICBs also one whose beds occupied exceed its beds
+available (:data:`OVERFULL`). Their beds and beds occupied are what England's row
 leaves once the other 36 are counted, shared by adults aged 16+ (mid-2021). England's total is
 then KH03's exactly.
 
@@ -45,7 +46,14 @@ SHARE_ITEM, SHARE_YEAR = "adult_acute_share_of_four_adult_types", "2024-25"
 CALIBRATION_YEAR = "2018-19"
 YEAR_DAYS = 365  # 2018/19
 POPULATION_YEAR = 2021  # adults 16+ that share the unmeasured beds (the ONS estimate)
+STP2017, ICB2022 = "stp2017", "icb2022"  # as stpmodel.reference names the geographies
+ICB_YEAR = "2024-25"  # the latest KH03 year bundled by ICB (its first two quarters)
+OWN = ("own_footprint", "own_icb")  # the KH03 methods that measure a footprint's own beds
 SPARSE = 0.25  # beds per adult under this share of England's: not measured by KH03's placement
+# Beds occupied above beds available by more than this in a quarter: KH03's figures for the
+# footprint cannot be read as a bed count and an occupancy (as published, Northamptonshire's
+# trust RP1 from 2021-22 Q3: 139 beds available, 185 occupied).
+OVERFULL = 1.05
 SEARCH = (10, 1000)  # the pool sizes searched [beds]
 WINDOW = 15  # sizes each side of the bisection's crossing that are all tried [beds]
 
@@ -66,49 +74,66 @@ def share() -> float:
     return value
 
 
+def _kh03(geography: str) -> object:
+    """The bundled KH03 table of a geography: the 44 STPs (2018-19 and 2019-20; England to
+    2021-22) or the 42 ICBs (2022-23 to 2024-25), with the same columns."""
+    from ... import baselines
+
+    return (baselines.icb_inpatient_beds() if geography == ICB2022
+            else baselines.inpatient_baseline())
+
+
 @cache
-def flagged() -> frozenset[str]:
+def flagged(geography: str = STP2017) -> frozenset[str]:
     """Footprints whose own KH03 beds do not measure their beds, in any quarter bundled."""
     import polars as pl
 
-    from ... import baselines, reference
+    from ... import reference
 
-    frame = baselines.inpatient_baseline().filter(pl.col("period") != "year")
+    frame = _kh03(geography).filter(pl.col("period") != "year")  # type: ignore[attr-defined]
     england = frame.filter(pl.col("footprint_code") == ENGLAND)
     fewest = float(england["beds_available"].min())  # type: ignore[arg-type]
     per_adult = fewest / reference.persons(ENGLAND, POPULATION_YEAR, 16)
     out = set()
-    for code, method, beds in frame.filter(pl.col("footprint_code") != ENGLAND).select(
-            "footprint_code", "method", "beds_available").iter_rows():
-        adults = reference.persons(code, POPULATION_YEAR, 16)
-        if method != "own_footprint" or beds < SPARSE * per_adult * adults:
+    for code, method, beds, occupied in frame.filter(pl.col("footprint_code") != ENGLAND).select(
+            "footprint_code", "method", "beds_available", "beds_occupied").iter_rows():
+        adults = reference.persons(code, POPULATION_YEAR, 16, geography=geography)
+        if (method not in OWN or beds < SPARSE * per_adult * adults
+                or (geography == ICB2022 and occupied > OVERFULL * beds)):
             out.add(code)
     return frozenset(out)
 
 
 @cache
-def measured(year: str, period: str = "year") -> dict[str, Beds]:
+def measured(year: str, period: str = "year", geography: str = STP2017) -> dict[str, Beds]:
     """Every footprint's adult acute beds and beds occupied in a financial year's quarter
     (``Q1``–``Q4``) or over the year (``year``), and England's (``E92000001``); England's alone
-    for the years bundled for England only."""
+    for the years bundled for England only. The 44 STPs' (2018-19 and 2019-20), or with
+    ``geography="icb2022"`` the 42 ICBs' (2022-23 to 2024-25)."""
     import polars as pl
 
-    from ... import baselines, reference
+    from ... import reference
 
-    frame = baselines.inpatient_baseline().filter(
+    frame = _kh03(geography).filter(  # type: ignore[attr-defined]
         (pl.col("financial_year") == year) & (pl.col("period") == period))
+    # An ICB that is flagged is left out: its residents' beds are in another ICB's trust (the
+    # one its mental health trust is headquartered in), so no bed count of its own is bundled.
     if not frame.height:
         raise KeyError(f"no KH03 beds for {year} {period}")
     kh03 = {c: Beds(a, o) for c, a, o in frame.select(
         "footprint_code", "beds_available", "beds_occupied").iter_rows()}
-    s, rest = share(), flagged()
+    s, rest = share(), flagged(geography)
     england = kh03.pop(ENGLAND)
     if not kh03:  # a year bundled for England alone (2020-21, 2021-22)
         return {ENGLAND: Beds(england.available * s, england.occupied * s)}
     measured_ = {c: b for c, b in kh03.items() if c not in rest}
+    if geography == ICB2022:  # no residue: the flagged ICBs' patients are in others' trusts
+        out = {c: Beds(b.available * s, b.occupied * s) for c, b in measured_.items()}
+        out[ENGLAND] = Beds(england.available * s, england.occupied * s)
+        return out
     left = Beds(england.available - sum(b.available for b in measured_.values()),
                 england.occupied - sum(b.occupied for b in measured_.values()))
-    adults = {c: reference.persons(c, POPULATION_YEAR, 16) for c in rest}
+    adults = {c: reference.persons(c, POPULATION_YEAR, 16, geography=geography) for c in rest}
     total = sum(adults.values())
     out = {c: Beds(b.available * s, b.occupied * s) for c, b in measured_.items()}
     out.update({c: Beds(left.available * a / total * s, left.occupied * a / total * s)
@@ -276,13 +301,18 @@ def _bisect(f: object, lo: int, hi: int, target: float) -> int:
 
 
 @cache
-def baseline(code: str, los: float) -> Baseline:
+def baseline(code: str, los: float, geography: str = STP2017) -> Baseline:
+    """A footprint's measured start: an STP's from 2018/19's KH03 beds and OAP bed days, or
+    with ``geography="icb2022"`` an ICB's from 2024/25's KH03 beds (its first two quarters,
+    the latest bundled) with England's calibrated pool size (no OAP bed days by ICB are
+    bundled for those years, so its pools are not fitted to its own)."""
     from ..base import DAYS_PER_YEAR
 
-    beds = measured(CALIBRATION_YEAR)[code]
+    icb = geography == ICB2022
+    beds = measured(ICB_YEAR if icb else CALIBRATION_YEAR, geography=geography)[code]
     whole = max(1, int(round(beds.available)))
     at = Beds(float(whole), min(beds.occupied, whole - 1e-6))
-    published = published_footprint_oap_days(code)
+    published = None if icb else published_footprint_oap_days(code)
 
     def days(pool: int) -> float:
         return YEAR_DAYS * oap_beds(at, pool)
@@ -299,4 +329,4 @@ def baseline(code: str, los: float) -> Baseline:
                     load=load, admissions=round(load * DAYS_PER_YEAR / los),
                     published=published, modelled=YEAR_DAYS * _loss(load, sizes), how=how,
                     occupancy=(load - _loss(load, sizes)) / whole,
-                    measured=code not in flagged())
+                    measured=code not in flagged(geography))

@@ -123,3 +123,63 @@ def _oap_figure(row: dict[str, Any] | None, unit: str, pound: str = "") -> str:
     if row["published"] is not None:
         return f"≥ {pound}{row['published']:,.0f} {unit}"
     return f"* {unit}"
+
+
+def icb_template(t: TemplateContext) -> None:
+    """Beds for an ICB, 2025/26 to 2029/30: its own trusts' KH03 beds in 2024/25 (the latest
+    bundled: its first two quarters) × the adult acute share, the admissions that carry its
+    measured occupancy in pools of England's calibrated size (calibration.baseline with
+    geography icb2022). An ICB whose beds KH03 does not measure by its trusts' headquarters
+    gets no inpatient section: its beds are a required input, and the text says so."""
+    import polars as pl
+
+    from ... import baselines
+    from . import calibration
+
+    fp, out = t.fp, t.out
+    year = calibration.ICB_YEAR
+    if fp.code not in calibration.measured(year, geography=calibration.ICB2022):
+        out.comment(f"INPATIENT: no bundled bed count for {fp.name}. KH03 counts beds by "
+                    "trust, placed in the ICB of the trust's headquarters, and no mental "
+                    f"health trust's beds measure {fp.name}'s own (its residents' beds are in "
+                    "a trust headquartered elsewhere, or its trust's KH03 figures cannot be "
+                    "read as beds and occupancy; stpmodel/data/SOURCES.md). Beds are then a "
+                    "required input: to model beds, add a section with your own figures:", 0)
+        out.comment("inpatient:\n  beds: ...        # REQUIRED: adult acute beds, from your "
+                    "trust\n  admissions: ...  # REQUIRED: admissions a year\n  los_days: 32\n"
+                    "  los_cv: 1", 0)
+        return
+    base = calibration.baseline(fp.code, LOS_STANDARD, calibration.ICB2022)
+    share = calibration.share()
+    rows = baselines.icb_inpatient_beds().filter(
+        (pl.col("footprint_code") == fp.code) & (pl.col("financial_year") == year)
+        & (pl.col("period") == "year")).row(0, named=True)
+    out.key("inpatient")
+    out.comment(f"SOURCED, MEASURED: adult acute beds, {year} (mean of {rows['quarters']}, the "
+                f"quarters bundled): {fp.name}'s own trusts' KH03 mental illness beds "
+                f"({rows['trusts']}; {baselines.ICB_KH03_SOURCE}), "
+                f"{rows['beds_available']:,.1f}, × {share:.4f} (adult acute's share of adult "
+                f"bed days, National Cost Collection 2024/25) = {base.beds:,}, "
+                f"{base.occupied:,.1f} of them occupied. Used as the April 2025 figure. Method: "
+                "stpmodel/services/inpatient/calibration.py.", 2)
+    out.key("beds", str(base.beds), 2)
+    out.comment(f"SOURCED, FITTED to the beds above and their occupancy: no OAP bed days by ICB "
+                f"are bundled for {year}, so England's pool size, calibrated on 2018/19 "
+                f"({base.pool_beds} beds), with the load that carries the measured occupancy. "
+                f"{base.pools} pool{'s' if base.pools > 1 else ''}; offered load "
+                f"{base.load:,.1f} beds, so occupancy {base.occupancy:.1%} and "
+                f"{base.modelled:,.0f} OAP bed days a year.", 2)
+    out.key("pool_beds", str(base.pool_beds), 2)
+    out.comment(f"SOURCED, FITTED: the admissions that offer that load with the stays below: "
+                f"{base.load:,.1f} × 365.25 ÷ {num(LOS_STANDARD)}.", 2)
+    out.key("admissions", str(base.admissions), 2)
+    out.comment(f"ILLUSTRATIVE PLACEHOLDER: {num(LOS_STANDARD)} days, the Long Term Plan's "
+                "2023/24 standard, a target rather than a measured stay. If you change it, "
+                "scale admissions so that admissions × stay stays the same.", 2)
+    out.key("los_days", num(LOS_STANDARD), 2)
+    out.comment("ILLUSTRATIVE PLACEHOLDER: stays as spread as an exponential distribution "
+                "(coefficient of variation 1).", 2)
+    out.key("los_cv", num(LOS_CV), 2)
+    comment_defaults(out, Inpatient, {"admissions", "los_days", "los_cv", "beds", "pool_beds"},
+                     always=False)
+    t.assumptions.extend(["inpatient.los_days", "inpatient.los_cv"])
