@@ -10,6 +10,7 @@ from ...template import (
     NoBaselineError,
     Sources,
     TemplateContext,
+    Text,
     comment_defaults,
     default_of,
     num,
@@ -120,21 +121,10 @@ def template(t: TemplateContext) -> None:
                 "`run` notes that access falls short for want of referrals. Write your plan as "
                 "a trajectory, e.g. {2019-04: ..., 2023-04: ...}.", 2)
     out.key("referrals", num(round(referrals)), 2)
-    out.comment("NATIONAL-DEFAULT ESTIMATE: nobody queued for a therapist beyond the usual "
-                "pathway; England's waits in 2018-19 and 2019-20 are the pathway delay alone "
-                "(wait_median_days, wait_spread; docs/validation.md). Put your backlog here.", 2)
-    out.key("waiting_list", "0", 2)
-    out.comment(f"NATIONAL-DEFAULT ESTIMATE: {weeks} sessions a finished course (the default) at "
-                "about one a week.", 2)
-    out.key("course_weeks", str(weeks), 2)
-    out.key("workforce", indent=2)
-    out.comment("ILLUSTRATIVE PLACEHOLDER: 25 treatment sessions a week for 40 weeks; no "
-                "public source gives therapists' sessions.", 4)
-    out.key("sessions_per_wte", num(SESSIONS_PER_WTE), 4)
-    out.comment(f"NATIONAL-DEFAULT ESTIMATE: the staff today's activity needs: {entering:,.0f} "
-                f"courses × {num(sessions, 2)} sessions each (finished and unfinished, at the "
-                f"default completion rate) ÷ {SESSIONS_PER_WTE:,.0f} sessions a WTE.", 4)
-    out.key("wte", num(wte), 4)
+    _queue_and_staff(out, weeks, entering, sessions, wte,
+                     "England's waits in 2018-19 and 2019-20 are the pathway delay alone "
+                     "(wait_median_days, wait_spread; docs/validation.md)",
+                     " (finished and unfinished, at the default completion rate)")
     out.comment(f"ILLUSTRATIVE PLACEHOLDER: recruitment that keeps up with the plan's steepest "
                 f"monthly rise in the staff it needs ({steepest:,.1f} WTE a month, × 12, rounded "
                 f"up), from today's {wte:,.1f} WTE to {wte_last:,.1f} WTE for {final:.2%} access "
@@ -145,6 +135,26 @@ def template(t: TemplateContext) -> None:
                           "iapt.workforce.recruitment"])
 
 
+
+
+def _queue_and_staff(out: Text, weeks: int, entering: float, sessions: float, wte: float,
+                     waits: str, sessions_note: str) -> None:
+    """The keys `new` writes alike for an STP and an ICB: no backlog, course length, sessions a
+    WTE and the staff today's activity needs (``waits`` says why no backlog)."""
+    out.comment("NATIONAL-DEFAULT ESTIMATE: nobody queued for a therapist beyond the usual "
+                f"pathway; {waits}. Put your backlog here.", 2)
+    out.key("waiting_list", "0", 2)
+    out.comment(f"NATIONAL-DEFAULT ESTIMATE: {weeks} sessions a finished course (the default) at "
+                "about one a week.", 2)
+    out.key("course_weeks", str(weeks), 2)
+    out.key("workforce", indent=2)
+    out.comment("ILLUSTRATIVE PLACEHOLDER: 25 treatment sessions a week for 40 weeks; no "
+                "public source gives therapists' sessions.", 4)
+    out.key("sessions_per_wte", num(SESSIONS_PER_WTE), 4)
+    out.comment(f"NATIONAL-DEFAULT ESTIMATE: the staff today's activity needs: {entering:,.0f} "
+                f"courses × {num(sessions, 2)} sessions each{sessions_note} ÷ "
+                f"{SESSIONS_PER_WTE:,.0f} sessions a WTE.", 4)
+    out.key("wte", num(wte), 4)
 
 
 ICB_YEAR = "2024-25"  # the latest year of the IAPT annual measures bundled by ICB
@@ -208,21 +218,8 @@ def icb_template(t: TemplateContext) -> None:
                 f"{recovered:,.0f} ÷ {caseness:,.0f} ({where}; {finished:,.0f} courses "
                 "finished).", 2)
     out.key("recovery_rate", num(recovery, 3), 2)
-    out.comment("NATIONAL-DEFAULT ESTIMATE: nobody queued for a therapist beyond the usual "
-                "pathway (England's waits are near the pathway delay; docs/validation.md). Put "
-                "your backlog here.", 2)
-    out.key("waiting_list", "0", 2)
-    out.comment(f"NATIONAL-DEFAULT ESTIMATE: {weeks} sessions a finished course (the default) at "
-                "about one a week.", 2)
-    out.key("course_weeks", str(weeks), 2)
-    out.key("workforce", indent=2)
-    out.comment("ILLUSTRATIVE PLACEHOLDER: 25 treatment sessions a week for 40 weeks; no "
-                "public source gives therapists' sessions.", 4)
-    out.key("sessions_per_wte", num(SESSIONS_PER_WTE), 4)
-    out.comment(f"NATIONAL-DEFAULT ESTIMATE: the staff today's activity needs: {entering:,.0f} "
-                f"courses × {num(sessions, 2)} sessions each ÷ {SESSIONS_PER_WTE:,.0f} "
-                "sessions a WTE.", 4)
-    out.key("wte", num(wte), 4)
+    _queue_and_staff(out, weeks, entering, sessions, wte,
+                     "England's waits are near the pathway delay; docs/validation.md", "")
     out.comment(f"ILLUSTRATIVE PLACEHOLDER: recruitment that keeps pace with the adults' growth "
                 f"({wte:,.1f} WTE × {growth:.2%} a year, rounded up).", 4)
     out.key("recruitment", str(recruitment), 4)
