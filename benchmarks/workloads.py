@@ -52,7 +52,7 @@ def iapt_inputs(n_draws: int, seed: int = 2) -> tuple:
 
     rng = np.random.default_rng(seed)
     n_months = len(DAYS)
-    series = np.empty((n_draws, N_FOOTPRINTS, k.N_SERIES, n_months))
+    series = np.zeros((n_draws, N_FOOTPRINTS, k.N_SERIES, n_months))
     adults = rng.uniform(5e5, 2e6, (n_draws, N_FOOTPRINTS, 1))
     series[:, :, k.S_ADULTS] = adults
     series[:, :, k.S_PREVALENCE] = 0.17
@@ -64,7 +64,7 @@ def iapt_inputs(n_draws: int, seed: int = 2) -> tuple:
                        (k.S_RECRUITMENT, 2.0)]:
         series[:, :, row] = value
     per_course = completion * finished + (1.0 - completion) * not_finished  # [sessions/entry]
-    scalars = np.empty((n_draws, N_FOOTPRINTS, k.N_SCALARS))
+    scalars = np.zeros((n_draws, N_FOOTPRINTS, k.N_SCALARS))
     scalars[..., k.C_WAITING0] = 1800.0
     scalars[..., k.C_COURSE_DAYS] = 49.0
     scalars[..., k.C_SESSIONS_FINISHED] = finished

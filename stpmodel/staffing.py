@@ -31,6 +31,23 @@ class StaffGroup(Section):
         "post", "months")
 
 
+def leaver_rate_spec() -> Any:
+    """The optional ``leaver_rate`` key of a service's ``workforce`` whose recruitment is net
+    of leavers without it (IAPT, EIP, CYP)."""
+    return spec("share of staff in post who leave a year; without it, recruitment is net of "
+                "leavers", "fraction/year", default=None)
+
+
+def training_months_spec() -> Any:
+    """The optional ``training_months`` key that goes with :func:`leaver_rate_spec`."""
+    return spec("months from recruiting (or starting to train) a member of staff to their "
+                "starting in post; without it, staff start in the month they are recruited",
+                "months", default=None)
+
+
+LEAVERS = Quantity("fraction/year", 0.0, 1.0, percent_hint=True)
+
+
 def in_post(required: np.ndarray, start: np.ndarray, recruitment: np.ndarray,
             leaver_rate: np.ndarray, lag: int) -> np.ndarray:
     """Staff in post each month [WTE, draw × month] for a plan requiring ``required``

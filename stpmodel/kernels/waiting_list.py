@@ -44,7 +44,8 @@ S_CASENESS = 6  # share of finished courses at caseness [fraction]
 S_RECOVERY = 7  # share of finished courses at caseness that recover [fraction]
 S_COST_PER_SESSION = 8  # [£/session]
 S_RECRUITMENT = 9  # the most therapist WTE can grow in the month [WTE/month]
-N_SERIES = 10
+S_WTE_GIVEN = 10  # staff in post, worked out before the run (with C_STAFF_GIVEN) [WTE]
+N_SERIES = 11
 
 # --- inputs fixed for the run: scalars[d, f, C_*] ---------------------------------------------
 C_WAITING0 = 0  # waiting list at the start [persons]
@@ -57,7 +58,8 @@ C_DELAY_MEDIAN = 6  # median of the pathway delay added to each wait [days]; 0: 
 C_DELAY_SIGMA = 7  # its spread: the standard deviation of its log [-]; 0: no spread
 C_WAIT_FIRST = 8  # the first waiting-time limit [days]: IAPT's 6 weeks, 42
 C_WAIT_SECOND = 9  # the second [days]: IAPT's 18 weeks, 126
-N_SCALARS = 10
+C_STAFF_GIVEN = 10  # 1: staff in post are S_WTE_GIVEN (leavers, a training lag); 0: grown here
+N_SCALARS = 11
 
 # --- outputs: out[d, f, O_*, m] ---------------------------------------------------------------
 O_NEED = 0  # need [persons], at the month
@@ -169,7 +171,9 @@ def list_footprint(days, series, scalars, out):  # pragma: no cover - compiled; 
         completion = series[S_COMPLETION, m]
         per_course = completion * s_fin + (1.0 - completion) * s_not  # sessions per entry
         required = planned * 12.0 * per_course / spw
-        if m > 0:  # staff grow towards the requirement, by at most the recruitment limit
+        if scalars[C_STAFF_GIVEN] > 0.0:  # worked out before the run (stpmodel.staffing)
+            wte = series[S_WTE_GIVEN, m]
+        elif m > 0:  # staff grow towards the requirement, by at most the recruitment limit
             wte = max(wte, min(required, wte + series[S_RECRUITMENT, m]))
         capacity = planned
         if per_course > 0.0:

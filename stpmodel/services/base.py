@@ -209,6 +209,34 @@ class WaitingListInputs:
     scalars: np.ndarray
 
 
+def staff_with_leavers(series: np.ndarray, scalars: np.ndarray, staff: Any, path: str,
+                       ctx: Context) -> None:
+    """With a leaver rate or a training lag in ``staff`` (a service's ``workforce``), work out
+    the waiting-list kernel's staff in post before the run (:func:`stpmodel.staffing.in_post`,
+    recruitment then counting starters, not net growth) and tell the kernel to take them;
+    without either, the kernel grows staff by at most the recruitment limit, as before.
+    ``series`` [draw, 1, S_*, month] and ``scalars`` [draw, 1, C_*] are filled in place."""
+    from ..kernels import waiting_list as k
+    from ..staffing import in_post
+
+    series[:, 0, k.S_WTE_GIVEN] = 0.0
+    scalars[:, 0, k.C_STAFF_GIVEN] = 0.0
+    if staff.leaver_rate is None and staff.training_months is None:
+        return
+    s, c = series[:, 0], scalars[:, 0]
+    # the WTE the plan needs each month, as the kernel works it out
+    per_course = (s[:, k.S_COMPLETION] * c[:, k.C_SESSIONS_FINISHED, None]
+                  + (1.0 - s[:, k.S_COMPLETION]) * c[:, k.C_SESSIONS_NOT_FINISHED, None])
+    required = (s[:, k.S_ACCESS] * s[:, k.S_PREVALENCE] * s[:, k.S_ADULTS] * per_course
+                / c[:, k.C_SESSIONS_PER_WTE, None])
+    leavers = (np.zeros(ctx.n_draws) if staff.leaver_rate is None
+               else ctx.value(f"{path}.leaver_rate", staff.leaver_rate))
+    lag = 0 if staff.training_months is None else int(staff.training_months)
+    series[:, 0, k.S_WTE_GIVEN] = in_post(required, c[:, k.C_WTE0],
+                                          s[:, k.S_RECRUITMENT] * 12.0, leavers, lag)
+    scalars[:, 0, k.C_STAFF_GIVEN] = 1.0
+
+
 def stack_waiting_lists(parts: list[WaitingListInputs]) -> WaitingListInputs:
     return WaitingListInputs(stack([p.series for p in parts]), stack([p.scalars for p in parts]))
 

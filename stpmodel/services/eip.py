@@ -20,6 +20,7 @@ import numpy as np
 
 from ..metrics import Metric
 from ..sections import PERSONS, WTE, Section, spec
+from ..staffing import LEAVERS, MONTHS, leaver_rate_spec, training_months_spec
 from ..standards import LTP_END, Standard
 from ..values import FRACTION, Quantity, number, series
 from .base import (
@@ -31,6 +32,7 @@ from .base import (
     WaitingListInputs,
     simulate_waiting_list,
     stack_waiting_lists,
+    staff_with_leavers,
 )
 
 if TYPE_CHECKING:
@@ -59,8 +61,11 @@ class EipWorkforce(Section):
         "people in EIP care that one whole-time care coordinator holds at once. No source in "
         "the bundled data, so required", "persons/WTE")
     recruitment: series(Quantity("WTE/year", 0.0), "step") = spec(  # type: ignore[valid-type]
-        "the most by which care coordinator WTE can grow in a year (net of leavers)",
+        "the most by which care coordinator WTE can grow in a year: net of leavers, or, with "
+        "leaver_rate or training_months, the most who can start training or be recruited",
         "WTE/year", interp="step")
+    leaver_rate: number(LEAVERS) | None = leaver_rate_spec()  # type: ignore[valid-type]
+    training_months: number(MONTHS) | None = training_months_spec()  # type: ignore[valid-type]
 
 
 class Eip(Section):
@@ -141,6 +146,7 @@ def build(eip: Eip, ctx: Context) -> WaitingListInputs:
     fixed[:, 0, k.C_DELAY_SIGMA] = ctx.value("eip.wait_spread", eip.wait_spread)
     fixed[:, 0, k.C_WAIT_FIRST] = WAIT_2_WEEKS
     fixed[:, 0, k.C_WAIT_SECOND] = WAIT_4_WEEKS
+    staff_with_leavers(out, fixed, eip.workforce, "eip.workforce", ctx)
     return WaitingListInputs(out, fixed)
 
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 from pydantic import BeforeValidator, WithJsonSchema
 
 from ...sections import PERSONS, WTE, Section, spec
-from ...staffing import MONTHS
+from ...staffing import LEAVERS, MONTHS, leaver_rate_spec, training_months_spec
 from ...values import FRACTION, Quantity, fail, number, series
 
 if TYPE_CHECKING:
@@ -66,13 +66,8 @@ class CypWorkforce(Section):
     recruitment: series(Quantity("WTE/year", 0.0), "step") = spec(  # type: ignore[valid-type]
         "the most by which WTE can grow in a year: net of leavers, or, with leaver_rate, the "
         "most who can start training or be recruited", "WTE/year", interp="step")
-    leaver_rate: number(Quantity("fraction/year", 0.0, 1.0, percent_hint=True)) | None = spec(  # type: ignore[valid-type]
-        "share of staff in post who leave a year; without it, recruitment is net of leavers",
-        "fraction/year", default=None)
-    training_months: number(MONTHS) | None = spec(  # type: ignore[valid-type]
-        "months from recruiting (or starting to train) a member of staff to their starting in "
-        "post; without it, staff start in the month they are recruited", "months",
-        default=None)
+    leaver_rate: number(LEAVERS) | None = leaver_rate_spec()  # type: ignore[valid-type]
+    training_months: number(MONTHS) | None = training_months_spec()  # type: ignore[valid-type]
     cost_per_wte: series(MONEY_PER_WTE, "step") = spec(  # type: ignore[valid-type]
         "cost of one WTE in a year, pay and non-pay, at 2024/25 prices (the price base of every "
         "other cost)", "£/WTE/year", interp="step")

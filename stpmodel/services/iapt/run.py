@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..base import Context, Rows, WaitingListInputs
+from ..base import Context, Rows, WaitingListInputs, staff_with_leavers
 from .section import Iapt, own_code, share_of_adults
 
 if TYPE_CHECKING:
@@ -59,6 +59,7 @@ def build(iapt: Iapt, ctx: Context) -> WaitingListInputs:
     fixed[:, 0, k.C_DELAY_SIGMA] = ctx.value("iapt.wait_spread", iapt.wait_spread)
     fixed[:, 0, k.C_WAIT_FIRST] = k.WAIT_6_WEEKS
     fixed[:, 0, k.C_WAIT_SECOND] = k.WAIT_18_WEEKS
+    staff_with_leavers(out, fixed, staff, "iapt.workforce", ctx)
     return WaitingListInputs(out, fixed)
 
 

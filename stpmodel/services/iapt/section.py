@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ...sections import PERSONS, WTE, Section, spec
+from ...staffing import LEAVERS, MONTHS, leaver_rate_spec, training_months_spec
 from ...values import FRACTION, Quantity, number, series
 
 NEED_FILE = Path(__file__).resolve().parent.parent.parent / "data" / "iapt_need.csv"
@@ -27,8 +28,11 @@ class IaptWorkforce(Section):
     sessions_per_wte: number(Quantity("sessions/WTE/year", 0.0, above_lo=True)) = spec(  # type: ignore[valid-type]
         "treatment sessions one whole-time therapist delivers in a year", "sessions/WTE/year")
     recruitment: series(Quantity("WTE/year", 0.0), "step") = spec(  # type: ignore[valid-type]
-        "the most by which therapist WTE can grow in a year (net of leavers)", "WTE/year",
-        interp="step")
+        "the most by which therapist WTE can grow in a year: net of leavers, or, with "
+        "leaver_rate or training_months, the most who can start training or be recruited",
+        "WTE/year", interp="step")
+    leaver_rate: number(LEAVERS) | None = leaver_rate_spec()  # type: ignore[valid-type]
+    training_months: number(MONTHS) | None = training_months_spec()  # type: ignore[valid-type]
 
 
 class Iapt(Section):
