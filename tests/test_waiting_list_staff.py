@@ -65,7 +65,8 @@ def test_recruits_start_after_the_training_lag():
 
 def test_without_either_key_recruitment_is_net_growth_as_before():
     """Neither key: staff grow by at most recruitment ÷ 12 a month towards the plan, in the
-    kernel, as they always have: 100 WTE and 120 a year reach 175.65 in month 8 (100 + 10 × 7.565)."""
+    kernel, as they always have: 100 WTE and 120 a year reach 175.65 in month 8
+    (100 + 10 × 7.565)."""
     got = monthly("  workforce: {wte: 100, sessions_per_wte: 1000, recruitment: 120}\n")
     wte = got["iapt_wte_available"]
     assert wte[:8] == pytest.approx([100 + 10 * m for m in range(8)])
