@@ -155,6 +155,21 @@ def cyp_access(code: str, year: str = "2021-22") -> float:
     if not rows.height:
         raise KeyError(code)
     return float(rows["value"][0])
+CYP_SPEND_SOURCE = ("NHS England, OCC CYP MH and MH spend data file 2021/22, CYP(v) and CYP(vi), "
+                    "by ICB")
+
+
+@cache
+def cyp_spend() -> pl.DataFrame:
+    """CYP mental health spend (excluding learning disability and eating disorders) and CYP
+    eating-disorder spend by ICB of July 2022, 2017/18 to 2021/22, in each year's prices:
+    ``icb_code, icb_ods_code, icb_name, stp17_code`` (the 2017 STP of the same code and area,
+    or null), ``financial_year, price_year, cyp_mh_spend, cyp_ed_spend`` [£], ``source``."""
+    return _read("cyp_spend.csv", schema_overrides={"stp17_code": pl.String,
+                                                    "cyp_mh_spend": pl.Float64,
+                                                    "cyp_ed_spend": pl.Float64})
+
+
 @cache
 def cyp_ed_baseline() -> pl.DataFrame:
     """CYP eating-disorder waits, Q4 2021/22: England (``E92000001``, first) and the 44

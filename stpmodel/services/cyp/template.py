@@ -131,6 +131,31 @@ def template(t: TemplateContext) -> None:
     t.assumptions.extend(["cyp.workforce.caseload", "cyp.workforce.wte",
                           "cyp.workforce.recruitment", "cyp.workforce.cost_per_wte"])
     _ed_baseline(t)
+    _spend_baseline(t, "stp17_code")
+
+
+def _spend_baseline(t: TemplateContext, column: str) -> None:
+    """The footprint's CYP mental health and eating-disorder spend, 2021/22, as a comment to set
+    cyp_cost against: an ICB's own (``column`` ``icb_code``), or an STP's where its ICB of July
+    2022 has the same code and area (``stp17_code``; 29 of 44)."""
+    import polars as pl
+
+    from ... import baselines
+
+    rows = baselines.cyp_spend().filter((pl.col(column) == t.fp.code)
+                                        & (pl.col("financial_year") == SPEND_YEAR))
+    if not rows.height:
+        t.out.comment("CYP SPEND: no figure for this footprint alone (its ICB of July 2022 covers "
+                      "another area); see stpmodel/data/cyp_spend.csv.", 2)
+        return
+    row = rows.row(0, named=True)
+    t.out.comment(f"CYP SPEND, for comparison with cyp_cost ({baselines.CYP_SPEND_SOURCE}, "
+                  f"{SPEND_YEAR}): CYP mental health £{row['cyp_mh_spend'] / 1e6:,.2f}m "
+                  "(excluding learning disability and eating disorders), eating disorders "
+                  f"£{row['cyp_ed_spend'] / 1e6:,.2f}m, at {SPEND_YEAR} prices.", 2)
+
+
+SPEND_YEAR = "2021/22"  # the latest year of CYP spend bundled
 
 
 def _ed_baseline(t: TemplateContext) -> None:
@@ -247,3 +272,4 @@ def icb_template(t: TemplateContext) -> None:
     out.key("cost_per_wte", num(COST_PLACEHOLDER), 4)
     t.assumptions.extend(["cyp.access", "cyp.workforce.caseload", "cyp.workforce.wte",
                           "cyp.workforce.recruitment", "cyp.workforce.cost_per_wte"])
+    _spend_baseline(t, "icb_code")
