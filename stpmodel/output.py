@@ -109,12 +109,20 @@ def write_atomic(path: Path, write: Callable[[Path], object], *,
     folder = target.parent
     if not folder.is_dir():
         raise OutputError(f"{path}: folder {folder} does not exist")
+    try:
+        _replace(target, write)
+    except OSError as exc:  # the one place an operating-system refusal becomes a message
+        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
+
+
+def _replace(target: Path, write: Callable[[Path], object]) -> None:
+    """:func:`write_atomic`'s work once the target is allowed."""
     remove_orphans(target)
     mode = _mode(target)
     blocked = _block_stops()
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.{TMP_TAG}-{os.getpid()}.",
-                                        suffix=".tmp", dir=folder)
+                                        suffix=".tmp", dir=target.parent)
         os.close(fd)
         tmp = Path(tmp_name)
         _PENDING.add(tmp)
@@ -272,8 +280,6 @@ def write_frame(frame: pl.DataFrame, path: Path, fmt: str, *, inputs: Iterable[P
                           f"{', '.join(FILE_FORMATS)}")
     try:
         write_atomic(path, write, inputs=inputs, force=force)
-    except OSError as exc:
-        raise OutputError(f"{path}: cannot write: {exc.strerror or exc}") from None
     except pl.exceptions.PolarsError as exc:  # polars reports an IO error as its own
         reason = str(exc).rsplit("underlying IO error: ", 1)[-1]
         raise OutputError(f"{path}: cannot write: {reason}") from None

@@ -223,7 +223,9 @@ def test_full_disk_is_an_output_error_for_csv(tmp_path: Path) -> None:
         with open("/dev/full", "w") as sink:
             sink.write("x" * 100_000)
 
-    with pytest.raises(OSError):
+    # write_atomic is the one place an OSError becomes a message naming the target, so every
+    # command that writes a file says it the same way
+    with pytest.raises(OutputError, match=r"out\.csv: cannot write: No space left on device"):
         write_atomic(tmp_path / "out.csv", full)
     with pytest.raises(OutputError, match="does not exist"):
         write_frame(frame, tmp_path / "dir-that-is-not-there" / "x.csv", "csv")

@@ -57,9 +57,6 @@ def sensitivity(
                          inputs=(scenario,), force=force)
         except OutputError as exc:
             raise exit_with(str(exc), EXIT_USAGE) from None
-        except OSError as exc:
-            raise exit_with(f"{output}: cannot write: {exc.strerror or exc}", EXIT_USAGE) \
-                from None
         return
     from rich.console import Console
 

@@ -125,8 +125,6 @@ def batch(
         write_summary(outcomes, summary, force)
     except OutputError as exc:
         raise exit_with(str(exc), EXIT_USAGE) from None
-    except OSError as exc:
-        raise exit_with(f"{summary}: cannot write: {exc.strerror}", EXIT_USAGE) from None
     failed = sum(not o.ok for o in outcomes)
     unmet = sum(o.ok and not o.passed for o in outcomes)
     parts = [f"{len(outcomes) - failed} of {len(outcomes)} scenarios ran"]

@@ -257,9 +257,6 @@ def _report(comparison: Comparison, fmt: str, output: Path | None, all_rows: boo
                              inputs=(a.path, b.path), force=force)
             except OutputError as exc:
                 raise exit_with(str(exc), EXIT_USAGE) from None
-            except OSError as exc:
-                raise exit_with(f"{output}: cannot write: {exc.strerror}", EXIT_USAGE) \
-                    from None
     sys.stdout.flush()
     if not changed:
         typer.echo(f"no change: A and B agree on all {n} rows", err=True)

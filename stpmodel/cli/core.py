@@ -90,8 +90,6 @@ def run(
                         assumed=assumed)
         except OutputError as exc:
             raise exit_with(str(exc), EXIT_USAGE) from None
-        except OSError as exc:
-            raise exit_with(f"{output}: cannot write: {exc.strerror}", EXIT_USAGE) from None
     elif chosen == "csv":
         sys.stdout.write(to_csv(frame))
     elif chosen == "json":

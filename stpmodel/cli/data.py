@@ -88,8 +88,6 @@ def _write_text(path: Path | None, text: str, force: bool, inputs: Sequence[Path
                      force=force)
     except OutputError as exc:
         raise exit_with(str(exc), EXIT_USAGE) from None
-    except OSError as exc:
-        raise exit_with(f"{path}: cannot write: {exc.strerror}", EXIT_USAGE) from None
 
 
 def _csv(frame: pl.DataFrame) -> str:

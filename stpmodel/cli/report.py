@@ -70,6 +70,4 @@ def report(
         write_report(output, write_html(page), (scenario,), force)
     except OutputError as exc:
         raise exit_with(str(exc), EXIT_USAGE) from None
-    except OSError as exc:
-        raise exit_with(f"{output}: cannot write: {exc.strerror or exc}", EXIT_USAGE) from None
     typer.echo(f"wrote {output}: {len(page.charts)} chart(s)", err=True)
