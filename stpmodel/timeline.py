@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 import numpy as np
@@ -54,11 +55,14 @@ class Timeline:
     def n_months(self) -> int:
         return self.end - self.start + 1
 
-    @property
+    @cached_property
     def days(self) -> np.ndarray:
-        """Days in each month [int64, n_months]."""
-        return np.array([calendar.monthrange(m // 12, m % 12 + 1)[1] for m in self.months],
+        """Days in each month [int64, n_months]; worked out once (a national run asks some 300
+        times) and read-only, so that no caller can change it for the others."""
+        days = np.array([calendar.monthrange(m // 12, m % 12 + 1)[1] for m in self.months],
                         dtype=np.int64)
+        days.setflags(write=False)
+        return days
 
     def periods(self, by: By) -> tuple[np.ndarray, list[str]]:
         """Group months into periods: ``(period_of_month[int64, n_months], labels)``. Labels are in
