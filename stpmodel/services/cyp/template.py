@@ -116,22 +116,33 @@ def template(t: TemplateContext) -> None:
                 f"{population:,} = {need:,.0f}) = {today:.2%}. The baseline is {BASELINE_YEAR}'s, "
                 "put at the start.", 2)
     out.key("access", trajectory(plan, 6), 2)
+    _workforce(t, baseline, wte, recruitment, "today's access",
+               "keeps up with the plan's steepest rise in the staff it needs (a year's worth of "
+               "the steepest month, rounded up)")
+    _ed_baseline(t)
+    _spend_baseline(t, "stp17_code")
+
+
+def _workforce(t: TemplateContext, baseline: float, wte: float, recruitment: int, access: str,
+               rule: str) -> None:
+    """The ``workforce:`` keys `new` writes alike for an STP and an ICB: ``access`` names the
+    access the staff are sized for, ``rule`` how recruitment was chosen."""
+    from ...template import num
+
+    out = t.out
     out.key("workforce", indent=2)
     out.comment("ILLUSTRATIVE PLACEHOLDER: no public source gives CYP clinicians' caseloads.", 4)
     out.key("caseload", num(CASELOAD_PLACEHOLDER), 4)
-    out.comment(f"NATIONAL-DEFAULT ESTIMATE: the staff today's access needs: {baseline:,.0f} ÷ "
+    out.comment(f"NATIONAL-DEFAULT ESTIMATE: the staff {access} needs: {baseline:,.0f} ÷ "
                 f"{num(CASELOAD_PLACEHOLDER)} a WTE, rounded up.", 4)
     out.key("wte", num(wte, 2), 4)
-    out.comment("ILLUSTRATIVE PLACEHOLDER: recruitment that keeps up with the plan's steepest "
-                "rise in the staff it needs (a year's worth of the steepest month, rounded up).", 4)
+    out.comment(f"ILLUSTRATIVE PLACEHOLDER: recruitment that {rule}.", 4)
     out.key("recruitment", str(recruitment), 4)
     out.comment("ILLUSTRATIVE PLACEHOLDER: £ per WTE a year at 2024/25 prices; no public source "
                 "gives a CYP team's cost per WTE.", 4)
     out.key("cost_per_wte", num(COST_PLACEHOLDER), 4)
     t.assumptions.extend(["cyp.workforce.caseload", "cyp.workforce.wte",
                           "cyp.workforce.recruitment", "cyp.workforce.cost_per_wte"])
-    _ed_baseline(t)
-    _spend_baseline(t, "stp17_code")
 
 
 def _spend_baseline(t: TemplateContext, column: str) -> None:
@@ -258,18 +269,7 @@ def icb_template(t: TemplateContext) -> None:
                 "and no later standard is bundled: write your ICB's plan, and its target under "
                 "targets:.", 2)
     out.key("access", num(today, 6), 2)
-    out.key("workforce", indent=2)
-    out.comment("ILLUSTRATIVE PLACEHOLDER: no public source gives CYP clinicians' caseloads.", 4)
-    out.key("caseload", num(CASELOAD_PLACEHOLDER), 4)
-    out.comment(f"NATIONAL-DEFAULT ESTIMATE: the staff that access needs: {baseline:,.0f} ÷ "
-                f"{num(CASELOAD_PLACEHOLDER)} a WTE, rounded up.", 4)
-    out.key("wte", num(wte, 2), 4)
-    out.comment("ILLUSTRATIVE PLACEHOLDER: recruitment that keeps pace with the under 18s' "
-                "growth (WTE × growth, rounded up).", 4)
-    out.key("recruitment", str(recruitment), 4)
-    out.comment("ILLUSTRATIVE PLACEHOLDER: £ per WTE a year at 2024/25 prices; no public source "
-                "gives a CYP team's cost per WTE.", 4)
-    out.key("cost_per_wte", num(COST_PLACEHOLDER), 4)
-    t.assumptions.extend(["cyp.access", "cyp.workforce.caseload", "cyp.workforce.wte",
-                          "cyp.workforce.recruitment", "cyp.workforce.cost_per_wte"])
+    t.assumptions.append("cyp.access")
+    _workforce(t, baseline, wte, recruitment, "that access",
+               "keeps pace with the under 18s' growth (WTE × growth, rounded up)")
     _spend_baseline(t, "icb_code")
