@@ -73,12 +73,13 @@ def _between(points: list[tuple[int, float]], month: int) -> float:
     return points[-1][1]
 
 
-def template(t: TemplateContext) -> None:
-    from ... import reference
-
-    fp, out, adults, growth = t.fp, t.out, t.adults, t.growth
-    year, referrals, basis = _counts(fp.code, str(fp), t.sources)
-    share = nhse_shares().get(fp.code)
+def _today(code: str, adults: float,
+           referrals: float) -> tuple[float | None, float, float, float, float, float, float]:
+    """What `new` works out alike for an STP and an ICB from a year's referrals: NHS England's
+    share of adults (None without one), prevalence (that share, or APMS 2014's 17%), entry rate
+    and sessions a course entered (the defaults), need, people entering, and today's access
+    rounded down to 0.1% (so that today's staff deliver it)."""
+    share = nhse_shares().get(code)
     prevalence = share if share is not None else APMS_2014
     entry = default_of(Iapt, "entry_rate")
     completion = default_of(Iapt, "completion_rate")
@@ -86,7 +87,17 @@ def template(t: TemplateContext) -> None:
                 + (1 - completion) * default_of(Iapt, "sessions_not_finished"))
     need = prevalence * adults
     entering = referrals * entry
-    today = math.floor(entering / need * 1000) / 1000  # down, so today's staff deliver it
+    today = math.floor(entering / need * 1000) / 1000
+    return share, prevalence, entry, sessions, need, entering, today
+
+
+def template(t: TemplateContext) -> None:
+    from ... import reference
+
+    fp, out, adults, growth = t.fp, t.out, t.adults, t.growth
+    year, referrals, basis = _counts(fp.code, str(fp), t.sources)
+    share, prevalence, entry, sessions, need, entering, today = _today(fp.code, adults,
+                                                                        referrals)
     access = {START: today, **{m: max(v, today) for m, v in ACCESS_STANDARD.items()}}
     to_last = (1 + growth) ** (MONTHS_TO_LAST / 12)
     final = access[LAST]
@@ -179,15 +190,8 @@ def icb_template(t: TemplateContext) -> None:
     referrals, caseness, recovered = (count("referrals_received"), count("at_caseness"),
                                       count("recovery"))
     finished = count("finished_course_treatment")
-    share = nhse_shares().get(fp.code)
-    prevalence = share if share is not None else APMS_2014
-    entry = default_of(Iapt, "entry_rate")
-    completion = default_of(Iapt, "completion_rate")
-    sessions = (completion * default_of(Iapt, "sessions_finished")
-                + (1 - completion) * default_of(Iapt, "sessions_not_finished"))
-    need = prevalence * adults
-    entering = referrals * entry
-    today = math.floor(entering / need * 1000) / 1000  # down, so today's staff deliver it
+    share, prevalence, entry, sessions, need, entering, today = _today(fp.code, adults,
+                                                                        referrals)
     wte = round(entering * sessions / SESSIONS_PER_WTE, 1)
     recruitment = max(1, math.ceil(wte * growth))  # keeps pace with the adults' growth
     recovery = round(recovered / caseness, 3)
