@@ -7,11 +7,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ...prices import financial_year_of
-from ...template import TemplateContext, comment_defaults, num
+from ...template import TemplateContext, Text, comment_defaults, num
 from .section import Inpatient
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from .calibration import Baseline
 
 LOS_STANDARD = 32.0  # days: NHS Long Term Plan, mental health deliverables 2023/24
 LOS_CV = 1.0  # illustrative placeholder: stays as spread as an exponential distribution
@@ -55,23 +57,13 @@ def template(t: TemplateContext) -> None:
     published = ("" if base.published is None else
                  f" and the Mental Health Dashboard's {base.published:,.0f} inappropriate OAP bed "
                  "days in 2018/19 (CR(iii.a), the sum of its quarters)")
-    out.comment(f"SOURCED, FITTED to the beds above, their occupancy{published}: "
-                f"{calibration.FITS[base.how]}. {base.pools} pool{'s' if base.pools > 1 else ''}"
-                f"; offered load {base.load:,.1f} beds, so occupancy {base.occupancy:.1%} and "
-                f"{base.modelled:,.0f} OAP bed days a year.", 2)
-    out.key("pool_beds", str(base.pool_beds), 2)
-    out.comment(f"SOURCED, FITTED: the admissions that offer that load with the stays below: "
-                f"{base.load:,.1f} × 365.25 ÷ {num(LOS_STANDARD)}.", 2)
-    out.key("admissions", str(base.admissions), 2)
-    out.comment(f"ILLUSTRATIVE PLACEHOLDER: the Long Term Plan standard of {num(LOS_STANDARD)} "
-                "days, a target rather than a measured stay. No bundled source gives adult acute "
-                f"stays; the England mean of all mental health spells in 2018, {mean_los:g} "
-                "days, includes long-stay care. If you change it, scale admissions so that "
-                "admissions × stay stays the same: the load is what was measured.", 2)
-    out.key("los_days", num(LOS_STANDARD), 2)
-    out.comment("ILLUSTRATIVE PLACEHOLDER: stays as spread as an exponential distribution "
-                "(coefficient of variation 1).", 2)
-    out.key("los_cv", num(LOS_CV), 2)
+    _fitted(out, base, f"SOURCED, FITTED to the beds above, their occupancy{published}: "
+                       f"{calibration.FITS[base.how]}.",
+            f"ILLUSTRATIVE PLACEHOLDER: the Long Term Plan standard of {num(LOS_STANDARD)} "
+            "days, a target rather than a measured stay. No bundled source gives adult acute "
+            f"stays; the England mean of all mental health spells in 2018, {mean_los:g} days, "
+            "includes long-stay care. If you change it, scale admissions so that admissions × "
+            "stay stays the same: the load is what was measured.")
     if daily is not None and latest is not None:
         out.comment(f"SOURCED: {fp.name}'s average recorded daily cost of an out-of-area "
                     f"placement, {latest} ({reference.OAP_SOURCE}, {t.sources.oaps_label}).", 2)
@@ -82,6 +74,24 @@ def template(t: TemplateContext) -> None:
                                             "not published, so England's applies.")
     _oap_baseline(t, oaps)
     t.assumptions.extend(["inpatient.los_days", "inpatient.los_cv"])
+
+
+def _fitted(out: Text, base: Baseline, how: str, stays: str) -> None:
+    """The keys `new` writes alike after the beds, for an STP and an ICB: the pools (``how``
+    says how they were fitted), the admissions that offer the fitted load, and the placeholder
+    stays (``stays`` says why) and their spread."""
+    out.comment(f"{how} {base.pools} pool{'s' if base.pools > 1 else ''}; offered load "
+                f"{base.load:,.1f} beds, so occupancy {base.occupancy:.1%} and "
+                f"{base.modelled:,.0f} OAP bed days a year.", 2)
+    out.key("pool_beds", str(base.pool_beds), 2)
+    out.comment(f"SOURCED, FITTED: the admissions that offer that load with the stays below: "
+                f"{base.load:,.1f} × 365.25 ÷ {num(LOS_STANDARD)}.", 2)
+    out.key("admissions", str(base.admissions), 2)
+    out.comment(stays, 2)
+    out.key("los_days", num(LOS_STANDARD), 2)
+    out.comment("ILLUSTRATIVE PLACEHOLDER: stays as spread as an exponential distribution "
+                "(coefficient of variation 1).", 2)
+    out.key("los_cv", num(LOS_CV), 2)
 
 
 def _latest_oap_month(oaps: pl.DataFrame, code: str) -> str | None:
@@ -163,23 +173,13 @@ def icb_template(t: TemplateContext) -> None:
                 f"{base.occupied:,.1f} of them occupied. Used as the April 2025 figure. Method: "
                 "stpmodel/services/inpatient/calibration.py.", 2)
     out.key("beds", str(base.beds), 2)
-    out.comment(f"SOURCED, FITTED to the beds above and their occupancy: no OAP bed days by ICB "
-                f"are bundled for {year}, so England's pool size, calibrated on 2018/19 "
-                f"({base.pool_beds} beds), with the load that carries the measured occupancy. "
-                f"{base.pools} pool{'s' if base.pools > 1 else ''}; offered load "
-                f"{base.load:,.1f} beds, so occupancy {base.occupancy:.1%} and "
-                f"{base.modelled:,.0f} OAP bed days a year.", 2)
-    out.key("pool_beds", str(base.pool_beds), 2)
-    out.comment(f"SOURCED, FITTED: the admissions that offer that load with the stays below: "
-                f"{base.load:,.1f} × 365.25 ÷ {num(LOS_STANDARD)}.", 2)
-    out.key("admissions", str(base.admissions), 2)
-    out.comment(f"ILLUSTRATIVE PLACEHOLDER: {num(LOS_STANDARD)} days, the Long Term Plan's "
-                "2023/24 standard, a target rather than a measured stay. If you change it, "
-                "scale admissions so that admissions × stay stays the same.", 2)
-    out.key("los_days", num(LOS_STANDARD), 2)
-    out.comment("ILLUSTRATIVE PLACEHOLDER: stays as spread as an exponential distribution "
-                "(coefficient of variation 1).", 2)
-    out.key("los_cv", num(LOS_CV), 2)
+    _fitted(out, base, "SOURCED, FITTED to the beds above and their occupancy: no OAP bed days "
+                       f"by ICB are bundled for {year}, so England's pool size, calibrated on "
+                       f"2018/19 ({base.pool_beds} beds), with the load that carries the "
+                       "measured occupancy.",
+            f"ILLUSTRATIVE PLACEHOLDER: {num(LOS_STANDARD)} days, the Long Term Plan's 2023/24 "
+            "standard, a target rather than a measured stay. If you change it, scale admissions "
+            "so that admissions × stay stays the same.")
     comment_defaults(out, Inpatient, {"admissions", "los_days", "los_cv", "beds", "pool_beds"},
                      always=False)
     t.assumptions.extend(["inpatient.los_days", "inpatient.los_cv"])
