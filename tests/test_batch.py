@@ -343,8 +343,8 @@ def test_the_summary_of_several_footprints_is_their_total(tmp_path):
 def test_a_batch_on_a_dask_cluster_writes_what_a_local_batch_does(folder, tmp_path):
     """batch --scheduler local: the scenarios run as tasks on a Dask LocalCluster of two worker
     processes, and every file (the outputs and summary.csv, the broken scenario reported in
-    its place) is byte for byte a local batch's."""
-    pytest.importorskip("distributed")
+    its place) is byte for byte a local batch's. dask.distributed is in the dev extra, so a
+    missing install fails here rather than skipping."""
     local, cluster = tmp_path / "local", tmp_path / "cluster"
     assert invoke("batch", folder, "--out-dir", local, "--jobs", "2").exit_code == 1
     result = invoke("batch", folder, "--out-dir", cluster, "--jobs", "2", "--scheduler",
@@ -361,8 +361,7 @@ def test_a_batch_on_a_dask_cluster_writes_what_a_local_batch_does(folder, tmp_pa
 
 
 def test_a_scheduler_that_cannot_be_reached_is_a_usage_error(folder, tmp_path):
-    dask = pytest.importorskip("dask")
-    pytest.importorskip("distributed")
+    import dask  # the dev extra's distributed brings it
     (folder / "broken.yaml").unlink()
     with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
         result = invoke("batch", folder, "--out-dir", tmp_path / "out", "--scheduler",

@@ -150,7 +150,7 @@ def test_the_report_never_writes_over_its_scenario(tmp_path):
 def test_the_report_renders_in_headless_chromium(oaps_report):
     """Every chart is drawn (an SVG with a size and marks in it), nothing goes to the console
     as an error, and the page asks for nothing but itself."""
-    browser_module = pytest.importorskip("tools.browser")
+    from tools import browser as browser_module  # ours; websocket-client is in the dev extra
     binary = browser_module.find_chromium()
     if binary is None:
         pytest.skip("no Chromium found (apt-get install chromium-headless-shell, or set "
