@@ -36,6 +36,7 @@ used; docs/validation.md reports 2019/20 to 2021/22 out of sample.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -284,19 +285,18 @@ def load_for_oap_days(sizes: list[int], oap_days: float) -> float:
     return (lo + hi) / 2.0
 
 
-def _bisect(f: object, lo: int, hi: int, target: float) -> int:
+def _bisect(f: Callable[[int], float], lo: int, hi: int, target: float) -> int:
     """The whole x in [lo, hi] nearest where the falling function ``f`` crosses ``target``
     (f is only roughly monotone: every x within :data:`WINDOW` of the crossing is tried)."""
-    g = f  # type: ignore[assignment]
     a, b = lo, hi
     while b - a > 1:
         mid = (a + b) // 2
-        if g(mid) > target:  # type: ignore[operator]
+        if f(mid) > target:
             a = mid
         else:
             b = mid
     near = range(max(lo, a - WINDOW), min(hi, b + WINDOW) + 1)
-    errors = {x: abs(g(x) - target) for x in near}  # type: ignore[operator]
+    errors = {x: abs(f(x) - target) for x in near}
     return min(errors, key=lambda x: (errors[x], x))
 
 
