@@ -39,8 +39,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import polars as pl
 
 ENGLAND = "E92000001"
 SHARE_ITEM, SHARE_YEAR = "adult_acute_share_of_four_adult_types", "2024-25"
@@ -75,7 +79,7 @@ def share() -> float:
     return value
 
 
-def _kh03(geography: str) -> object:
+def _kh03(geography: str) -> pl.DataFrame:
     """The bundled KH03 table of a geography: the 44 STPs (2018-19 and 2019-20; England to
     2021-22) or the 42 ICBs (2022-23 to 2024-25), with the same columns."""
     from ... import baselines
@@ -91,7 +95,7 @@ def flagged(geography: str = STP2017) -> frozenset[str]:
 
     from ... import reference
 
-    frame = _kh03(geography).filter(pl.col("period") != "year")  # type: ignore[attr-defined]
+    frame = _kh03(geography).filter(pl.col("period") != "year")
     england = frame.filter(pl.col("footprint_code") == ENGLAND)
     fewest = float(england["beds_available"].min())  # type: ignore[arg-type]
     per_adult = fewest / reference.persons(ENGLAND, POPULATION_YEAR, 16)
@@ -115,7 +119,7 @@ def measured(year: str, period: str = "year", geography: str = STP2017) -> dict[
 
     from ... import reference
 
-    frame = _kh03(geography).filter(  # type: ignore[attr-defined]
+    frame = _kh03(geography).filter(
         (pl.col("financial_year") == year) & (pl.col("period") == period))
     # An ICB that is flagged is left out: its residents' beds are in another ICB's trust (the
     # one its mental health trust is headquartered in), so no bed count of its own is bundled.
