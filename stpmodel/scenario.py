@@ -9,6 +9,7 @@ published source; those declarations also feed ``stpmodel schema`` and docs/scen
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -23,15 +24,15 @@ from pydantic import (
     model_validator,
 )
 
-from .distributions import KINDS
 from .errors import Problem, ScenarioError
 from .prices import Prices
 from .prices import check as check_prices
 from .problems import problems as validation_problems
+from .schemes import Scheme, merge
 from .sections import Footprint, Population, Section, Target, spec
 from .services import SECTIONS, present
 from .source import KeyPath, Source, parse_yaml
-from .values import MONTH_RE, Month, Quantity, Trajectory, fail, month_label, number
+from .values import Month, Quantity, Trajectory, fail, month_label, number
 
 __all__ = ["Footprint", "Population", "Scenario", "load_scenario", "parse_scenario"]
 
@@ -44,6 +45,8 @@ class _Scenario(Section):
     added from the registry (see :data:`Scenario`)."""
 
     _members: tuple[_Scenario, ...] = PrivateAttr(default=())
+    _applied: tuple[str, ...] = PrivateAttr(default=())  # the schemes applied, by name
+    _base: _Scenario | None = PrivateAttr(default=None)  # the do-minimum, once applied
 
     name: Annotated[str, Field(min_length=1)] = spec("scenario name, shown in every output row",
                                                      "text")
@@ -70,6 +73,11 @@ class _Scenario(Section):
         "2023/24; a plan for later years states its own here", "list", default=[])
     prices: Prices = spec("the price base of every sum of money, and the price years of money "
                           "written here", "", default=Prices())
+    schemes: list[Scheme] = spec(
+        "schemes a footprint may fund or not, each {name, description, start, changes, "
+        "costs}: the scenario without them is the do-minimum, with them all the plan that "
+        "`run` runs; `stpmodel prioritise` chooses among them (docs/prioritise.md)", "list",
+        default=[])
 
     @field_validator("end")
     @classmethod
@@ -117,6 +125,17 @@ class _Scenario(Section):
         return self
 
     @model_validator(mode="after")
+    def _scheme_names_differ(self) -> _Scenario:
+        seen: dict[str, int] = {}
+        for i, scheme in enumerate(self.schemes):
+            if scheme.name in seen:
+                raise fail(f"two schemes are named '{scheme.name}' (schemes[{seen[scheme.name]}] "
+                           f"and schemes[{i}])", "give each scheme its own name",
+                           key=f"schemes.{i}.name")
+            seen[scheme.name] = i
+        return self
+
+    @model_validator(mode="after")
     def _assumptions_name_keys(self) -> _Scenario:
         for i, path in enumerate(self.assumptions):
             try:
@@ -145,8 +164,49 @@ class _Scenario(Section):
     def with_members(self, members: tuple[_Scenario, ...]) -> _Scenario:
         """This scenario standing for ``members`` (its own shared keys are the first's)."""
         copy = members[0].model_copy()
-        copy.__pydantic_private__ = {"_members": members}
+        copy.__pydantic_private__ = {**(members[0].__pydantic_private__ or {}),
+                                     "_members": members}
         return copy
+
+    # Schemes (stpmodel/schemes.py)
+
+    @property
+    def do_minimum(self) -> _Scenario:
+        """The scenario without any of its schemes."""
+        return (self.__pydantic_private__ or {}).get("_base") or self
+
+    @property
+    def applied(self) -> tuple[str, ...]:
+        """The names of the schemes applied, in the scenario's order."""
+        return (self.__pydantic_private__ or {}).get("_applied") or ()
+
+    @property
+    def applied_schemes(self) -> tuple[Scheme, ...]:
+        return tuple(s for s in self.schemes if s.name in self.applied)
+
+    def with_schemes(self, names: Sequence[str]) -> _Scenario:
+        """The do-minimum with the schemes ``names`` applied (in the scenario's order); a name
+        that is not a scheme's is a KeyError."""
+        from .schemes import apply
+
+        base = self.do_minimum
+        known = [s.name for s in base.schemes]
+        for name in names:
+            if name not in known:
+                raise KeyError(name)
+        if not names:
+            return base
+        members = []
+        for member in base.members:
+            chosen = [s for s in member.schemes if s.name in names]
+            out = apply(member, chosen)
+            out.__pydantic_private__ = {**(out.__pydantic_private__ or {}),
+                                        "_applied": tuple(s.name for s in chosen),
+                                        "_base": None}
+            members.append(out)
+        result = members[0].with_members(tuple(members)) if len(members) > 1 else members[0]
+        result.__pydantic_private__ = {**(result.__pydantic_private__ or {}), "_base": base}
+        return result
 
     @property
     def members(self) -> tuple[_Scenario, ...]:
@@ -184,6 +244,9 @@ class _Scenario(Section):
             update["seed"] = seed
         if not update:
             return self
+        if self.applied:
+            return self.do_minimum.with_overrides(draws=draws, seed=seed).with_schemes(
+                self.applied)
         if len(self.members) > 1:  # every footprint runs with the same draws and seed
             return self.with_members(tuple(m.model_copy(update=update) for m in self.members))
         return self.model_copy(update=update)
@@ -226,10 +289,19 @@ def load_scenario(path: str | Path) -> Scenario:
 
 
 def parse_scenario(text: str, file: str = "<scenario>") -> Scenario:
+    """The scenario in ``text``: its plan, with every scheme applied (its ``do_minimum`` has
+    none)."""
     src = parse_yaml(text, file)
     if isinstance(src.data, dict) and "footprints" in src.data:
-        return _parse_several(src)
-    return _validate(src.data, src)
+        scenario, raws = _parse_several(src)
+    else:
+        scenario, raws = _validate(src.data, src), [(src.data, src)]
+    if not scenario.schemes:
+        return scenario
+    from .schemes import check
+
+    check(scenario, raws)
+    return scenario.with_schemes([s.name for s in scenario.schemes])
 
 
 def _validate(data: Any, src: Source) -> Scenario:
@@ -262,24 +334,6 @@ class _Member(Source):
         return ("footprints", self.index, *path) if path else path
 
 
-def _merge(shared: dict[Any, Any], overrides: dict[Any, Any]) -> dict[Any, Any]:
-    """``shared`` with ``overrides`` laid over it: sections merge key by key; a value (a number,
-    a trajectory, a distribution, a list) replaces the shared one whole."""
-    out = dict(shared)
-    for key, value in overrides.items():
-        if _is_section(value) and _is_section(out.get(key)):
-            out[key] = _merge(out[key], value)
-        else:
-            out[key] = value
-    return out
-
-
-def _is_section(value: Any) -> bool:
-    """A mapping of keys, not a trajectory {YYYY-MM: ...} or a distribution {kind: [...]}."""
-    return isinstance(value, dict) and not any(
-        MONTH_RE.match(str(key)) or str(key) in KINDS for key in value)
-
-
 # What an entry under ``footprints`` may give: who it is, its population and its services'
 # values. Anything else (start, end, draws, seed, name, assumptions, ...) is one value for the
 # whole run, so it is refused there rather than taken from the first footprint or ignored.
@@ -305,9 +359,10 @@ def _not_per_footprint(src: Source, index: int, key: Any) -> Problem:
     return src.problem(("footprints", index, key), f"unknown key '{key}'", hint=hint, key=True)
 
 
-def _parse_several(src: Source) -> Scenario:
+def _parse_several(src: Source) -> tuple[Scenario, list[tuple[dict[Any, Any], Source]]]:
     """A scenario for several footprints: shared keys at the top, and under ``footprints`` a
-    list of {code, name, ...overrides}. Every footprint is validated as a whole scenario."""
+    list of {code, name, ...overrides}. Every footprint is validated as a whole scenario. With
+    it, the data each footprint was validated from and its source."""
     data: dict[Any, Any] = src.data
     entries = data["footprints"]
     shared = {k: v for k, v in data.items() if k != "footprints"}
@@ -318,6 +373,7 @@ def _parse_several(src: Source) -> Scenario:
         raise ScenarioError([src.problem(("footprints",), "expected a list of footprints, each "
                                          "{code: ..., name: ...} with any values of its own")])
     members: list[Scenario] = []
+    raws: list[tuple[dict[Any, Any], Source]] = []
     problems: set[Problem] = set()
     codes: dict[str, int] = {}
     for i, entry in enumerate(entries):
@@ -332,22 +388,24 @@ def _parse_several(src: Source) -> Scenario:
             continue
         who = ("code", "name", "custom")
         overrides = {k: v for k, v in entry.items() if k not in who}
-        merged = _merge(shared, overrides)
+        merged = merge(shared, overrides)
         merged["footprint"] = {k: entry[k] for k in who if k in entry}
         code = str(entry.get("code"))
         if code in codes:
             problems.add(src.problem(("footprints", i, "code"), f"footprint {code} is already "
                                      f"listed (footprints[{codes[code]}])"))
         codes[code] = i
+        member_src = _Member(src, merged, i, overrides)
         try:
-            members.append(_validate(merged, _Member(src, merged, i, overrides)))
+            members.append(_validate(merged, member_src))
+            raws.append((merged, member_src))
         except ScenarioError as exc:
             problems.update(exc.problems)
     if not problems:
         problems.update(_differences(members, src))
     if problems:
         raise ScenarioError(sorted(problems))
-    return members[0].with_members(tuple(members))
+    return members[0].with_members(tuple(members)), raws
 
 
 def _differences(members: list[Scenario], src: Source) -> list[Problem]:

@@ -254,6 +254,31 @@ class Trajectory:
         central = np.array([v.median() if isinstance(v, Dist) else v for v in self.values])
         return self.resolve_points(central, months)
 
+    def at(self, month: int) -> float | Dist:
+        """The point value read at ``month``: a point itself where the month reads one point
+        (a step, a month on a point, before the first or after the last), else the straight
+        line between two numbers. Between two points of which one is a distribution there is
+        no single value: ValueError."""
+        i0, i1, w = self.weights(np.array([month]))
+        a, b, weight = self.values[int(i0[0])], self.values[int(i1[0])], float(w[0])
+        if weight == 0.0 or a == b:
+            return a
+        if weight == 1.0:
+            return b
+        if isinstance(a, Dist) or isinstance(b, Dist):
+            raise ValueError(f"{month_label(month)} falls between two points of a linear "
+                             "trajectory, one of them uncertain")
+        return a * (1.0 - weight) + b * weight
+
+    def splice(self, later: Trajectory, start: int) -> Trajectory:
+        """This trajectory up to the month before ``start``, then ``later`` from ``start`` on,
+        read as this one is (step or linear): month by month, every month before ``start``
+        reads as this one did and every month from ``start`` as ``later`` does."""
+        before = [(m, v) for m, v in zip(self.months, self.values) if m < start - 1]
+        after = [(m, v) for m, v in zip(later.months, later.values) if m > start]
+        points = [*before, (start - 1, self.at(start - 1)), (start, later.at(start)), *after]
+        return Trajectory(tuple(m for m, _ in points), tuple(v for _, v in points), self.interp)
+
     def describe(self) -> str:
         if not self.months:
             return _show(self.values[0])

@@ -26,7 +26,7 @@ from . import core  # noqa: F401
 from . import batch, compare, data  # noqa: F401
 
 # isort: split
-from . import analysis, report  # noqa: F401
+from . import analysis, prioritise, report  # noqa: F401
 from .app import EXIT_BUG, EXIT_FOUND, EXIT_OK, EXIT_USAGE, _state, app
 
 __all__ = ["EXIT_BUG", "EXIT_FOUND", "EXIT_OK", "EXIT_USAGE", "app", "main"]

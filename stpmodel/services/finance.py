@@ -143,8 +143,20 @@ def build(finance: Finance, ctx: Context) -> FinanceInputs:
     bias = None
     if finance.optimism_bias is not None:
         bias = ctx.value("finance.optimism_bias", finance.optimism_bias)
+    non_pay = ctx.series("finance.non_pay", finance.non_pay)
+    for scheme in ctx.scenario.applied_schemes:  # their own costs (stpmodel/schemes.py)
+        path = f"schemes.{scheme.name}.costs"
+        if scheme.costs.recurrent is not None:
+            recurrent = ctx.series(f"{path}.recurrent", scheme.costs.recurrent)
+            if scheme.start is not None:
+                recurrent = np.where(timeline.months < scheme.start, 0.0, recurrent)
+            non_pay = non_pay + recurrent
+        for month, amount in scheme.costs.one_off.items():
+            if timeline.start <= month <= timeline.end:
+                one_off[:, month - timeline.start] += ctx.value(
+                    f"{path}.one_off.{month_label(month)}", amount)
     return FinanceInputs(
-        one_off=one_off, non_pay=ctx.series("finance.non_pay", finance.non_pay),
+        one_off=one_off, non_pay=non_pay,
         discount_rate=ctx.value("finance.discount_rate", finance.discount_rate),
         optimism_bias=bias,
         budget=None if finance.budget is None else ctx.series("finance.budget", finance.budget),

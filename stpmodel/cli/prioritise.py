@@ -1,0 +1,278 @@
+"""The prioritise command: which schemes to fund, within the money and the staff."""
+
+from __future__ import annotations
+
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from .app import EXIT_USAGE, app, exit_with, load_or_exit, notice_compiling
+
+if TYPE_CHECKING:
+    from ..portfolio import Prioritised
+
+
+class Objective(StrEnum):
+    standards = "standards"
+    people = "people"
+    npv = "npv"
+
+
+class Method(StrEnum):
+    auto = "auto"
+    exhaustive = "exhaustive"
+    ilp = "ilp"
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    parquet = "parquet"
+    json = "json"
+
+
+def _wte_limits(given: list[str]) -> dict[str, float]:
+    limits: dict[str, float] = {}
+    for item in given:
+        group, _, number = item.partition("=")
+        try:
+            value = float(number)
+        except ValueError:
+            value = float("nan")
+        if not group.strip() or not value >= 0 or value == float("inf"):
+            raise exit_with(f"--wte takes GROUP=WTE with WTE a number of at least 0, such as "
+                            f"iapt=30; got {item!r}", EXIT_USAGE)
+        limits[group.strip()] = value
+    return limits
+
+
+@app.command()
+def prioritise(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file with a schemes: list.")],
+    budget: Annotated[float | None, typer.Option(
+        "--budget", min=0, max=1e12,
+        help="Investment allowed each financial year [£/year at the price base; default: the "
+             "scenario's finance.budget, else none].")] = None,
+    wte: Annotated[list[str] | None, typer.Option(
+        "--wte", help="Extra WTE a staff group may need above the do-minimum, as GROUP=WTE "
+                      "(a group is a service with staff, e.g. iapt=30); repeatable.")] = None,
+    objective: Annotated[Objective, typer.Option(
+        "--objective", help="What the best portfolio has most of: standards (the expected "
+                            "number met), people (reached) or npv (counting capacity).")]
+    = Objective.standards,
+    method: Annotated[Method, typer.Option(
+        "--method", help="exhaustive (run every portfolio), ilp (HiGHS over the schemes' "
+                         "effects, then the choice run) or auto (exhaustive up to 8 schemes).")]
+    = Method.auto,
+    metric: Annotated[str | None, typer.Option(
+        "--metric", "-m", help="Split this metric's change among the schemes (the waterfall) "
+                               "[default: the benefit].")] = None,
+    period: Annotated[str | None, typer.Option(
+        "--period", "-p", help="Financial year of --metric, e.g. 2023/24 [default: the "
+                               "last].")] = None,
+    fmt: Annotated[Format | None, typer.Option(
+        "--format", "-f", help="Output format [default: table, or the -o file's suffix].")] = None,
+    output: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write to this file (atomically) instead of the terminal.")] = None,
+    draws: Annotated[int | None, typer.Option(
+        "--draws", min=1, max=100_000, help="Override the scenario's Monte Carlo draws.")] = None,
+    seed: Annotated[int | None, typer.Option(
+        "--seed", min=0, help="Override the scenario's master seed.")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Replace the -o file even if it is read-only.")] = False,
+) -> None:
+    """Rank the scenario's schemes and choose the best portfolio within a budget and staff.
+
+    Runs the do-minimum (the scenario without its schemes) with each scheme alone and the
+    combinations the method needs, on common random numbers. Prints each scheme's effect,
+    most cost-effective first; the best portfolio within the limits; the efficient frontier
+    of cost against benefit; and the waterfall of a metric's change from the do-minimum to the
+    full plan. docs/prioritise.md explains each."""
+    from ..errors import OutputError
+    from ..output import check_output, format_for, to_csv, to_json, write_frame
+    from ..portfolio import PrioritiseError, frame
+    from ..portfolio import prioritise as choose
+
+    chosen = fmt.value if fmt is not None else None
+    if chosen is None:
+        chosen = "table" if output is None else format_for(output)
+        if chosen not in ("csv", "parquet", "json", "table"):
+            raise exit_with(f"cannot write prioritise results as {output}; give a .csv, "
+                            ".parquet or .json file, or --format", EXIT_USAGE)
+    if chosen == "table" and output is not None:
+        raise exit_with("the table is for the terminal; to write a file use --format "
+                        "csv|parquet|json", EXIT_USAGE)
+    if chosen == "parquet" and output is None:
+        raise exit_with("parquet is binary; give a file with -o", EXIT_USAGE)
+    limits = _wte_limits(wte or [])
+    if output is not None:
+        try:
+            check_output(output, (scenario,), force)
+        except OutputError as exc:
+            raise exit_with(str(exc), EXIT_USAGE) from None
+    loaded = load_or_exit(scenario).with_overrides(draws=draws, seed=seed)
+    notice_compiling()
+    try:
+        result = choose(loaded, budget=budget, wte=limits, objective=objective.value,
+                        method=method.value, metric=metric, period=period,
+                        progress=_progress())
+    except PrioritiseError as exc:
+        raise exit_with(str(exc), EXIT_USAGE) from None
+    table = frame(result)
+    meta = _meta(result, loaded, scenario, budget, limits)
+    if output is not None:
+        try:
+            write_frame(table, output, chosen, inputs=(scenario,), force=force, meta=meta)
+        except OutputError as exc:
+            raise exit_with(str(exc), EXIT_USAGE) from None
+    elif chosen == "csv":
+        sys.stdout.write(to_csv(table))
+    elif chosen == "json":
+        sys.stdout.write(to_json(table, meta))
+    else:
+        from rich.console import Console
+
+        console = Console()
+        for part in tables(result):
+            console.print(part)
+    for note in [method_line(result), *result.notes]:
+        typer.echo(f"note: {note}", err=True)
+
+
+def _progress() -> Any:
+    """Portfolios run so far, on stderr when it is a terminal."""
+    if not sys.stderr.isatty():
+        return None
+
+    def tell(done: int, total: int) -> None:
+        end = "\n" if done == total else ""
+        sys.stderr.write(f"\rrunning portfolios: {done} of {total}{end}")
+        sys.stderr.flush()
+    return tell
+
+
+def method_line(result: Prioritised) -> str:
+    m = result.measured
+    how = (f"exhaustive: every one of the {2 ** len(m.names)} portfolios run, so interactions "
+           "between schemes are measured"
+           if result.method == "exhaustive" else
+           "integer programme (HiGHS) over each scheme's effect measured alone, taken as "
+           "adding up; the chosen portfolio and the frontier's were then run to confirm")
+    return (f"method: {how}; {m.runs} runs of {m.scenario.n_draws} draws on common random "
+            f"numbers (seed {int(m.scenario.seed)}).")
+
+
+def _meta(result: Prioritised, scenario: Any, path: Path, budget: float | None,
+          wte: dict[str, float]) -> dict[str, Any]:
+    from ..runinfo import run_meta
+
+    meta = run_meta(scenario.do_minimum, path, "year", notes=result.notes)
+    meta["objective"] = result.objective
+    meta["method"] = method_line(result)
+    meta["budget"] = ("none" if result.limits.budget is None else
+                      f"{budget:g} a year" if budget is not None else "finance.budget")
+    meta["wte_limits"] = ", ".join(f"{g}={v:g}" for g, v in wte.items()) or "none"
+    meta["waterfall"] = result.waterfall.method
+    return meta
+
+
+def tables(result: Prioritised) -> list[Any]:
+    """The terminal's tables: the schemes ranked, the best portfolio, the frontier, the
+    standards along it, and the waterfall."""
+    from rich import box
+    from rich.table import Table
+
+    from ..output import format_money, format_value, text
+    from ..portfolio import breaches, label
+
+    m = result.measured
+    money = m.scenario.prices.base
+    benefit_unit = {"standards": "standards met", "people": "people", "npv": "NPV"}[
+        result.objective]
+
+    def show_benefit(value: float, signed: bool = False) -> str:
+        if result.objective == "npv":
+            return format_money(value, signed=signed)
+        sign = "+" if signed and value > 0 else ""
+        return f"{sign}{value:,.2f}" if result.objective == "standards" else f"{sign}{value:,.0f}"
+
+    def new(title: str) -> Table:
+        return Table(title=text(title), title_justify="left", header_style="bold",
+                     box=box.SIMPLE_HEAD)
+
+    ranked = new(f"Schemes, each alone against the do-minimum (mean of {m.scenario.n_draws} "
+                 f"draws; PV at {money} prices), most cost-effective first")
+    for name, justify in (("#", "right"), ("scheme", "left"), ("PV cost", "right"),
+                          ("PV cash saved", "right"), ("people", "right"),
+                          ("extra WTE", "left"), (f"+{benefit_unit}", "right"),
+                          ("£ net per unit", "right")):
+        ranked.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for rank, e in enumerate(result.effects, start=1):
+        staff = ", ".join(f"{g} {w:,.1f}" for g, w in e.wte.items() if abs(w) >= 0.05) or "–"
+        per = e.cost_per_benefit
+        ranked.add_row(str(rank), text(e.name), format_money(e.pv_investment),
+                       format_money(e.pv_cash_savings), f"{e.people:+,.0f}", text(staff),
+                       show_benefit(e.benefit, signed=True),
+                       "–" if per is None else format_money(per))
+    out: list[Any] = [ranked]
+
+    chosen = result.chosen
+    limits = []
+    if result.limits.budget is not None:
+        limits.append("budget " + "/".join(format_money(b) for b in result.limits.budget))
+    limits += [f"{g} +{v:g} WTE" for g, v in result.limits.wte.items()]
+    best = new(f"Best portfolio ({result.method}) within "
+               + (", ".join(limits) if limits else "no limits"))
+    best.add_column("", no_wrap=True)
+    best.add_column("", justify="right")
+    best.add_row("schemes", text(label(chosen.schemes)))
+    best.add_row("PV cost", format_money(chosen.pv_investment))
+    best.add_row(benefit_unit, show_benefit(chosen.benefit(result.objective)))
+    for y, year in enumerate(m.years):
+        best.add_row(f"investment {year}", format_money(float(chosen.investment[y])))
+    out.append(best)
+
+    front = new("Efficient frontier: no other portfolio costs less for as much benefit")
+    for name, justify in (("", "right"), ("portfolio", "left"), ("PV cost", "right"),
+                          (benefit_unit, "right"), ("within limits", "left")):
+        front.add_column(name, justify=justify)  # type: ignore[arg-type]
+    for i, o in enumerate(result.frontier, start=1):
+        broken = breaches(o, m.base, result.limits, m.years)
+        front.add_row(f"F{i}", text(label(o.schemes)), format_money(o.pv_investment),
+                      show_benefit(o.benefit(result.objective)),
+                      "yes" if not broken else text("no: " + broken[0]))
+    out.append(front)
+
+    odds = new("Probability of meeting each standard in its last year judged, along the "
+               "frontier")
+    odds.add_column("standard", no_wrap=True)
+    for i in range(len(result.frontier)):
+        odds.add_column(f"F{i + 1}", justify="right")
+    for s in m.standards:
+        odds.add_row(text(f"{s.removeprefix('standard_')} {m.judged_in[s]}"),
+                     *(f"{o.met[s]:.0%}" for o in result.frontier))
+    out.append(odds)
+
+    flow = result.waterfall
+    steps = new(f"Waterfall: {flow.what}, from the do-minimum to the plan")
+    steps.add_column("step")
+    steps.add_column(flow.unit or "value", justify="right")
+    unit = flow.unit if flow.unit != "standards met" else ""
+
+    def show(value: float, signed: bool = False) -> str:
+        if unit.startswith("£"):
+            return format_money(value, signed=signed)
+        if result.objective == "standards" and flow.what.endswith("benefit"):
+            return f"{value:+,.3f}" if signed else f"{value:,.3f}"
+        shown = format_value(value, unit)
+        return f"+{shown}" if signed and value > 0 else shown
+
+    steps.add_row("do-minimum", show(float(flow.start)))
+    for name, part in flow.parts:
+        steps.add_row(text(name), show(float(part), signed=True))
+    steps.add_row("plan", show(float(flow.end)))
+    out.append(steps)
+    return out
