@@ -179,17 +179,35 @@ def _meta(result: Prioritised, scenario: Any, path: Path, budget: float | None,
     return meta
 
 
+def _signed(change: float, places: int, unit: str = "") -> str:
+    """A change with its sign (+12.5, -3pp), or 0 where it rounds to none."""
+    shown = f"{change:+,.{places}f}"
+    return "0" if not shown.strip("+-0.,") else shown + unit
+
+
+def letter(i: int) -> str:
+    """A scheme's short name in the tables: A, B, ... Z, then S27, S28, ..."""
+    return chr(ord("A") + i) if i < 26 else f"S{i + 1}"
+
+
 def tables(result: Prioritised) -> list[Any]:
     """The terminal's tables: the schemes ranked, the best portfolio, the frontier, the
     standards along it, and the waterfall."""
     from rich import box
+    from rich.console import Console
     from rich.table import Table
 
     from ..output import format_money, format_value, text
     from ..portfolio import breaches, label
+    from ..values import month_label
 
     m = result.measured
     money = m.scenario.prices.base
+    key = {name: letter(i) for i, name in enumerate(m.names)}
+
+    def short(names: tuple[str, ...]) -> str:
+        return " + ".join(key[n] for n in names) if names else "do-minimum"
+
     benefit_unit = {"standards": "standards met", "people": "people", "npv": "NPV"}[
         result.objective]
 
@@ -203,26 +221,46 @@ def tables(result: Prioritised) -> list[Any]:
         return Table(title=text(title), title_justify="left", header_style="bold",
                      box=box.SIMPLE_HEAD)
 
-    ranked = new(f"Schemes, each alone against the do-minimum (mean of {m.scenario.n_draws} "
-                 f"draws; PV at {money} prices), most cost-effective first")
-    for name, justify in (("#", "right"), ("scheme", "left"), ("PV cost", "right"),
-                          ("PV cash saved", "right"), ("people", "right"),
-                          ("extra WTE", "left"), (f"+{benefit_unit}", "right"),
-                          ("£ net per unit", "right")):
-        ranked.add_column(name, justify=justify)  # type: ignore[arg-type]
+    legend = new(f"Schemes of {m.scenario.name} (the do-minimum is the scenario without them)")
+    legend.add_column("")
+    legend.add_column("scheme")
+    legend.add_column("start", no_wrap=True)
+    for name in m.names:
+        scheme = next(s for s in m.scenario.schemes if s.name == name)
+        legend.add_row(key[name], text(name),
+                       month_label(scheme.start) if scheme.start is not None else "as dated")
+    ranked = new(f"Each alone against the do-minimum, most cost-effective first: PV of its cost, "
+                 f"of cash and of capacity savings (£ at {money} prices), people reached, "
+                 f"{benefit_unit} gained, and PV net cost per unit gained (mean of "
+                 f"{m.scenario.n_draws} draws)")
+    for name in ("#", "", "cost", "cash", "capacity", "people", "benefit", "net/benefit"):
+        ranked.add_column(name, justify="left" if not name else "right", no_wrap=True,
+                          min_width=len(name) or 1)
     for rank, e in enumerate(result.effects, start=1):
-        staff = ", ".join(f"{g} {w:,.1f}" for g, w in e.wte.items() if abs(w) >= 0.05) or "–"
         per = e.cost_per_benefit
-        ranked.add_row(str(rank), text(e.name), format_money(e.pv_investment),
-                       format_money(e.pv_cash_savings), f"{e.people:+,.0f}", text(staff),
-                       show_benefit(e.benefit, signed=True),
+        ranked.add_row(str(rank), key[e.name], format_money(e.pv_investment),
+                       format_money(e.pv_cash_savings), format_money(e.pv_capacity_savings),
+                       f"{e.people:+,.0f}", show_benefit(e.benefit, signed=True),
                        "–" if per is None else format_money(per))
-    out: list[Any] = [ranked]
+    changes = new("Each alone: the most extra WTE it needs at a year's end, by staff group, "
+                  "and the change in the probability of meeting each standard")
+    changes.add_column("", no_wrap=True)
+    for e in result.effects:
+        changes.add_column(key[e.name], justify="right", no_wrap=True, min_width=6)
+    for group in m.groups:
+        changes.add_row(text(f"WTE {group}"),
+                        *(_signed(e.wte.get(group, 0.0), 1) for e in result.effects))
+    for s in m.standards:
+        changes.add_row(text(f"{s.removeprefix('standard_')} {m.judged_in[s][2:]}"),
+                        *(_signed(e.met[s] * 100, 0, "pp") for e in result.effects))
+    out: list[Any] = [legend, ranked, changes]
 
     chosen = result.chosen
     limits = []
     if result.limits.budget is not None:
-        limits.append("budget " + "/".join(format_money(b) for b in result.limits.budget))
+        budgets = [format_money(b) for b in result.limits.budget]
+        limits.append(f"a budget of {budgets[0]} a year" if len(set(budgets)) == 1 else
+                      "budgets of " + " / ".join(budgets) + " by year")
     limits += [f"{g} +{v:g} WTE" for g, v in result.limits.wte.items()]
     best = new(f"Best portfolio ({result.method}) within "
                + (", ".join(limits) if limits else "no limits"))
@@ -235,26 +273,31 @@ def tables(result: Prioritised) -> list[Any]:
         best.add_row(f"investment {year}", format_money(float(chosen.investment[y])))
     out.append(best)
 
-    front = new("Efficient frontier: no other portfolio costs less for as much benefit")
+    front = new("Efficient frontier: no other portfolio costs less for as much benefit "
+                "(schemes by their letters above)")
     for name, justify in (("", "right"), ("portfolio", "left"), ("PV cost", "right"),
                           (benefit_unit, "right"), ("within limits", "left")):
         front.add_column(name, justify=justify)  # type: ignore[arg-type]
     for i, o in enumerate(result.frontier, start=1):
         broken = breaches(o, m.base, result.limits, m.years)
-        front.add_row(f"F{i}", text(label(o.schemes)), format_money(o.pv_investment),
+        front.add_row(f"F{i}", short(o.schemes), format_money(o.pv_investment),
                       show_benefit(o.benefit(result.objective)),
                       "yes" if not broken else text("no: " + broken[0]))
     out.append(front)
 
-    odds = new("Probability of meeting each standard in its last year judged, along the "
-               "frontier")
-    odds.add_column("standard", no_wrap=True)
-    for i in range(len(result.frontier)):
-        odds.add_column(f"F{i + 1}", justify="right")
-    for s in m.standards:
-        odds.add_row(text(f"{s.removeprefix('standard_')} {m.judged_in[s]}"),
-                     *(f"{o.met[s]:.0%}" for o in result.frontier))
-    out.append(odds)
+    per_table = max(1, (Console().width - 34) // 6)
+    points = list(enumerate(result.frontier, start=1))
+    for first in range(0, len(points), per_table):
+        chunk = points[first : first + per_table]
+        odds = new("Probability of meeting each standard in its last year judged, along the "
+                   "frontier")
+        odds.add_column("standard", no_wrap=True)
+        for i, _ in chunk:
+            odds.add_column(f"F{i}", justify="right", no_wrap=True, min_width=4)
+        for s in m.standards:
+            odds.add_row(text(f"{s.removeprefix('standard_')} {m.judged_in[s]}"),
+                         *(f"{o.met[s]:.0%}" for _, o in chunk))
+        out.append(odds)
 
     flow = result.waterfall
     steps = new(f"Waterfall: {flow.what}, from the do-minimum to the plan")
@@ -272,7 +315,7 @@ def tables(result: Prioritised) -> list[Any]:
 
     steps.add_row("do-minimum", show(float(flow.start)))
     for name, part in flow.parts:
-        steps.add_row(text(name), show(float(part), signed=True))
+        steps.add_row(text(f"{key[name]}  {name}"), show(float(part), signed=True))
     steps.add_row("plan", show(float(flow.end)))
     out.append(steps)
     return out
