@@ -592,12 +592,12 @@ def frame(result: Prioritised) -> pl.DataFrame:
     measured = result.measured
     money = f"£ ({measured.scenario.prices.base} prices)"
     unit_of_benefit = money if result.objective == "npv" else BENEFIT_UNITS[result.objective]
-    rows: list[tuple[str, int, str, str, str, float | None]] = []
+    rows: list[tuple[str, int, str, str, str, float]] = []
 
     def add(table: str, rank: int, portfolio: str, measure: str, unit: str,
             value: float | None) -> None:
-        shown = None if value is None or not math.isfinite(value) else float(value)
-        rows.append((table, rank, portfolio, measure, unit, shown))
+        if value is not None and math.isfinite(value):  # none: the row is left out
+            rows.append((table, rank, portfolio, measure, unit, float(value)))
 
     for rank, e in enumerate(result.effects, start=1):
         add("scheme", rank, e.name, "pv_investment", money, e.pv_investment)
@@ -606,7 +606,7 @@ def frame(result: Prioritised) -> pl.DataFrame:
         add("scheme", rank, e.name, "pv_net_cost", money, e.pv_net_cost)
         add("scheme", rank, e.name, "people_reached", "persons", e.people)
         add("scheme", rank, e.name, "benefit", unit_of_benefit, e.benefit)
-        add("scheme", rank, e.name, "pv_net_cost_per_benefit",
+        add("scheme", rank, e.name, "pv_net_cost_per_benefit",  # none without a benefit
             f"{money} per {unit_of_benefit}", e.cost_per_benefit)
         for group in measured.groups:
             add("scheme", rank, e.name, f"extra_wte_{group}", "WTE", e.wte.get(group, 0.0))

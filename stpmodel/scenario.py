@@ -199,7 +199,7 @@ class _Scenario(Section):
         members = []
         for member in base.members:
             chosen = [s for s in member.schemes if s.name in names]
-            out = apply(member, chosen)
+            out = apply(member, chosen).model_copy()  # never the do-minimum's own object
             out.__pydantic_private__ = {**(out.__pydantic_private__ or {}),
                                         "_applied": tuple(s.name for s in chosen),
                                         "_base": None}

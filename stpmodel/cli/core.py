@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -21,6 +21,9 @@ from .app import (
     run_with_progress,
     warn_stale,
 )
+
+if TYPE_CHECKING:
+    from ..scenario import Scenario
 
 
 @app.command()
@@ -45,6 +48,9 @@ def run(
     = "5,50,95",
     force: Annotated[bool, typer.Option(
         "--force", help="Replace the -o file even if it is read-only.")] = False,
+    schemes: Annotated[str, typer.Option(
+        "--schemes", help="With a schemes: list, which to apply: all (the plan), none (the "
+                          "do-minimum) or names, comma-separated.")] = "all",
 ) -> None:
     """Run a scenario and print or write its results.
 
@@ -72,7 +78,8 @@ def run(
             check_output(output, (scenario,), force)
         except OutputError as exc:
             raise exit_with(str(exc), EXIT_USAGE) from None
-    loaded = load_or_exit(scenario).with_overrides(draws=draws, seed=seed)
+    loaded = with_schemes(load_or_exit(scenario).with_overrides(draws=draws, seed=seed),
+                          schemes)
 
     from ..output import render_tables, to_csv, to_json, write_frame
     from ..results import unmet_standards
@@ -131,6 +138,20 @@ def run(
         if unmet:
             raise typer.Exit(code=EXIT_FOUND)
         typer.echo("every national standard that applies is met", err=True)
+
+
+def with_schemes(scenario: Scenario, chosen: str) -> Scenario:
+    """The scenario with the schemes ``chosen`` (all, none, or names comma-separated)."""
+    if chosen.strip() == "all":
+        return scenario
+    names = [] if chosen.strip() == "none" else [n.strip() for n in chosen.split(",")
+                                                 if n.strip()]
+    try:
+        return scenario.with_schemes(names)
+    except KeyError as exc:
+        known = ", ".join(f"'{s.name}'" for s in scenario.schemes) or "none in this scenario"
+        raise exit_with(f"--schemes: no scheme named {exc.args[0]!r}; the schemes are {known} "
+                        "(or give all or none)", EXIT_USAGE) from None
 
 
 def _text(path: Path) -> str | None:

@@ -244,6 +244,7 @@ def tables(result: Prioritised) -> list[Any]:
                        "–" if per is None else format_money(per))
     changes = new("Each alone: the most extra WTE it needs at a year's end, by staff group, "
                   "and the change in the probability of meeting each standard")
+    changes.pad_edge = False
     changes.add_column("", no_wrap=True)
     for e in result.effects:
         changes.add_column(key[e.name], justify="right", no_wrap=True, min_width=6)
