@@ -143,8 +143,8 @@ def measure(scenario: Scenario, portfolios: Sequence[Sequence[str]],
     base = scenario.do_minimum
     if measured is None:
         measured = _frame_of(base)
-    todo = [frozenset()] + [frozenset(p) for p in portfolios]
-    todo = list(dict.fromkeys(p for p in todo if p not in measured.outcomes))
+    every: list[frozenset[str]] = [frozenset()] + [frozenset(p) for p in portfolios]
+    todo = list(dict.fromkeys(p for p in every if p not in measured.outcomes))
     for i, chosen in enumerate(todo):
         names = measured.order(chosen)
         projection = run(base.with_schemes(names))
@@ -209,8 +209,8 @@ def _outcome(projection: Projection, names: tuple[str, ...], measured: Measured)
         return float(value) if np.isfinite(value) else 0.0
 
     ends = np.r_[np.flatnonzero(np.diff(codes) != 0), len(codes) - 1]
-    wte = {service.name: sum(out[:, 0, LAYOUT[service.row(s.required)]][:, ends]
-                             for s in service.staff).mean(axis=0)
+    wte = {service.name: np.sum([out[:, 0, LAYOUT[service.row(s.required)]][:, ends]
+                                 for s in service.staff], axis=0).mean(axis=0)
            for service in present(projection.scenario.sections) if service.staff}
     year = {y: i for i, y in enumerate(measured.years)}
     years = range(len(measured.years))
