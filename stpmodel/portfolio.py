@@ -60,6 +60,8 @@ Method = Literal["auto", "exhaustive", "ilp"]
 EXHAUSTIVE_MAX = 8  # auto: every portfolio run up to 2^8 = 256 runs; the ILP above
 NOT_BENEFITS = ("standard_within_budget", "standard_mhis")
 BENEFIT_UNITS = {"standards": "standards met", "people": "persons", "npv": "£"}
+BENEFIT_NAMES = {"standards": "expected standards met", "people": "people reached",
+                 "npv": "NPV counting capacity released"}
 
 
 class PrioritiseError(StpmodelError):
@@ -551,7 +553,7 @@ def prioritise(scenario: Scenario, *, budget: float | None = None,
             notes.append("the portfolio the integer programme chose, run with its schemes' "
                           "interactions, is not within the limits: " + "; ".join(broken))
     if metric is None:
-        what, unit = f"{objective} benefit", BENEFIT_UNITS[objective]
+        what, unit = BENEFIT_NAMES[objective], BENEFIT_UNITS[objective]
         flow = waterfall(measured, what, unit, lambda o: o.benefit(objective))
     else:
         chosen_period = period or measured.years[-1]

@@ -265,6 +265,7 @@ def tables(result: Prioritised) -> list[Any]:
     limits += [f"{g} +{v:g} WTE" for g, v in result.limits.wte.items()]
     best = new(f"Best portfolio ({result.method}) within "
                + (", ".join(limits) if limits else "no limits"))
+    best.show_header = False
     best.add_column("", no_wrap=True)
     best.add_column("", justify="right")
     best.add_row("schemes", text(label(chosen.schemes)))
@@ -309,7 +310,7 @@ def tables(result: Prioritised) -> list[Any]:
     def show(value: float, signed: bool = False) -> str:
         if unit.startswith("£"):
             return format_money(value, signed=signed)
-        if result.objective == "standards" and flow.what.endswith("benefit"):
+        if flow.unit == "standards met":
             return f"{value:+,.3f}" if signed else f"{value:,.3f}"
         shown = format_value(value, unit)
         return f"+{shown}" if signed and value > 0 else shown
