@@ -204,9 +204,6 @@ def check(scenario: Scenario, raws: Sequence[tuple[dict[Any, Any], Source]]) -> 
 
                 problems.update(validation_problems(exc, overlay, Model))
                 continue
-            except ScenarioError as exc:  # pragma: no cover - validate raises ValidationError
-                problems.update(exc.problems)
-                continue
             leaves = []
             for path in _leaf_paths(scheme.changes, member):
                 value = get(alone, path)

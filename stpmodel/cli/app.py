@@ -49,6 +49,41 @@ class Format(StrEnum):
     xlsx = "xlsx"
 
 
+# Options several commands take on one scenario, declared once.
+OutputOption = Annotated[Path | None, typer.Option(
+    "--output", "-o", help="Write to this file (atomically) instead of the terminal.")]
+DrawsOption = Annotated[int | None, typer.Option(
+    "--draws", min=1, max=100_000, help="Override the scenario's Monte Carlo draws.")]
+SeedOption = Annotated[int | None, typer.Option(
+    "--seed", min=0, help="Override the scenario's master seed.")]
+ForceOption = Annotated[bool, typer.Option(
+    "--force", help="Replace the -o file even if it is read-only.")]
+
+
+def output_format(fmt: str | None, output: Path | None, formats: tuple[str, ...]) -> str:
+    """The format to write: ``fmt``, else the ``output`` file's suffix, else the table; one of
+    ``formats`` (besides the table). Exits with a usage error for a table in a file, a binary
+    format on the terminal, or a suffix that names none of them."""
+    from ..output import format_for
+
+    listed = "|".join(formats)
+    chosen = fmt
+    if chosen is None:
+        chosen = "table" if output is None else format_for(output)
+        if chosen is None:
+            raise exit_with(f"cannot tell the format of {output} from its suffix; add "
+                            f"--format {listed}", EXIT_USAGE)
+        if chosen != "table" and chosen not in formats:
+            raise exit_with(f"{output}: this command writes {listed}, not {chosen}",
+                            EXIT_USAGE)
+    if chosen == "table" and output is not None:
+        raise exit_with(f"the table is for the terminal; to write a file use --format {listed}",
+                        EXIT_USAGE)
+    if chosen in ("parquet", "xlsx") and output is None:
+        raise exit_with(f"{chosen} is binary; give a file with -o", EXIT_USAGE)
+    return chosen
+
+
 def exit_with(message: str, code: int = EXIT_FOUND) -> typer.Exit:
     """Print ``message`` on stderr (each line with its control characters escaped, since it
     may quote a file's name or contents) and return the Exit to raise."""

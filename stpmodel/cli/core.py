@@ -14,13 +14,20 @@ from .app import (
     EXIT_FOUND,
     EXIT_USAGE,
     By,
+    DrawsOption,
+    ForceOption,
     Format,
+    OutputOption,
+    SeedOption,
     app,
     exit_with,
     load_or_exit,
+    output_format,
     run_with_progress,
     warn_stale,
 )
+
+FILE_FORMATS = ("csv", "parquet", "json", "xlsx")
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -32,12 +39,9 @@ def run(
     by: Annotated[By, typer.Option("--by", help="Period to report by.")] = By.year,
     fmt: Annotated[Format | None, typer.Option(
         "--format", "-f", help="Output format [default: table, or the -o file's suffix].")] = None,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to this file (atomically) instead of the terminal.")] = None,
-    draws: Annotated[int | None, typer.Option(
-        "--draws", min=1, max=100_000, help="Override the scenario's Monte Carlo draws.")] = None,
-    seed: Annotated[int | None, typer.Option(
-        "--seed", min=0, help="Override the scenario's master seed.")] = None,
+    output: OutputOption = None,
+    draws: DrawsOption = None,
+    seed: SeedOption = None,
     check: Annotated[bool, typer.Option(
         "--check", help="List the national standards not met, and exit 1 if there are any.")]
     = False,
@@ -46,8 +50,7 @@ def run(
     percentiles: Annotated[str, typer.Option(
         "--percentiles", help="Percentiles over draws, comma-separated, each 0–100.")]
     = "5,50,95",
-    force: Annotated[bool, typer.Option(
-        "--force", help="Replace the -o file even if it is read-only.")] = False,
+    force: ForceOption = False,
     schemes: Annotated[str, typer.Option(
         "--schemes", help="With a schemes: list, which to apply: all (the plan), none (the "
                           "do-minimum) or names, comma-separated.")] = "all",
@@ -56,19 +59,7 @@ def run(
 
     The table shows a summary by default (people treated, OAP days, money, staff and the
     national standards); --all shows every metric. Files always hold every metric."""
-    from ..output import format_for
-
-    chosen = fmt.value if fmt is not None else None
-    if chosen is None:
-        chosen = "table" if output is None else format_for(output)
-        if chosen is None:
-            raise exit_with(f"cannot tell the format of {output} from its suffix; "
-                            "add --format csv|parquet|json|xlsx", EXIT_USAGE)
-    if chosen == "table" and output is not None:
-        raise exit_with("the table is for the terminal; to write a file use --format "
-                        "csv|parquet|json|xlsx", EXIT_USAGE)
-    if chosen in ("parquet", "xlsx") and output is None:
-        raise exit_with(f"{chosen} is binary; give a file with -o", EXIT_USAGE)
+    chosen = output_format(fmt.value if fmt is not None else None, output, FILE_FORMATS)
 
     chosen_percentiles = _percentiles(percentiles)
     if output is not None:

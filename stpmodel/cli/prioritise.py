@@ -9,7 +9,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .app import EXIT_USAGE, app, exit_with, load_or_exit, notice_compiling
+from .app import (
+    EXIT_USAGE,
+    DrawsOption,
+    ForceOption,
+    OutputOption,
+    SeedOption,
+    app,
+    exit_with,
+    load_or_exit,
+    notice_compiling,
+    output_format,
+)
 
 if TYPE_CHECKING:
     from ..portfolio import Prioritised
@@ -75,14 +86,10 @@ def prioritise(
                                "last].")] = None,
     fmt: Annotated[Format | None, typer.Option(
         "--format", "-f", help="Output format [default: table, or the -o file's suffix].")] = None,
-    output: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to this file (atomically) instead of the terminal.")] = None,
-    draws: Annotated[int | None, typer.Option(
-        "--draws", min=1, max=100_000, help="Override the scenario's Monte Carlo draws.")] = None,
-    seed: Annotated[int | None, typer.Option(
-        "--seed", min=0, help="Override the scenario's master seed.")] = None,
-    force: Annotated[bool, typer.Option(
-        "--force", help="Replace the -o file even if it is read-only.")] = False,
+    output: OutputOption = None,
+    draws: DrawsOption = None,
+    seed: SeedOption = None,
+    force: ForceOption = False,
 ) -> None:
     """Rank the scenario's schemes and choose the best portfolio within a budget and staff.
 
@@ -92,21 +99,12 @@ def prioritise(
     of cost against benefit; and the waterfall of a metric's change from the do-minimum to the
     full plan. docs/prioritise.md explains each."""
     from ..errors import OutputError
-    from ..output import check_output, format_for, to_csv, to_json, write_frame
+    from ..output import check_output, to_csv, to_json, write_frame
     from ..portfolio import PrioritiseError, frame
     from ..portfolio import prioritise as choose
 
-    chosen = fmt.value if fmt is not None else None
-    if chosen is None:
-        chosen = "table" if output is None else format_for(output)
-        if chosen not in ("csv", "parquet", "json", "table"):
-            raise exit_with(f"cannot write prioritise results as {output}; give a .csv, "
-                            ".parquet or .json file, or --format", EXIT_USAGE)
-    if chosen == "table" and output is not None:
-        raise exit_with("the table is for the terminal; to write a file use --format "
-                        "csv|parquet|json", EXIT_USAGE)
-    if chosen == "parquet" and output is None:
-        raise exit_with("parquet is binary; give a file with -o", EXIT_USAGE)
+    chosen = output_format(fmt.value if fmt is not None else None, output,
+                           ("csv", "parquet", "json"))
     limits = _wte_limits(wte or [])
     if output is not None:
         try:
