@@ -9,16 +9,19 @@ Heavy modules (numba, polars) are imported inside the commands that need them, s
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import sys
+from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..errors import ScenarioError, plain
 
 if TYPE_CHECKING:
+    import polars as pl
+
     from ..results import Report
     from ..scenario import Scenario
 
@@ -73,15 +76,38 @@ def output_format(fmt: str | None, output: Path | None, formats: tuple[str, ...]
         if chosen is None:
             raise exit_with(f"cannot tell the format of {output} from its suffix; add "
                             f"--format {listed}", EXIT_USAGE)
-        if chosen != "table" and chosen not in formats:
-            raise exit_with(f"{output}: this command writes {listed}, not {chosen}",
-                            EXIT_USAGE)
+    if chosen != "table" and chosen not in formats:
+        raise exit_with(f"{output or '--format'}: this command writes {listed}, not {chosen}",
+                        EXIT_USAGE)
     if chosen == "table" and output is not None:
         raise exit_with(f"the table is for the terminal; to write a file use --format {listed}",
                         EXIT_USAGE)
     if chosen in ("parquet", "xlsx") and output is None:
         raise exit_with(f"{chosen} is binary; give a file with -o", EXIT_USAGE)
     return chosen
+
+
+def emit(frame: pl.DataFrame, chosen: str, output: Path | None, *, inputs: tuple[Path, ...],
+         force: bool, meta: Mapping[str, object], assumed: Sequence[Mapping[str, Any]] = ()
+         ) -> bool:
+    """Write ``frame`` to ``output`` (atomically) or CSV/JSON to standard output, as
+    ``chosen``; False when the table is left for the command to print."""
+    from ..errors import OutputError
+    from ..output import to_csv, to_json, write_frame
+
+    if output is not None:
+        try:
+            write_frame(frame, output, chosen, inputs=inputs, force=force, meta=meta,
+                        assumed=assumed)
+        except OutputError as exc:
+            raise exit_with(str(exc), EXIT_USAGE) from None
+    elif chosen == "csv":
+        sys.stdout.write(to_csv(frame))
+    elif chosen == "json":
+        sys.stdout.write(to_json(frame, meta))
+    else:
+        return False
+    return True
 
 
 def exit_with(message: str, code: int = EXIT_FOUND) -> typer.Exit:

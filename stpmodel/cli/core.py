@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -20,6 +19,7 @@ from .app import (
     OutputOption,
     SeedOption,
     app,
+    emit,
     exit_with,
     load_or_exit,
     output_format,
@@ -72,7 +72,7 @@ def run(
     loaded = with_schemes(load_or_exit(scenario).with_overrides(draws=draws, seed=seed),
                           schemes)
 
-    from ..output import render_tables, to_csv, to_json, write_frame
+    from ..output import render_tables
     from ..results import unmet_standards
     from ..runinfo import assumed_values, assumption_rows, run_meta
 
@@ -80,19 +80,10 @@ def run(
     frame = result.frame
     meta = run_meta(loaded, scenario, by.value, sorted(set(chosen_percentiles)),
                     result.notes)
-    if output is not None:
-        assumed = assumption_rows(assumed_values(loaded, _text(scenario))) \
-            if chosen == "xlsx" else ()
-        try:
-            write_frame(frame, output, chosen, inputs=(scenario,), force=force, meta=meta,
-                        assumed=assumed)
-        except OutputError as exc:
-            raise exit_with(str(exc), EXIT_USAGE) from None
-    elif chosen == "csv":
-        sys.stdout.write(to_csv(frame))
-    elif chosen == "json":
-        sys.stdout.write(to_json(frame, meta))
-    else:
+    assumed = assumption_rows(assumed_values(loaded, _text(scenario))) \
+        if chosen == "xlsx" else ()
+    if not emit(frame, chosen, output, inputs=(scenario,), force=force, meta=meta,
+                assumed=assumed):
         from rich.console import Console
 
         from ..services import SUMMARY

@@ -16,6 +16,7 @@ from .app import (
     OutputOption,
     SeedOption,
     app,
+    emit,
     exit_with,
     load_or_exit,
     notice_compiling,
@@ -32,17 +33,17 @@ class Objective(StrEnum):
     npv = "npv"
 
 
-class Method(StrEnum):
-    auto = "auto"
-    exhaustive = "exhaustive"
-    ilp = "ilp"
-
-
-class Format(StrEnum):
+class Format(StrEnum):  # run's, less xlsx (the workbook is laid out for a run's results)
     table = "table"
     csv = "csv"
     parquet = "parquet"
     json = "json"
+
+
+class Method(StrEnum):
+    auto = "auto"
+    exhaustive = "exhaustive"
+    ilp = "ilp"
 
 
 def _wte_limits(given: list[str]) -> dict[str, float]:
@@ -99,7 +100,7 @@ def prioritise(
     of cost against benefit; and the waterfall of a metric's change from the do-minimum to the
     full plan. docs/prioritise.md explains each."""
     from ..errors import OutputError
-    from ..output import check_output, to_csv, to_json, write_frame
+    from ..output import check_output
     from ..portfolio import PrioritiseError, frame
     from ..portfolio import prioritise as choose
 
@@ -121,16 +122,7 @@ def prioritise(
         raise exit_with(str(exc), EXIT_USAGE) from None
     table = frame(result)
     meta = _meta(result, loaded, scenario, budget, limits)
-    if output is not None:
-        try:
-            write_frame(table, output, chosen, inputs=(scenario,), force=force, meta=meta)
-        except OutputError as exc:
-            raise exit_with(str(exc), EXIT_USAGE) from None
-    elif chosen == "csv":
-        sys.stdout.write(to_csv(table))
-    elif chosen == "json":
-        sys.stdout.write(to_json(table, meta))
-    else:
+    if not emit(table, chosen, output, inputs=(scenario,), force=force, meta=meta):
         from rich.console import Console
 
         console = Console()
