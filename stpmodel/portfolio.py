@@ -43,8 +43,9 @@ from __future__ import annotations
 
 import itertools
 import math
+import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any, Literal
 
@@ -137,24 +138,43 @@ def label(schemes: Sequence[str]) -> str:
 
 def measure(scenario: Scenario, portfolios: Sequence[Sequence[str]],
             progress: Callable[[int, int], object] | None = None,
-            measured: Measured | None = None) -> Measured:
+            measured: Measured | None = None, scheduler: str | None = None) -> Measured:
     """Run each of ``portfolios`` (sets of scheme names) that is not measured yet, with the
-    do-minimum first."""
-    from .model import run
-
+    do-minimum first: here, or as tasks on a Dask cluster (``scheduler``: its address, or
+    ``local``). Each portfolio's figures depend on it alone, and are recorded in the order
+    asked, so a cluster's results are a local run's, byte for byte."""
     base = scenario.do_minimum
     if measured is None:
         measured = _frame_of(base)
     every: list[frozenset[str]] = [frozenset()] + [frozenset(p) for p in portfolios]
-    todo = list(dict.fromkeys(p for p in every if p not in measured.outcomes))
-    for i, chosen in enumerate(todo):
-        names = measured.order(chosen)
-        projection = run(base.with_schemes(names))
-        measured.outcomes[chosen] = _outcome(projection, names, measured)
-        measured.runs += 1
-        if progress is not None:
-            progress(i + 1, len(todo))
+    todo = [measured.order(p) for p in dict.fromkeys(p for p in every
+                                                     if p not in measured.outcomes)]
+    if scheduler is None:
+        for i, names in enumerate(todo):
+            measured.outcomes[frozenset(names)] = run_portfolio(base, names, measured)
+            if progress is not None:
+                progress(i + 1, len(todo))
+    elif todo:
+        from .cluster import dask_client
+
+        template = replace(measured, outcomes={}, runs=0)
+        with dask_client(scheduler, workers=min(len(todo), os.cpu_count() or 1)) as client:
+            futures = [client.submit(run_portfolio, base, names, template, pure=False)
+                       for names in todo]
+            for i, future in enumerate(futures):
+                measured.outcomes[frozenset(todo[i])] = future.result()
+                if progress is not None:
+                    progress(i + 1, len(todo))
+    measured.runs += len(todo)
     return measured
+
+
+def run_portfolio(base: Scenario, names: tuple[str, ...], measured: Measured) -> Outcome:
+    """One portfolio's figures: the do-minimum with ``names`` applied, run (a task of its
+    own on a cluster)."""
+    from .model import run
+
+    return _outcome(run(base.with_schemes(names)), names, measured)
 
 
 def _frame_of(base: Scenario) -> Measured:
@@ -455,15 +475,15 @@ def in_order(names: Sequence[str], value: Callable[[frozenset[str]], Fraction]
     return out
 
 
-def waterfall(measured: Measured, what: str, unit: str,
-              of: Callable[[Outcome], float]) -> Waterfall:
+def waterfall(measured: Measured, what: str, unit: str, of: Callable[[Outcome], float],
+              scheduler: str | None = None) -> Waterfall:
     """Split ``of`` from the do-minimum to the full plan among the schemes: by Shapley values
     when every portfolio has been run, else in the scenario's order (running what it needs)."""
     names = measured.names
     every = len(measured.outcomes) == 2 ** len(names)
     if not every:
         measure(measured.scenario, [names[: k + 1] for k in range(len(names))],
-                measured=measured)
+                measured=measured, scheduler=scheduler)
 
     def value(chosen: frozenset[str]) -> Fraction:
         got = of(measured.outcomes[chosen])
@@ -519,7 +539,8 @@ def limits_for(measured: Measured, budget: float | None, wte: dict[str, float]) 
 def prioritise(scenario: Scenario, *, budget: float | None = None,
                wte: dict[str, float] | None = None, objective: Objective = "standards",
                method: Method = "auto", metric: str | None = None, period: str | None = None,
-               progress: Callable[[int, int], object] | None = None) -> Prioritised:
+               progress: Callable[[int, int], object] | None = None,
+               scheduler: str | None = None) -> Prioritised:
     """Measure the schemes, choose the best portfolio within the limits, draw the frontier
     and split ``metric`` in ``period`` (default: the benefit) among the schemes."""
     base = scenario.do_minimum
@@ -531,7 +552,7 @@ def prioritise(scenario: Scenario, *, budget: float | None = None,
                       for c in itertools.combinations(names, k)]
     else:
         portfolios = [(n,) for n in names]
-    measured = measure(base, portfolios, progress)
+    measured = measure(base, portfolios, progress, scheduler=scheduler)
     limits = limits_for(measured, budget, wte or {})
     check_metric(measured, metric, period)
     effects = ranked([effect(measured, n, objective) for n in names])
@@ -545,7 +566,7 @@ def prioritise(scenario: Scenario, *, budget: float | None = None,
         levels = np.linspace(sum(min(e.pv_investment, 0.0) for e in effects), spend[0], 11)
         candidates = {picked} | {solve_ilp(measured, Limits(), objective, max_pv=float(k))
                                  for k in levels}
-        measure(base, sorted(candidates), measured=measured)
+        measure(base, sorted(candidates), measured=measured, scheduler=scheduler)
         best = measured.outcomes[frozenset(picked)]
         front = frontier([measured.outcomes[frozenset(c)] for c in candidates], objective)
         broken = breaches(best, measured.base, limits, measured.years)
@@ -554,12 +575,12 @@ def prioritise(scenario: Scenario, *, budget: float | None = None,
                           "interactions, is not within the limits: " + "; ".join(broken))
     if metric is None:
         what, unit = BENEFIT_NAMES[objective], BENEFIT_UNITS[objective]
-        flow = waterfall(measured, what, unit, lambda o: o.benefit(objective))
+        flow = waterfall(measured, what, unit, lambda o: o.benefit(objective), scheduler)
     else:
         chosen_period = period or measured.years[-1]
         row, year = measured.metrics.index(metric), measured.years.index(chosen_period)
         flow = waterfall(measured, f"{metric} {chosen_period}", measured.units.get(metric, ""),
-                         lambda o: float(o.values[row, year]))
+                         lambda o: float(o.values[row, year]), scheduler)
     return Prioritised(measured, objective, chosen_method, limits, effects, best, front, flow,
                        notes)
 

@@ -374,3 +374,20 @@ def test_run_schemes_none_is_the_do_minimum():
     assert plan.stdout != none.stdout
     bad = runner.invoke(app, ["run", SHIPPED, "--schemes", "Nope"])
     assert bad.exit_code == 2 and "no scheme named 'Nope'" in bad.output
+
+
+def test_on_a_dask_local_cluster_the_results_are_a_local_runs_byte_for_byte(tmp_path):
+    here, there = tmp_path / "here.csv", tmp_path / "there.csv"
+    scenario = tmp_path / "schemes.yaml"
+    scenario.write_text(BASE + SCHEMES, encoding="utf-8")
+    args = ["prioritise", str(scenario), "--draws", "2"]
+    assert runner.invoke(app, [*args, "-o", str(here)]).exit_code == 0
+    out = runner.invoke(app, [*args, "-o", str(there), "--scheduler", "local"])
+    assert out.exit_code == 0, out.output
+    assert here.read_bytes() == there.read_bytes()
+
+
+def test_a_scheduler_that_cannot_be_reached_is_a_usage_error():
+    out = runner.invoke(app, ["prioritise", SHIPPED, "--draws", "1", "--scheduler",
+                              "tcp://127.0.0.1:9"])
+    assert out.exit_code == 2 and "cannot reach it" in out.output

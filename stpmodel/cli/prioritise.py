@@ -87,6 +87,11 @@ def prioritise(
                                "last].")] = None,
     fmt: Annotated[Format | None, typer.Option(
         "--format", "-f", help="Output format [default: table, or the -o file's suffix].")] = None,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", metavar="ADDRESS",
+        help="Run the portfolios as tasks on a Dask cluster: its scheduler's address "
+             "(tcp://host:8786), or local for one on this machine; the results are those of "
+             "a run here, byte for byte.")] = None,
     output: OutputOption = None,
     draws: DrawsOption = None,
     seed: SeedOption = None,
@@ -99,6 +104,7 @@ def prioritise(
     most cost-effective first; the best portfolio within the limits; the efficient frontier
     of cost against benefit; and the waterfall of a metric's change from the do-minimum to the
     full plan. docs/prioritise.md explains each."""
+    from ..cluster import ClusterError
     from ..errors import OutputError
     from ..output import check_output
     from ..portfolio import PrioritiseError, frame
@@ -117,8 +123,8 @@ def prioritise(
     try:
         result = choose(loaded, budget=budget, wte=limits, objective=objective.value,
                         method=method.value, metric=metric, period=period,
-                        progress=_progress())
-    except PrioritiseError as exc:
+                        progress=_progress(), scheduler=scheduler)
+    except (PrioritiseError, ClusterError) as exc:
         raise exit_with(str(exc), EXIT_USAGE) from None
     table = frame(result)
     meta = _meta(result, loaded, scenario, budget, limits)
