@@ -351,23 +351,14 @@ def run_on_cluster(jobs: Sequence[Job], scheduler: str, workers: int | None = No
     output from the worker, so on a real cluster the outputs' folder must be on a file system
     every worker shares. The summary is written here from the outcomes, in batch order: the
     files are those of a local batch, byte for byte."""
-    try:
-        from dask.distributed import Client, LocalCluster, as_completed
-    except ImportError:
-        raise BatchError("--scheduler needs Dask distributed: pip install "
-                         "'stpmodel[cluster]'") from None
+    from .cluster import ClusterError, dask_client
+
     remove_stale(jobs)
-    cluster = None
-    if scheduler == "local":
-        cluster = LocalCluster(n_workers=max(1, min(workers or default_workers(), len(jobs))),
-                               threads_per_worker=1, processes=True, dashboard_address=None)
     outcomes: dict[int, Outcome] = {}
     try:
-        try:
-            client = Client(cluster if cluster is not None else scheduler)
-        except (OSError, TimeoutError, ValueError) as exc:
-            raise BatchError(f"--scheduler {scheduler}: cannot reach it: {exc}") from None
-        with client:
+        with dask_client(scheduler, min(workers or default_workers(), len(jobs))) as client:
+            from dask.distributed import as_completed
+
             futures = {client.submit(run_job, job, pure=False): i for i, job in enumerate(jobs)}
             try:
                 for future in as_completed(futures):
@@ -384,12 +375,12 @@ def run_on_cluster(jobs: Sequence[Job], scheduler: str, workers: int | None = No
             except BaseException:
                 client.cancel(list(futures))
                 raise
+    except ClusterError as exc:
+        remove_stale(jobs)
+        raise BatchError(str(exc)) from None
     except BaseException:
         remove_stale(jobs)
         raise
-    finally:
-        if cluster is not None:
-            cluster.close()
     return [outcomes[i] for i in range(len(jobs))]
 
 
