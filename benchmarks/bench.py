@@ -143,6 +143,12 @@ def main() -> None:
         except subprocess.CalledProcessError:
             table.add(f"`stpmodel run {name}`", "fails", "< 10 s", False)
 
+    # prioritise (issue 15): every portfolio of the shipped six schemes, 100 draws each
+    schemes = "scenarios/devon-schemes.yaml"
+    seconds, _, _ = measured([STPMODEL, "prioritise", schemes, "-f", "csv"])
+    table.check(f"`stpmodel prioritise {schemes}` (64 portfolios × 100 draws)", seconds,
+                ".1f", " s", "< 60 s", "<", 60)
+
     # 2. kernel throughput, one thread, and the physical limit
     # (one-thread figures are CPU time, which the other work of a shared machine moves less)
     kernels = task("kernels", 100, threads=1)
