@@ -181,6 +181,12 @@ def check(scenario: Scenario, raws: Sequence[tuple[dict[Any, Any], Source]]) -> 
                                  hint="add a 'finance:' section ('finance: {}' takes the "
                                       "defaults)"))
     for i, scheme in enumerate(scenario.schemes):
+        if scheme.start is not None and not scenario.start <= scheme.start <= scenario.end:
+            run = f"{month_label(scenario.start)} to {month_label(scenario.end)}"
+            problems.add(src.problem(
+                ("schemes", i, "start"), f"{month_label(scheme.start)} is outside the run "
+                f"({run})", hint="a scheme starts within the run; leave start out for one "
+                "that changes the whole run"))
         for key in scheme.changes:
             if str(key) not in services:
                 close = difflib.get_close_matches(str(key), services, n=1)

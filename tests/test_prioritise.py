@@ -391,3 +391,11 @@ def test_a_scheduler_that_cannot_be_reached_is_a_usage_error():
     out = runner.invoke(app, ["prioritise", SHIPPED, "--draws", "1", "--scheduler",
                               "tcp://127.0.0.1:9"])
     assert out.exit_code == 2 and "cannot reach it" in out.output
+
+
+def test_a_start_outside_the_run_is_refused():
+    for month in ("2018-04", "2022-04"):
+        text = BASE + ("schemes:\n  - name: A\n    start: " + month
+                       + "\n    changes: {iapt: {access: 0.3}}\n")
+        message = _problems(text)
+        assert "schemes[0].start" in message and "outside the run (2019-04 to 2022-03)" in message
