@@ -55,8 +55,6 @@ figure.chart { margin: 16px 0 24px; }
 figure.chart svg { width: 100%; height: auto; display: block; }
 figcaption { font-size: 0.8rem; color: var(--grey); }
 ul.notes { font-size: 0.9rem; }
-table.key td:first-child, td.letter { font-weight: bold; color: var(--dark); width: 2.5em; }
-tr.chosen td { background: #F0F4F5; }
 td.local { color: var(--red-text); font-weight: bold; }
 .source { font-size: 0.78rem; }
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px;
@@ -64,6 +62,12 @@ dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px;
 dl.meta dt { font-weight: bold; }
 dl.meta dd { margin: 0; word-break: break-all; }
 @media print { body { max-width: none; padding: 0; } figure.chart { break-inside: avoid; } }
+"""
+
+# Only on a page with schemes, so that a page without is as it was.
+SCHEMES_CSS = """table.key td:first-child, td.letter { font-weight: bold; color: var(--dark);
+                                      width: 2.5em; }
+tr.chosen td { background: #F0F4F5; }
 """
 
 
@@ -82,7 +86,7 @@ def render(report: Report) -> str:
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(scenario.name)}: stpmodel report</title>",
-        f"<style>{CSS}</style>",
+        f"<style>{CSS}{SCHEMES_CSS if report.schemes is not None else ''}</style>",
         "</head>",
         "<body>",
         "<header>",
