@@ -285,3 +285,35 @@ def test_the_schemes_charts_render_in_headless_chromium(schemes_report):
         assert chart["width"] > 300 and chart["height"] > 100, chart
         assert chart["marks"] > 10, chart
         assert chart["label"], chart
+
+
+def test_schemes_that_cannot_be_prioritised_are_said_so_and_the_report_is_written(tmp_path):
+    scenario = tmp_path / "tiny-budget.yaml"
+    text = SCHEMES.read_text(encoding="utf-8")
+    assert "  budget: 15000000\n" in text
+    scenario.write_text(text.replace("  budget: 15000000\n", "  budget: 1000\n"))
+    path = tmp_path / "plan.html"
+    result = invoke("report", scenario, "-o", path, "--draws", "4")
+    assert result.exit_code == 0, result.output
+    page = path.read_text(encoding="utf-8")
+    assert ("The scenario's schemes could not be prioritised: not even the do-minimum is within "
+            "the limits: investment 2020/21") in page
+    assert not {"frontier", "waterfall"} & set(parse(page).charts)
+
+
+def test_with_more_schemes_than_every_portfolio_allows_the_waterfall_goes_in_order(monkeypatch):
+    """Above EXHAUSTIVE_MAX schemes prioritise solves an integer programme and the waterfall
+    adds the schemes in the scenario's order: the section says so, and still adds up."""
+    from stpmodel import portfolio
+    from stpmodel.report.charts import waterfall_bars
+    from stpmodel.report.schemes import build_schemes
+
+    monkeypatch.setattr(portfolio, "EXHAUSTIVE_MAX", 3)
+    section = build_schemes(load_scenario(SCHEMES).with_overrides(draws=4))
+    flow = section.result.waterfall
+    assert section.result.method == "ilp"
+    assert "integer programme" in section.method
+    assert "in the scenario's order" in section.charts[1].caption
+    assert [name for name, _ in flow.parts] == [s.name for s in load_scenario(SCHEMES).schemes]
+    assert waterfall_bars(flow.start, flow.parts, flow.end)[-2].top == pytest.approx(
+        float(flow.end), abs=1e-9)

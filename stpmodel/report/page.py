@@ -109,6 +109,12 @@ def render(report: Report) -> str:
             parts += _chart(chart)
     if report.schemes is not None:
         parts += _schemes(report.schemes)
+    elif report.schemes_problem:
+        parts += ['<h2 id="schemes">Schemes and priorities</h2>',
+                  f"<p>The scenario's schemes could not be prioritised: "
+                  f"{escape(report.schemes_problem)}. The figures above are the plan's, every "
+                  "scheme funded; <code>stpmodel prioritise</code> with <code>--budget</code> "
+                  "or <code>--wte</code> chooses within other limits.</p>"]
     parts += _figures(years, column, periods)
     parts += _assumptions(report)
     parts += _meta(report)
