@@ -256,7 +256,7 @@ def _schemes(section: Schemes) -> list[str]:
     chosen = result.chosen
     letter_of = {name: code for code, name, _ in section.letters}
     base = result.measured.base.benefit(result.objective)
-    names = ", ".join(f"{letter_of[n]} {n}" for n in chosen.schemes) or "none"
+    names = ", ".join(f"{n} ({letter_of[n]})" for n in chosen.schemes) or "none: the do-minimum"
     out = ['<h2 id="schemes">Schemes and priorities</h2>',
            f"<p>The scenario has {len(section.letters)} schemes to fund or not; the figures "
            "above are the plan's, every scheme funded. Chosen within "
