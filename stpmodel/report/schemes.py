@@ -126,14 +126,14 @@ def build_schemes(scenario: Scenario,
                                               for name, part in flow.parts], flow.end)
     waterfall = charts.waterfall_chart(
         f"Waterfall: {unit}, from the do-minimum to the plan", bars,
-        "" if result.objective != "npv" else "£",
+        unit if result.objective != "npv" else "£",
         lambda value, signed: section.show(value, signed))
     section.charts.append(Chart(
         "waterfall", "What each scheme adds",
-        f"{benefit_words.capitalize()}: the do-minimum's, each scheme's part of the change "
-        f"to the plan (every scheme), and the plan's. The parts add up to the change exactly. "
-        f"How they are found: {flow.method}. The letters name the schemes, as in the key "
-        "above.", waterfall))
+        f"{benefit_words[0].upper()}{benefit_words[1:]}: the do-minimum's, each scheme's "
+        "part of the change to the plan (every scheme), and the plan's. The parts add up to "
+        f"the change exactly. How they are found: {flow.method}. The letters name the "
+        "schemes, as in the key above.", waterfall))
     return section
 
 
