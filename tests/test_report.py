@@ -182,3 +182,138 @@ def test_a_report_into_a_missing_folder_is_refused_before_the_run(tmp_path):
     assert result.exit_code == 2
     assert f"folder {tmp_path / 'no' / 'such'} does not exist" in result.stderr
     assert "tornado" not in result.stderr  # refused before anything ran
+
+
+# ---------------------------------------------------------------------------------------------
+# Schemes: the frontier, the waterfall and the schemes ranked
+
+SCHEMES = SCENARIOS / "devon-schemes.yaml"  # six schemes and finance.budget
+SCHEME_DRAWS = "10"
+
+
+@pytest.fixture(scope="module")
+def schemes_report(tmp_path_factory):
+    path = tmp_path_factory.mktemp("report") / "schemes.html"
+    result = invoke("report", SCHEMES, "-o", path, "--draws", SCHEME_DRAWS)
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_a_scenario_with_schemes_has_the_frontier_the_waterfall_and_the_key(schemes_report):
+    text = schemes_report.read_text(encoding="utf-8")
+    page = parse(text)
+    assert "script" not in page.tags and page.urls == []
+    assert text.count('<h2 id="schemes">Schemes and priorities</h2>') == 1
+    assert page.charts[-2:] == ["frontier", "waterfall"]
+    assert page.svgs_in_charts == len(page.charts)
+    ids = re.findall(r'\bid="([^"]+)"', text)
+    assert len(ids) == len(set(ids))
+    # the key: each scheme's letter, in the scenario's order, names it
+    key = text[text.index('<table class="key" id="schemes-key">'):]
+    key = key[:key.index("</table>")]
+    names = [s.name for s in load_scenario(SCHEMES).schemes]
+    assert re.findall(r"<tr><td>([A-Z])</td><td>([^<]+)</td>", key) == [
+        ("ABCDEF"[i], name) for i, name in enumerate(names)]
+    # the ranked table: every scheme once, the chosen ones marked
+    table = text[text.index('<table id="schemes-table">'):]
+    table = table[:table.index("</table>")]
+    assert sorted(re.findall(r'<td class="letter">([A-Z])</td>', table)) == list("ABCDEF")
+    assert "Shapley values" in text  # every portfolio run: the waterfall says how it splits
+
+
+def test_the_section_matches_prioritise_and_its_waterfall_adds_up():
+    from stpmodel.report.charts import waterfall_bars
+    from stpmodel.report.schemes import build_schemes
+
+    scenario = load_scenario(SCHEMES).with_overrides(draws=int(SCHEME_DRAWS))
+    section = build_schemes(scenario)
+    result = section.result
+    flow = result.waterfall
+    assert [c.key for c in section.charts] == ["frontier", "waterfall"]
+    assert sum(row.chosen for row in section.rows) == len(result.chosen.schemes)
+    assert section.limits == "the budget of £15.00m a year"  # finance.budget, the default
+    bars = waterfall_bars(flow.start, flow.parts, flow.end)
+    assert [b.label for b in bars] == ["do-minimum", *(n for n, _ in flow.parts), "plan"]
+    assert bars[0].bottom == 0 and bars[0].height == float(flow.start)
+    for before, after in zip(bars[:-2], bars[1:-1]):
+        assert after.bottom == pytest.approx(before.top, abs=1e-12)  # each floats off the last
+    start_plus_parts = float(flow.start) + sum(float(part) for _, part in flow.parts)
+    assert bars[-2].top == pytest.approx(start_plus_parts, abs=1e-9)
+    assert bars[-2].top == pytest.approx(float(flow.end), abs=1e-9)  # the plan's value
+    assert bars[-1].bottom == 0 and bars[-1].height == float(flow.end)
+    assert float(flow.end) == pytest.approx(
+        result.measured.outcomes[frozenset(result.measured.names)].benefit("standards"))
+
+
+def test_waterfall_bars_go_down_as_well_as_up():
+    from fractions import Fraction
+
+    from stpmodel.report.charts import waterfall_bars
+
+    bars = waterfall_bars(Fraction(10), [("a", Fraction(3)), ("b", Fraction(-5))], Fraction(8))
+    assert [(b.bottom, b.height, b.top) for b in bars] == [
+        (0, 10, 10), (10, 3, 13), (13, -5, 8), (0, 8, 8)]
+
+
+def test_a_scenario_without_schemes_has_no_schemes_section(oaps_report):
+    text = oaps_report.read_text(encoding="utf-8")
+    assert "Schemes and priorities" not in text and 'id="schemes' not in text
+    assert "tr.chosen" not in text  # the section's styles come only with it
+    assert not {"frontier", "waterfall"} & set(parse(text).charts)
+
+
+def test_the_schemes_charts_render_in_headless_chromium(schemes_report):
+    from tools import browser as browser_module
+    binary = browser_module.find_chromium()
+    if binary is None:
+        pytest.skip("no Chromium found (apt-get install chromium-headless-shell, or set "
+                    "STPMODEL_CHROMIUM): the report's rendering is not checked here")
+    with browser_module.Browser(binary) as browser:
+        page = browser.open(schemes_report.as_uri())
+        charts = browser.evaluate("""['frontier', 'waterfall'].map(key => {
+            const svg = document.querySelector(`figure[data-chart="${key}"] svg`);
+            const box = svg.getBoundingClientRect();
+            const marks = [...svg.querySelectorAll('path, rect, use')]
+                .filter(e => { const b = e.getBBox(); return b.width > 0 || b.height > 0; })
+                .length;
+            return {chart: key, width: box.width, height: box.height, marks,
+                    label: svg.getAttribute('aria-label')};
+        })""", page)
+    assert page.errors == []
+    assert page.requests == [schemes_report.as_uri()]
+    for chart in charts:
+        assert chart["width"] > 300 and chart["height"] > 100, chart
+        assert chart["marks"] > 10, chart
+        assert chart["label"], chart
+
+
+def test_schemes_that_cannot_be_prioritised_are_said_so_and_the_report_is_written(tmp_path):
+    scenario = tmp_path / "tiny-budget.yaml"
+    text = SCHEMES.read_text(encoding="utf-8")
+    assert "  budget: 15000000\n" in text
+    scenario.write_text(text.replace("  budget: 15000000\n", "  budget: 1000\n"))
+    path = tmp_path / "plan.html"
+    result = invoke("report", scenario, "-o", path, "--draws", "4")
+    assert result.exit_code == 0, result.output
+    page = path.read_text(encoding="utf-8")
+    assert ("The scenario's schemes could not be prioritised: not even the do-minimum is within "
+            "the limits: investment 2020/21") in page
+    assert not {"frontier", "waterfall"} & set(parse(page).charts)
+
+
+def test_with_more_schemes_than_every_portfolio_allows_the_waterfall_goes_in_order(monkeypatch):
+    """Above EXHAUSTIVE_MAX schemes prioritise solves an integer programme and the waterfall
+    adds the schemes in the scenario's order: the section says so, and still adds up."""
+    from stpmodel import portfolio
+    from stpmodel.report.charts import waterfall_bars
+    from stpmodel.report.schemes import build_schemes
+
+    monkeypatch.setattr(portfolio, "EXHAUSTIVE_MAX", 3)
+    section = build_schemes(load_scenario(SCHEMES).with_overrides(draws=4))
+    flow = section.result.waterfall
+    assert section.result.method == "ilp"
+    assert "integer programme" in section.method
+    assert "in the scenario's order" in section.charts[1].caption
+    assert [name for name, _ in flow.parts] == [s.name for s in load_scenario(SCHEMES).schemes]
+    assert waterfall_bars(flow.start, flow.parts, flow.end)[-2].top == pytest.approx(
+        float(flow.end), abs=1e-9)

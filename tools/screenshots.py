@@ -3,7 +3,8 @@
 Runs ``scenarios/ltp-footprint.yaml`` with 100 draws into a report and a workbook, then:
 
 - the report's parts, photographed in headless Chromium (tools/browser.py): the summary, the
-  standards, the money chart and the tornado;
+  standards, the money chart and the tornado; and, from ``scenarios/devon-schemes.yaml``'s
+  report, the schemes' frontier and waterfall;
 - the workbook's Finance and Standards sheets, as LibreOffice prints them (``soffice`` turns
   the workbook into a PDF, ``pdftoppm`` a page into a PNG).
 
@@ -26,6 +27,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 IMAGES = ROOT / "docs" / "images"
 SCENARIO = ROOT / "scenarios" / "ltp-footprint.yaml"
+SCHEMES = ROOT / "scenarios" / "devon-schemes.yaml"
 DRAWS = "100"
 STPMODEL = [sys.executable, "-m", "stpmodel"]
 
@@ -43,6 +45,10 @@ def main() -> int:
                         "-o", str(xlsx)], check=True, cwd=ROOT, env=env,
                        stderr=subprocess.DEVNULL)
         report_pictures(html)
+        schemes = work / "schemes.html"
+        subprocess.run([*STPMODEL, "report", str(SCHEMES.relative_to(ROOT)), "--draws", DRAWS,
+                        "-o", str(schemes)], check=True, cwd=ROOT, env=env)
+        schemes_pictures(schemes)
         workbook_pictures(xlsx, work)
     return 0
 
@@ -66,6 +72,22 @@ def report_pictures(html: Path) -> None:
         shot(browser, "report-money.png", selector='figure[data-chart="money"]')
         shot(browser, "report-beds.png", selector='figure[data-chart="beds"]')
         shot(browser, "report-tornado.png", selector='figure[data-chart="tornado"]')
+
+
+def schemes_pictures(html: Path) -> None:
+    from tools.browser import Browser, find_chromium
+
+    binary = find_chromium()
+    if binary is None:
+        print("no Chromium (apt-get install chromium-headless-shell): the schemes' pictures "
+              "left as they are", file=sys.stderr)
+        return
+    with Browser(binary, width=1000, height=900) as browser:
+        page = browser.open(html.as_uri())
+        if page.errors:
+            raise SystemExit(f"the report has console errors: {page.errors}")
+        shot(browser, "report-frontier.png", selector='figure[data-chart="frontier"]')
+        shot(browser, "report-waterfall.png", selector='figure[data-chart="waterfall"]')
 
 
 def shot(browser, name: str, selector: str | None = None,

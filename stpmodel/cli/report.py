@@ -37,8 +37,10 @@ def report(
 ) -> None:
     """Write a one-file HTML report: headline figures, the standards by year, fan charts
     (5th–95th percentile over draws) of beds and out-of-area placements, investment against
-    savings and NPV, and the workforce; the tornado when values are uncertain; and every
-    assumption with its source. The page needs no network and no other file: charts are
+    savings and NPV, and the workforce; the tornado when values are uncertain; when the
+    scenario has schemes, the efficient frontier, the waterfall and the schemes ranked (as
+    `stpmodel prioritise` finds them with its defaults); and every assumption with its
+    source. The page needs no network and no other file: charts are
     inline SVG. Give --draws 100 or more for the fan charts to mean something."""
     from ..errors import OutputError
     from ..output import check_output
@@ -70,4 +72,5 @@ def report(
         write_report(output, write_html(page), (scenario,), force)
     except OutputError as exc:
         raise exit_with(str(exc), EXIT_USAGE) from None
-    typer.echo(f"wrote {output}: {len(page.charts)} chart(s)", err=True)
+    shown = len(page.charts) + (len(page.schemes.charts) if page.schemes is not None else 0)
+    typer.echo(f"wrote {output}: {shown} chart(s)", err=True)

@@ -4,7 +4,9 @@ The page holds, in order: a headline summary (the final year's key figures, the 
 the notes), the national standards by year, the charts (fan charts of the 5th to 95th
 percentile over draws for beds and out-of-area placements, investment against savings and the
 net present value, the workforce, and the other uncertain headline metrics; the tornado when
-some values are uncertain), the assumptions with their sources, and how the run was made.
+some values are uncertain), when the scenario has schemes the schemes and priorities (the
+efficient frontier, the waterfall and the schemes ranked: :mod:`.schemes`), the figures by
+year, the assumptions with their sources, and how the run was made.
 Charts are inline SVG drawn by matplotlib (:mod:`.charts`), styles are inline CSS: the page
 needs no script, no network and no file beside it.
 """
@@ -15,6 +17,7 @@ import datetime
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 
@@ -33,6 +36,9 @@ from ..scenario import Scenario
 from ..services import KEY_METRICS, METRICS, STANDARDS, SUMMARY
 from . import charts
 from .page import render
+
+if TYPE_CHECKING:
+    from .schemes import Schemes
 
 PERCENTILES = (5, 50, 95)
 TORNADO_PREFERENCE = ("npv", "oap_bed_days", "net_cost", "investment", "iapt_access_rate")
@@ -63,6 +69,8 @@ class Report:
     assumed: Sequence[Assumed]
     charts: list[Chart] = field(default_factory=list)
     tornado_note: str = ""
+    schemes: Schemes | None = None  # the section on the scenario's schemes, when it has some
+    schemes_problem: str = ""  # why the schemes could not be prioritised, when they could not
 
 
 def build(scenario: Scenario, meta: Mapping[str, object], assumed: Sequence[Assumed], *,
@@ -90,6 +98,15 @@ def build(scenario: Scenario, meta: Mapping[str, object], assumed: Sequence[Assu
         chart, note = tornado
         result.charts.append(chart)
         result.tornado_note = note
+    if scenario.do_minimum.schemes:
+        from ..portfolio import PrioritiseError
+        from .schemes import build_schemes
+
+        try:
+            result.schemes = build_schemes(scenario, say)
+        except PrioritiseError as exc:  # e.g. not even the do-minimum within the budget
+            result.schemes_problem = str(exc)
+            say(f"the schemes could not be prioritised: {exc}")
     return result
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from itertools import count
 from typing import Any
 
@@ -176,4 +177,118 @@ def tornado_chart(title: str, central: float, rows: Sequence[tuple[str, float, f
         ax.xaxis.set_major_formatter(PercentFormatter(1.0, decimals=1))
     ax.legend(fontsize=7, frameon=False, loc="upper center", ncols=2,
               bbox_to_anchor=(0.5, -0.12 - 0.25 / height))
+    return _svg(figure)
+
+
+# ---------------------------------------------------------------------------------------------
+# Schemes: the frontier and the waterfall
+
+
+@dataclass(frozen=True)
+class Point:
+    """One portfolio on the frontier chart."""
+
+    label: str  # its schemes' letters, e.g. "A+C+E"; "do-minimum" for none
+    cost: float  # PV of investment over the run [£]
+    benefit: float
+    within: bool  # within the limits (budget and staff)
+
+
+def frontier_chart(title: str, points: Sequence[Point], chosen: Point | None,
+                   others: Sequence[tuple[float, float]], benefit_unit: str) -> str:
+    """The efficient frontier: PV cost against benefit, each frontier portfolio a point on
+    a staircase (filled within the limits, hollow outside them); the chosen portfolio ringed
+    and labelled in bold (on the frontier or not); ``others`` (cost, benefit) are the
+    portfolios run that are off the frontier, faint."""
+    from matplotlib.ticker import FuncFormatter
+
+    figure, (ax,) = _figure(height=3.6)
+    if others:
+        ax.scatter([c for c, _ in others], [b for _, b in others], s=10, color=GREY,
+                   alpha=0.35, linewidths=0, label="other portfolios", zorder=1)
+    ax.step([p.cost for p in points], [p.benefit for p in points], where="post", color=GREY,
+            linewidth=1.0, zorder=2)
+    shown = [*points, *([chosen] if chosen is not None and chosen not in points else [])]
+    inside = [p for p in shown if p.within]
+    outside = [p for p in shown if not p.within]
+    if inside:
+        ax.scatter([p.cost for p in inside], [p.benefit for p in inside], s=36, color=BLUE,
+                   edgecolors=BLUE, linewidths=1.2, label="within the limits", zorder=3)
+    if outside:
+        ax.scatter([p.cost for p in outside], [p.benefit for p in outside], s=36,
+                   facecolors="white", edgecolors=BLUE, linewidths=1.2,
+                   label="outside the limits", zorder=3)
+    for p in shown:
+        mine = p == chosen
+        ax.annotate(p.label, (p.cost, p.benefit), textcoords="offset points", xytext=(-5, 5),
+                    ha="right", va="bottom", fontsize=7,
+                    color=DARK_BLUE if mine else "#425563",
+                    fontweight="bold" if mine else "normal", zorder=4)
+    if chosen is not None:
+        ax.scatter([chosen.cost], [chosen.benefit], s=160, facecolors="none", edgecolors=RED,
+                   linewidths=1.6, label=f"chosen: {chosen.label}", zorder=4)
+    ax.xaxis.set_major_formatter(FuncFormatter(_money_tick))
+    ax.set_xlabel("present value of investment over the run", fontsize=8)
+    ax.set_ylabel(benefit_unit, fontsize=8)
+    ax.set_title(title, fontsize=10, loc="left")
+    ax.margins(x=0.08, y=0.12)
+    ax.legend(fontsize=7, frameon=False, loc="lower right")
+    return _svg(figure)
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar of a waterfall: from ``bottom`` to ``bottom + height`` (a negative height goes
+    down)."""
+
+    label: str
+    bottom: float
+    height: float
+    kind: str  # "total" (the do-minimum and the plan, from zero) or "step"
+
+    @property
+    def top(self) -> float:
+        return self.bottom + self.height
+
+
+def waterfall_bars(start: float | Fraction, parts: Sequence[tuple[str, float | Fraction]],
+                   end: float | Fraction, *, first: str = "do-minimum",
+                   last: str = "plan") -> list[Bar]:
+    """The bars of a waterfall: ``start`` from zero, each part floating from the running total
+    (summed exactly, as fractions) to the next, and ``end`` from zero. Where the parts add up
+    (Shapley values or steps in order do, exactly), the last part's top is ``end``."""
+    running = Fraction(start)
+    bars = [Bar(first, 0.0, float(running), "total")]
+    for name, part in parts:
+        step = Fraction(part)
+        bars.append(Bar(name, float(running), float(step), "step"))
+        running += step
+    bars.append(Bar(last, 0.0, float(Fraction(end)), "total"))
+    return bars
+
+
+def waterfall_chart(title: str, bars: Sequence[Bar], unit: str,
+                    show: Callable[[float, bool], str]) -> str:
+    """A waterfall: the totals from zero, each step floating up (green) or down (red) from
+    the one before, joined by thin lines; each bar labelled with ``show(value, signed)``."""
+    import numpy as np
+
+    figure, (ax,) = _figure(height=3.4)
+    x = np.arange(len(bars))
+    for i, bar in enumerate(bars):
+        colour = DARK_BLUE if bar.kind == "total" else GREEN if bar.height >= 0 else RED
+        ax.bar(i, bar.height, 0.6, bottom=bar.bottom, color=colour)
+        value = bar.height
+        top = max(bar.bottom, bar.top)
+        ax.annotate(show(value, bar.kind == "step"), (i, top), textcoords="offset points",
+                    xytext=(0, 2), ha="center", va="bottom", fontsize=7, color="#425563")
+        if i + 1 < len(bars):
+            level = bar.top
+            ax.plot([i + 0.3, i + 0.7], [level, level], color=GREY, linewidth=0.7,
+                    linestyle=(0, (2, 2)))
+    ax.set_xticks(x, [b.label for b in bars], fontsize=7)
+    ax.axhline(0, color=GREY, linewidth=0.8)
+    _unit_axis(ax, unit)
+    ax.set_title(title, fontsize=10, loc="left")
+    ax.margins(y=0.12)
     return _svg(figure)

@@ -7,12 +7,13 @@ from typing import TYPE_CHECKING
 
 import polars as pl
 
-from ..output import format_value, money_scale, short_unit
+from ..output import format_money, format_value, money_scale, short_unit
 from ..runinfo import LOCAL_ASSUMPTION
 from ..services import KEY_METRICS, METRICS, SUMMARY
 
 if TYPE_CHECKING:
-    from . import Report
+    from . import Chart, Report
+    from .schemes import Schemes
 
 _METRIC = {m.name: m for m in METRICS}
 # What a board asks first, where the scenario reports it; then the rest of the summary.
@@ -63,6 +64,12 @@ dl.meta dd { margin: 0; word-break: break-all; }
 @media print { body { max-width: none; padding: 0; } figure.chart { break-inside: avoid; } }
 """
 
+# Only on a page with schemes, so that a page without is as it was.
+SCHEMES_CSS = """table.key td:first-child, td.letter { font-weight: bold; color: var(--dark);
+                                      width: 2.5em; }
+tr.chosen td { background: #F0F4F5; }
+"""
+
 
 def render(report: Report) -> str:
     scenario = report.scenario
@@ -79,7 +86,7 @@ def render(report: Report) -> str:
         '<meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>{escape(scenario.name)}: stpmodel report</title>",
-        f"<style>{CSS}</style>",
+        f"<style>{CSS}{SCHEMES_CSS if report.schemes is not None else ''}</style>",
         "</head>",
         "<body>",
         "<header>",
@@ -99,16 +106,28 @@ def render(report: Report) -> str:
     if report.charts:
         parts.append('<h2 id="charts">Charts</h2>')
         for chart in report.charts:
-            parts.append(f'<figure class="chart" data-chart="{escape(chart.key)}">')
-            parts.append(f"<h3>{escape(chart.heading)}</h3>")
-            parts.append(_labelled(chart.svg, f"{chart.heading}. {chart.caption}"))
-            parts.append(f"<figcaption>{escape(chart.caption)}</figcaption>")
-            parts.append("</figure>")
+            parts += _chart(chart)
+    if report.schemes is not None:
+        parts += _schemes(report.schemes)
+    elif report.schemes_problem:
+        parts += ['<h2 id="schemes">Schemes and priorities</h2>',
+                  f"<p>The scenario's schemes could not be prioritised: "
+                  f"{escape(report.schemes_problem)}. The figures above are the plan's, every "
+                  "scheme funded; <code>stpmodel prioritise</code> with <code>--budget</code> "
+                  "or <code>--wte</code> chooses within other limits.</p>"]
     parts += _figures(years, column, periods)
     parts += _assumptions(report)
     parts += _meta(report)
     parts += ["</body>", "</html>", ""]
     return "\n".join(parts)
+
+
+def _chart(chart: Chart) -> list[str]:
+    return [f'<figure class="chart" data-chart="{escape(chart.key)}">',
+            f"<h3>{escape(chart.heading)}</h3>",
+            _labelled(chart.svg, f"{chart.heading}. {chart.caption}"),
+            f"<figcaption>{escape(chart.caption)}</figcaption>",
+            "</figure>"]
 
 
 def _labelled(svg: str, label: str) -> str:
@@ -227,4 +246,57 @@ def _meta(report: Report) -> list[str]:
             continue
         out.append(f"<dt>{escape(key)}</dt><dd>{escape(str(value))}</dd>")
     out.append("</dl>")
+    return out
+
+
+def _schemes(section: Schemes) -> list[str]:
+    """The schemes and priorities: the frontier with its key of letters, the waterfall, and
+    the schemes ranked with the portfolio chosen."""
+    result = section.result
+    chosen = result.chosen
+    letter_of = {name: code for code, name, _ in section.letters}
+    base = result.measured.base.benefit(result.objective)
+    names = ", ".join(f"{n} ({letter_of[n]})" for n in chosen.schemes) or "none: the do-minimum"
+    out = ['<h2 id="schemes">Schemes and priorities</h2>',
+           f"<p>The scenario has {len(section.letters)} schemes to fund or not; the figures "
+           "above are the plan's, every scheme funded. Chosen within "
+           f"{escape(section.limits)}, for the most {escape(section.benefit_unit)}: "
+           f"<strong>{escape(names)}</strong>, at a PV cost of "
+           f"{escape(format_money(chosen.pv_investment))} for "
+           f"{escape(section.show(chosen.benefit(result.objective)))} "
+           f"{escape(section.benefit_unit)} against {escape(section.show(base))} with the "
+           f"do-minimum (the scenario without its schemes). {escape(section.method)}</p>"]
+    if result.notes:
+        out.append('<ul class="notes">' + "".join(f"<li>{escape(n)}</li>" for n in result.notes)
+                   + "</ul>")
+    out += _chart(section.charts[0])
+    out.append('<table class="key" id="schemes-key"><thead><tr><th>letter</th><th>scheme</th>'
+               "<th>what it does</th></tr></thead><tbody>")
+    for code, name, description in section.letters:
+        out.append(f"<tr><td>{escape(code)}</td><td>{escape(name)}</td>"
+                   f'<td class="source">{escape(description)}</td></tr>')
+    out.append("</tbody></table>")
+    for chart in section.charts[1:]:
+        out += _chart(chart)
+    unit = escape(section.benefit_unit)
+    out += ["<h3>The schemes ranked</h3>",
+            '<p class="sub">Each scheme alone against the do-minimum, most cost-effective '
+            "first (the waterfall's part is its share of the change to the plan). Shaded: in "
+            "the portfolio chosen.</p>",
+            '<table id="schemes-table"><thead><tr><th class="n">rank</th><th>letter</th>'
+            '<th>scheme</th><th class="n">PV cost</th><th class="n">PV cash savings</th>'
+            f'<th class="n">{unit}: gain alone</th><th class="n">waterfall part</th>'
+            "<th>chosen</th>"
+            "</tr></thead><tbody>"]
+    for row in section.rows:
+        shade = ' class="chosen"' if row.chosen else ""
+        out.append(f"<tr{shade}>"
+                   f'<td class="n">{row.rank}</td><td class="letter">{escape(row.letter)}</td>'
+                   f"<td>{escape(row.name)}</td>"
+                   f'<td class="n">{escape(format_money(row.pv_investment))}</td>'
+                   f'<td class="n">{escape(format_money(row.pv_cash_savings))}</td>'
+                   f'<td class="n">{escape(section.show(row.benefit, signed=True))}</td>'
+                   f'<td class="n">{escape(section.show(row.part, signed=True))}</td>'
+                   f"<td>{'yes' if row.chosen else '–'}</td></tr>")
+    out.append("</tbody></table>")
     return out

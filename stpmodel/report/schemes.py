@@ -1,0 +1,169 @@
+"""The report's section on a scenario's schemes: which to fund, as ``stpmodel prioritise``
+finds it with its defaults (the scenario's finance.budget each financial year, no staff
+limits, the expected number of standards met as the benefit).
+
+It holds the efficient frontier as a chart (PV cost against benefit, each frontier portfolio
+a point, the chosen one ringed), the waterfall of the benefit from the do-minimum to the plan
+split among the schemes, and the schemes ranked. Schemes are lettered A, B, C... in the
+scenario's order, and the charts name them by letter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..output import format_money
+from ..portfolio import BENEFIT_UNITS, Outcome, Prioritised, breaches, prioritise
+from ..scenario import Scenario
+from . import Chart, charts
+
+
+@dataclass(frozen=True)
+class SchemeRow:
+    """One scheme alone against the do-minimum, in the order of cost-effectiveness."""
+
+    rank: int
+    letter: str
+    name: str
+    pv_investment: float  # [£]
+    pv_cash_savings: float  # [£]
+    benefit: float  # alone, against the do-minimum
+    part: float  # its part of the waterfall (do-minimum to plan)
+    chosen: bool
+
+
+@dataclass
+class Schemes:
+    """What the section shows."""
+
+    result: Prioritised
+    letters: list[tuple[str, str, str]]  # (letter, name, description), in the scenario's order
+    rows: list[SchemeRow]
+    benefit_unit: str  # e.g. "standards met"
+    limits: str  # the limits, in words
+    method: str  # how the portfolios were measured, in a sentence
+    charts: list[Chart] = field(default_factory=list)
+
+    @property
+    def frontier(self) -> Chart:
+        return self.charts[0]
+
+    def show(self, value: float, signed: bool = False) -> str:
+        """A benefit as the section prints it."""
+        return show_benefit(self.result.objective, value, signed)
+
+
+def letter(i: int) -> str:
+    """A, B, ..., Z, AA, AB, ... for the i-th scheme (from 0)."""
+    out = ""
+    i += 1
+    while i:
+        i, rest = divmod(i - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out
+
+
+def show_benefit(objective: str, value: float, signed: bool = False) -> str:
+    if objective == "npv":
+        return format_money(value, signed=signed)
+    sign = "+" if signed and value > 0 else ""
+    return f"{sign}{value:,.2f}" if objective == "standards" else f"{sign}{value:,.0f}"
+
+
+def build_schemes(scenario: Scenario,
+                  say: Callable[[str], object] = lambda line: None) -> Schemes:
+    """Prioritise ``scenario``'s schemes with ``prioritise``'s defaults and gather the
+    section."""
+    base = scenario.do_minimum
+    n = len(base.schemes)
+    say(f"the schemes: {n} to prioritise (stpmodel prioritise, with its defaults)")
+    result = prioritise(scenario)
+    measured = result.measured
+    letters = [(letter(i), s.name, s.description or "") for i, s in enumerate(base.schemes)]
+    letter_of = {name: code for code, name, _ in letters}
+
+    def label(schemes: Sequence[str]) -> str:
+        return "+".join(letter_of[s] for s in schemes) if schemes else "do-minimum"
+
+    def point(o: Outcome) -> charts.Point:
+        return charts.Point(label(o.schemes), o.pv_investment, o.benefit(result.objective),
+                            not breaches(o, measured.base, result.limits, measured.years))
+
+    unit = BENEFIT_UNITS[result.objective]
+    if result.objective == "standards":
+        unit = "expected standards met"
+    points = [point(o) for o in result.frontier]
+    chosen = point(result.chosen)
+    on_front = {o.schemes for o in result.frontier} | {result.chosen.schemes}
+    others = [(o.pv_investment, o.benefit(result.objective))
+              for o in measured.outcomes.values() if o.schemes not in on_front]
+    limits = describe_limits(result)
+    flow = result.waterfall
+    parts = dict(flow.parts)
+    rows = [SchemeRow(rank, letter_of[e.name], e.name, e.pv_investment, e.pv_cash_savings,
+                      e.benefit, float(parts.get(e.name, 0)), e.name in result.chosen.schemes)
+            for rank, e in enumerate(result.effects, start=1)]
+    section = Schemes(result, letters, rows, unit, limits, method_sentence(result))
+
+    benefit_words = _benefit_words(result.objective)
+    within = (f"Filled: within {limits}; hollow: outside." if limits != "no limits" else
+              "With no limits, every portfolio is within them.")
+    frontier = charts.frontier_chart(
+        f"Efficient frontier: PV cost against {unit}", points, chosen, others, unit)
+    section.charts.append(Chart(
+        "frontier", "Efficient frontier",
+        f"Each point is a portfolio of schemes that no other portfolio beats on both PV cost "
+        f"(the present value of investment over the run, the do-minimum's included) and "
+        f"{benefit_words}; the line steps from one to the next. {within} Ringed: the "
+        f"portfolio chosen, the most {benefit_words} within the limits ({chosen.label}). "
+        "Faint dots: the other portfolios run. The letters name the schemes, as in the key "
+        "below.", frontier))
+
+    bars = charts.waterfall_bars(flow.start, [(letter_of[name], part)
+                                              for name, part in flow.parts], flow.end)
+    waterfall = charts.waterfall_chart(
+        f"Waterfall: {unit}, from the do-minimum to the plan", bars,
+        unit if result.objective != "npv" else "£",
+        lambda value, signed: section.show(value, signed))
+    section.charts.append(Chart(
+        "waterfall", "What each scheme adds",
+        f"{benefit_words[0].upper()}{benefit_words[1:]}: the do-minimum's, each scheme's "
+        "part of the change to the plan (every scheme), and the plan's. The parts add up to "
+        f"the change exactly. How they are found: {flow.method}. The letters name the "
+        "schemes, as in the key above.", waterfall))
+    return section
+
+
+def _benefit_words(objective: str) -> str:
+    return {"standards": "the expected number of standards met", "people": "people reached",
+            "npv": "the NPV counting capacity released"}[objective]
+
+
+def describe_limits(result: Prioritised) -> str:
+    """The limits in words: "the budget of £15.00m a year", with the staff limits."""
+    limits = result.limits
+    out = []
+    if limits.budget is not None:
+        budget = np.asarray(limits.budget, dtype=float)
+        if budget.size and np.allclose(budget, budget[0]):
+            out.append(f"the budget of {format_money(float(budget[0]))} a year")
+        else:
+            years = result.measured.years
+            out.append("the budget (" + ", ".join(
+                f"{format_money(float(b))} in {y}" for b, y in zip(budget, years)) + ")")
+    out += [f"{w:g} more WTE in {group}" for group, w in limits.wte.items()]
+    return " and ".join(out) if out else "no limits"
+
+
+def method_sentence(result: Prioritised) -> str:
+    m = result.measured
+    if result.method == "exhaustive":
+        return (f"Every one of the {2 ** len(m.names)} portfolios was run ({m.scenario.n_draws} "
+                "draws each, on common random numbers), so interactions between schemes are "
+                "measured, not assumed.")
+    return (f"An integer programme (HiGHS) over each scheme's effect measured alone, taken as "
+            f"adding up, chose the portfolio; it and the frontier's portfolios were then run "
+            f"({m.runs} runs of {m.scenario.n_draws} draws, on common random numbers).")
