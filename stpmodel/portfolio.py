@@ -128,6 +128,27 @@ class Measured:
         return tuple(n for n in self.names if n in chosen)
 
 
+def letter(i: int) -> str:
+    """A, B, ..., Z, AA, AB, ... for the i-th scheme (from 0)."""
+    out = ""
+    i += 1
+    while i:
+        i, rest = divmod(i - 1, 26)
+        out = chr(ord("A") + rest) + out
+    return out
+
+
+def show_benefit(objective: str, value: float, signed: bool = False) -> str:
+    """A benefit as the tables show it: money for NPV, two decimals for standards met, whole
+    people."""
+    from .output import format_money
+
+    if objective == "npv":
+        return format_money(value, signed=signed)
+    sign = "+" if signed and value > 0 else ""
+    return f"{sign}{value:,.2f}" if objective == "standards" else f"{sign}{value:,.0f}"
+
+
 def label(schemes: Sequence[str]) -> str:
     return " + ".join(schemes) if schemes else "do-minimum"
 
@@ -514,6 +535,18 @@ class Prioritised:
     frontier: list[Outcome]
     waterfall: Waterfall
     notes: list[str]
+
+
+def method_sentence(result: Prioritised) -> str:
+    """How the portfolios were measured and the best one chosen, in a sentence."""
+    m = result.measured
+    how = (f"Exhaustive: every one of the {2 ** len(m.names)} portfolios run, so interactions "
+           "between schemes are measured, not assumed"
+           if result.method == "exhaustive" else
+           "Integer programme (HiGHS) over each scheme's effect measured alone, taken as "
+           "adding up; the chosen portfolio and the frontier's then run to confirm")
+    return (f"{how}; {m.runs} runs of {m.scenario.n_draws} draws on common random numbers "
+            f"(seed {int(m.scenario.seed)}).")
 
 
 def limits_for(measured: Measured, budget: float | None, wte: dict[str, float]) -> Limits:

@@ -361,7 +361,7 @@ def test_prioritise_writes_tidy_csv_and_json_with_the_same_numbers(tmp_path):
     assert frame.filter(pl.col("table") == "scheme")["portfolio"].n_unique() == 6
     out = runner.invoke(app, ["prioritise", SHIPPED, "--draws", "2", "-f", "json"])
     doc = json.loads(out.stdout)
-    assert doc["meta"]["method"].startswith("method: exhaustive")
+    assert doc["meta"]["method"].startswith("Exhaustive: every one of the 64")
     assert len(doc["rows"]) == frame.height
     flow = frame.filter(pl.col("table") == "waterfall")["value"].to_list()
     assert abs(flow[0] + sum(flow[1:-1]) - flow[-1]) < 1e-6

@@ -312,7 +312,7 @@ def test_with_more_schemes_than_every_portfolio_allows_the_waterfall_goes_in_ord
     section = build_schemes(load_scenario(SCHEMES).with_overrides(draws=4))
     flow = section.result.waterfall
     assert section.result.method == "ilp"
-    assert "integer programme" in section.method
+    assert "Integer programme" in section.method
     assert "in the scenario's order" in section.charts[1].caption
     assert [name for name, _ in flow.parts] == [s.name for s in load_scenario(SCHEMES).schemes]
     assert waterfall_bars(flow.start, flow.parts, flow.end)[-2].top == pytest.approx(

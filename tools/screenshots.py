@@ -53,18 +53,25 @@ def main() -> int:
     return 0
 
 
-def report_pictures(html: Path) -> None:
+def pictures(html: Path, what: str, take) -> None:
+    """Open ``html`` in headless Chromium and let ``take(browser)`` photograph it; without
+    Chromium, say so and leave ``what`` as they are."""
     from tools.browser import Browser, find_chromium
 
     binary = find_chromium()
     if binary is None:
-        print("no Chromium (apt-get install chromium-headless-shell): report pictures left as "
-              "they are", file=sys.stderr)
+        print(f"no Chromium (apt-get install chromium-headless-shell): {what} left as they are",
+              file=sys.stderr)
         return
     with Browser(binary, width=1000, height=900) as browser:
         page = browser.open(html.as_uri())
         if page.errors:
             raise SystemExit(f"the report has console errors: {page.errors}")
+        take(browser)
+
+
+def report_pictures(html: Path) -> None:
+    def take(browser) -> None:
         bottom = browser.evaluate("document.querySelector('.cards').getBoundingClientRect()"
                                   ".bottom + window.scrollY + 12")
         shot(browser, "report-summary.png", clip=(0, 0, 1000, bottom))
@@ -72,22 +79,14 @@ def report_pictures(html: Path) -> None:
         shot(browser, "report-money.png", selector='figure[data-chart="money"]')
         shot(browser, "report-beds.png", selector='figure[data-chart="beds"]')
         shot(browser, "report-tornado.png", selector='figure[data-chart="tornado"]')
+    pictures(html, "report pictures", take)
 
 
 def schemes_pictures(html: Path) -> None:
-    from tools.browser import Browser, find_chromium
-
-    binary = find_chromium()
-    if binary is None:
-        print("no Chromium (apt-get install chromium-headless-shell): the schemes' pictures "
-              "left as they are", file=sys.stderr)
-        return
-    with Browser(binary, width=1000, height=900) as browser:
-        page = browser.open(html.as_uri())
-        if page.errors:
-            raise SystemExit(f"the report has console errors: {page.errors}")
+    def take(browser) -> None:
         shot(browser, "report-frontier.png", selector='figure[data-chart="frontier"]')
         shot(browser, "report-waterfall.png", selector='figure[data-chart="waterfall"]')
+    pictures(html, "the schemes' pictures", take)
 
 
 def shot(browser, name: str, selector: str | None = None,

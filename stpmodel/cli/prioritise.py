@@ -107,7 +107,7 @@ def prioritise(
     from ..cluster import ClusterError
     from ..errors import OutputError
     from ..output import check_output
-    from ..portfolio import PrioritiseError, frame
+    from ..portfolio import PrioritiseError, frame, method_sentence
     from ..portfolio import prioritise as choose
 
     chosen = output_format(fmt.value if fmt is not None else None, output,
@@ -134,7 +134,7 @@ def prioritise(
         console = Console()
         for part in tables(result):
             console.print(part)
-    for note in [method_line(result), *result.notes]:
+    for note in [f"method: {method_sentence(result)}", *result.notes]:
         typer.echo(f"note: {note}", err=True)
 
 
@@ -150,24 +150,14 @@ def _progress() -> Any:
     return tell
 
 
-def method_line(result: Prioritised) -> str:
-    m = result.measured
-    how = (f"exhaustive: every one of the {2 ** len(m.names)} portfolios run, so interactions "
-           "between schemes are measured"
-           if result.method == "exhaustive" else
-           "integer programme (HiGHS) over each scheme's effect measured alone, taken as "
-           "adding up; the chosen portfolio and the frontier's were then run to confirm")
-    return (f"method: {how}; {m.runs} runs of {m.scenario.n_draws} draws on common random "
-            f"numbers (seed {int(m.scenario.seed)}).")
-
-
 def _meta(result: Prioritised, scenario: Any, path: Path, budget: float | None,
           wte: dict[str, float]) -> dict[str, Any]:
+    from ..portfolio import method_sentence
     from ..runinfo import run_meta
 
     meta = run_meta(scenario.do_minimum, path, "year", notes=result.notes)
     meta["objective"] = result.objective
-    meta["method"] = method_line(result)
+    meta["method"] = method_sentence(result)
     meta["budget"] = ("none" if result.limits.budget is None else
                       f"{budget:g} a year" if budget is not None else "finance.budget")
     meta["wte_limits"] = ", ".join(f"{g}={v:g}" for g, v in wte.items()) or "none"
@@ -181,11 +171,6 @@ def _signed(change: float, places: int, unit: str = "") -> str:
     return "0" if not shown.strip("+-0.,") else shown + unit
 
 
-def letter(i: int) -> str:
-    """A scheme's short name in the tables: A, B, ... Z, then S27, S28, ..."""
-    return chr(ord("A") + i) if i < 26 else f"S{i + 1}"
-
-
 def tables(result: Prioritised) -> list[Any]:
     """The terminal's tables: the schemes ranked, the best portfolio, the frontier, the
     standards along it, and the waterfall."""
@@ -194,7 +179,8 @@ def tables(result: Prioritised) -> list[Any]:
     from rich.table import Table
 
     from ..output import format_money, format_value, text
-    from ..portfolio import breaches, label
+    from ..portfolio import breaches, label, letter
+    from ..portfolio import show_benefit as benefit_text
     from ..values import month_label
 
     m = result.measured
@@ -208,10 +194,7 @@ def tables(result: Prioritised) -> list[Any]:
         result.objective]
 
     def show_benefit(value: float, signed: bool = False) -> str:
-        if result.objective == "npv":
-            return format_money(value, signed=signed)
-        sign = "+" if signed and value > 0 else ""
-        return f"{sign}{value:,.2f}" if result.objective == "standards" else f"{sign}{value:,.0f}"
+        return benefit_text(result.objective, value, signed)
 
     def new(title: str) -> Table:
         return Table(title=text(title), title_justify="left", header_style="bold",

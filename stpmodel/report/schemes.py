@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..output import format_money
-from ..portfolio import BENEFIT_UNITS, Outcome, Prioritised, breaches, prioritise
+from ..portfolio import (
+    BENEFIT_UNITS,
+    Outcome,
+    Prioritised,
+    breaches,
+    letter,
+    method_sentence,
+    prioritise,
+    show_benefit,
+)
 from ..scenario import Scenario
 from . import Chart, charts
 
@@ -54,23 +63,6 @@ class Schemes:
     def show(self, value: float, signed: bool = False) -> str:
         """A benefit as the section prints it."""
         return show_benefit(self.result.objective, value, signed)
-
-
-def letter(i: int) -> str:
-    """A, B, ..., Z, AA, AB, ... for the i-th scheme (from 0)."""
-    out = ""
-    i += 1
-    while i:
-        i, rest = divmod(i - 1, 26)
-        out = chr(ord("A") + rest) + out
-    return out
-
-
-def show_benefit(objective: str, value: float, signed: bool = False) -> str:
-    if objective == "npv":
-        return format_money(value, signed=signed)
-    sign = "+" if signed and value > 0 else ""
-    return f"{sign}{value:,.2f}" if objective == "standards" else f"{sign}{value:,.0f}"
 
 
 def build_schemes(scenario: Scenario,
@@ -158,12 +150,3 @@ def describe_limits(result: Prioritised) -> str:
     return " and ".join(out) if out else "no limits"
 
 
-def method_sentence(result: Prioritised) -> str:
-    m = result.measured
-    if result.method == "exhaustive":
-        return (f"Every one of the {2 ** len(m.names)} portfolios was run ({m.scenario.n_draws} "
-                "draws each, on common random numbers), so interactions between schemes are "
-                "measured, not assumed.")
-    return (f"An integer programme (HiGHS) over each scheme's effect measured alone, taken as "
-            f"adding up, chose the portfolio; it and the frontier's portfolios were then run "
-            f"({m.runs} runs of {m.scenario.n_draws} draws, on common random numbers).")
