@@ -134,7 +134,7 @@ def prioritise(
         console = Console()
         for part in tables(result):
             console.print(part)
-    for note in [f"method: {method_sentence(result)}", *result.notes]:
+    for note in [method_sentence(result), *result.notes]:
         typer.echo(f"note: {note}", err=True)
 
 
