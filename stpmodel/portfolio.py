@@ -369,11 +369,11 @@ def best_exhaustive(measured: Measured, limits: Limits, objective: Objective) ->
 
 
 def solve_ilp(measured: Measured, limits: Limits, objective: Objective,
-              max_pv: float | None = None) -> tuple[str, ...]:
+              max_pv: float | None = None) -> tuple[str, ...] | None:
     """The best portfolio by an integer programme over the schemes' effects one at a time
     (taken as adding up), solved by HiGHS: maximise the benefit, then, at that benefit, the
     lowest PV cost, within the budget each year, the staff limits and (for the frontier) a
-    ceiling on PV cost."""
+    ceiling on PV cost. None when no portfolio is within them."""
     import highspy
 
     names, base = measured.names, measured.base
@@ -411,7 +411,7 @@ def solve_ilp(measured: Measured, limits: Limits, objective: Objective,
 
     first = solve(benefit, "max", [])
     if first is None:
-        raise PrioritiseError("no portfolio, not even the do-minimum, is within the limits")
+        return None
     best = sum(b * round(x) for b, x in zip(benefit, first))
     floor = ([-b for b in benefit], -(best - 1e-9 * max(1.0, abs(best))))
     second = solve(pv, "min", [floor]) or first
@@ -438,6 +438,25 @@ def _highs() -> Any:
         os.close(saved)
     h.setOptionValue("output_flag", False)
     return h
+
+
+def ilp_frontier(measured: Measured, objective: Objective) -> list[tuple[str, ...]]:
+    """The frontier of the integer programme's model (effects adding up), exactly: the most
+    benefit at any PV cost, then again below that portfolio's cost, until nothing is left
+    (the ε-constraint method); cheapest last."""
+    base = measured.base
+    pv = {n: measured.outcomes[frozenset([n])].pv_investment - base.pv_investment
+          for n in measured.names}
+    out: list[tuple[str, ...]] = []
+    ceiling: float | None = None
+    for _ in range(2 ** len(measured.names)):
+        picked = solve_ilp(measured, Limits(), objective, max_pv=ceiling)
+        if picked is None or picked in out:
+            break
+        out.append(picked)
+        cost = math.fsum(pv[n] for n in picked)
+        ceiling = cost - 1e-5 * max(1.0, abs(cost)) - 1.0  # below it, past the solver's slack
+    return out
 
 
 # ---------------------------------------------------------------------------------------------
@@ -595,10 +614,9 @@ def prioritise(scenario: Scenario, *, budget: float | None = None,
         front = frontier(list(measured.outcomes.values()), objective)
     else:
         picked = solve_ilp(measured, limits, objective)
-        spend = [sum(max(e.pv_investment, 0.0) for e in effects)]
-        levels = np.linspace(sum(min(e.pv_investment, 0.0) for e in effects), spend[0], 11)
-        candidates = {picked} | {solve_ilp(measured, Limits(), objective, max_pv=float(k))
-                                 for k in levels}
+        if picked is None:
+            raise PrioritiseError("no portfolio, not even the do-minimum, is within the limits")
+        candidates = {picked} | set(ilp_frontier(measured, objective))
         measure(base, sorted(candidates), measured=measured, scheduler=scheduler)
         best = measured.outcomes[frozenset(picked)]
         front = frontier([measured.outcomes[frozenset(c)] for c in candidates], objective)

@@ -21,6 +21,7 @@ from stpmodel.portfolio import (
     Outcome,
     best_exhaustive,
     frontier,
+    ilp_frontier,
     measure,
     prioritise,
     shapley,
@@ -260,6 +261,17 @@ def test_the_frontier_is_every_portfolio_no_other_beats_on_cost_and_benefit():
                         and (p.pv_investment, p.benefit("standards"))
                         != (o.pv_investment, o.benefit("standards")) for p in outcomes)
         assert (o in front) == (not dominated)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_integer_programmes_frontier_is_the_brute_force_frontier_of_independent_schemes(
+        seed):
+    measured, _ = _independent(seed)
+    every = frontier(list(measured.outcomes.values()), "standards")
+    found = ilp_frontier(measured, "standards")
+    assert len(every) > 2  # not vacuous
+    assert {frozenset(o.schemes) for o in every} == {frozenset(p) for p in found}
+    assert len(found) == len(every)
 
 
 def test_on_a_real_scenario_the_choice_is_the_best_within_the_budget(scenario, measured):
