@@ -105,8 +105,11 @@ def run(scenario: Scenario, sampler: Sampler | None = None,
                 kernels.append((service, stacked, first))
     for block in blocks(sampler.n_draws):
         for service, stacked, first in kernels:
-            out[block, :, first : first + service.kernel_rows] = service.simulate(
-                stacked, timeline.days, block)
+            if service.simulate_into is not None:  # in place: nothing allocated or copied
+                service.simulate_into(stacked, timeline.days, block, out[block], first)
+            else:
+                out[block, :, first : first + service.kernel_rows] = service.simulate(
+                    stacked, timeline.days, block)
         if progress is not None:
             progress(block.stop)
 

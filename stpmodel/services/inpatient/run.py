@@ -99,7 +99,7 @@ def seed_sequence_words(entropy: np.ndarray) -> np.ndarray:
         return value ^ (value >> shift)
 
     def mix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
-        result = np.uint32(_MIX_L) * x - np.uint32(_MIX_R) * y
+        result: np.ndarray = np.uint32(_MIX_L) * x - np.uint32(_MIX_R) * y
         return result ^ (result >> shift)
 
     zero = np.zeros(e.shape[0], dtype=np.uint32)
@@ -204,6 +204,7 @@ class BedRun:
     held: BedInputs | None
     seeds: np.ndarray
     owner: np.ndarray | None
+    pool_start: np.ndarray  # footprint f's pools are pool_start[f]:pool_start[f + 1] [int64]
 
 
 def _stack_beds(parts: list[BedInputs]) -> BedInputs:
@@ -240,7 +241,8 @@ def _stack(parts: list[InpatientInputs]) -> BedRun:
                   stack([p.pool_seeds for p in parts]) if pooled
                   else stack([p.seeds for p in parts]),
                   np.repeat(np.arange(len(parts)), [p.pools for p in parts]) if pooled
-                  else None)
+                  else None,
+                  np.concatenate([[0], np.cumsum([p.pools for p in parts])]).astype(np.int64))
 
 
 def _beds(days: np.ndarray, inputs: BedInputs, seeds: np.ndarray, block: slice) -> np.ndarray:
@@ -255,8 +257,7 @@ def _simulate(run: BedRun, days: np.ndarray, block: slice) -> np.ndarray:
     from ...kernels import beds as b
 
     p, h = run.plan, run.held
-    if h is not None and (h.dist, h.repatriate, h.warmup_days) == (
-            p.dist, p.repatriate, p.warmup_days) and np.array_equal(h.los_cv, p.los_cv):
+    if h is not None and _pairs(p, h):
         # the same streams: the months before the two differ are simulated once (performance
         # only: the outputs are those of two separate runs, bit for bit)
         plan, held = b.project_beds_pair(
@@ -277,6 +278,32 @@ def _simulate(run: BedRun, days: np.ndarray, block: slice) -> np.ndarray:
     for pool, footprint in enumerate(run.owner):
         footprints[:, footprint] += out[:, pool]
     return footprints
+
+
+def _simulate_into(run: BedRun, days: np.ndarray, block: slice, out: np.ndarray,
+                   first: int) -> None:
+    """:func:`_simulate`, written by the kernel straight into the run's out[block] (zeros there
+    before) at rows first.., pools summed into their footprints: nothing is allocated or copied
+    per draw. Where the counterfactual cannot share the plan's streams step for step (never, as
+    :func:`build` makes it), through :func:`_simulate`."""
+    from ...kernels import beds as b
+
+    p, h = run.plan, run.held
+    if h is not None and not _pairs(p, h):
+        out[:, :, first : first + len(KERNEL_ROWS)] = _simulate(run, days, block)
+        return
+    q = p if h is None else h
+    b.project_beds_into(days, p.rate[block], p.los_mean[block], p.los_cv[block], p.beds[block],
+                        q.rate[block], q.los_mean[block], q.beds[block], p.dist, p.repatriate,
+                        p.warmup_days, run.seeds[block], h is not None, run.pool_start, out,
+                        first)
+
+
+def _pairs(p: BedInputs, h: BedInputs) -> bool:
+    """Whether the counterfactual runs on the plan's streams with the plan's stays' shapes and
+    warm-up, so that the two can share the months before they differ."""
+    return (h.dist, h.repatriate, h.warmup_days) == (p.dist, p.repatriate, p.warmup_days) \
+        and np.array_equal(h.los_cv, p.los_cv)
 
 
 # ---------------------------------------------------------------------------------------------
