@@ -258,18 +258,21 @@ def report(scenario: Scenario, by: By, percentiles: Sequence[float] = PERCENTILE
     frames: list[pl.DataFrame] = []
     lines = partial_periods_of(timeline, by) + standard_notes(scenario, timeline)
     total: np.ndarray | None = None
-    last: Projection | None = None
     for start in range(0, len(members), size):
         block = scenario.with_members(members[start : start + size])
         done = start * scenario.n_draws
         tick = None if progress is None else (lambda n, done=done: progress(done + n))
-        last = run(block, progress=tick)
-        frames.append(tabulate(last, by, percentiles, total=False))
-        lines += notes(last, by)
-        part = total_rows(last.out)
-        total = part if total is None else total + part
-        total[:, LAYOUT.shared] = part[:, LAYOUT.shared]  # taken once, not summed
-    assert last is not None and total is not None
+        projection = run(block, progress=tick)
+        frames.append(tabulate(projection, by, percentiles, total=False))
+        lines += notes(projection, by)
+        part = total_rows(projection.out)
+        del projection  # its monthly results go before the next block's are made
+        if total is None:
+            total = part
+        else:
+            total += part
+            total[:, LAYOUT.shared] = part[:, LAYOUT.shared]  # taken once, not summed
+    assert total is not None
     whole = Projection(scenario, timeline, tuple((m.footprint.code, m.footprint.name)
                                                  for m in members), total[:, None])
     if len(members) > 1:
