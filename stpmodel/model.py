@@ -71,16 +71,27 @@ def same_every_draw(stacked: Any, n_draws: int) -> bool:
 
 
 def run(scenario: Scenario, sampler: Sampler | None = None,
-        progress: Callable[[int], object] | None = None) -> Projection:
+        progress: Callable[[int], object] | None = None,
+        buffer: np.ndarray | None = None) -> Projection:
     """Project ``scenario``, every footprint of it. ``sampler`` draws its uncertain values
     (default: from the scenario's seed and draws, central values when there is one draw).
-    ``progress`` is told how many draws are done after each block."""
+    ``progress`` is told how many draws are done after each block. ``buffer``: float64 memory
+    to hold the monthly results in (zeroed here; used when at least draws × footprints × rows ×
+    months long), so that a caller running block after block reuses pages already mapped instead of
+    having the system map and zero new ones each time; the projection's ``out`` is then a view
+    of it, good until the buffer is used again."""
     members = scenario.members
     timeline = Timeline(scenario.start, scenario.end)
     if sampler is None:
         sampler = Sampler(int(scenario.seed), scenario.n_draws)
     services = present(scenario.sections)
-    out = np.zeros((sampler.n_draws, len(members), N_ROWS, timeline.n_months))
+    shape = (sampler.n_draws, len(members), N_ROWS, timeline.n_months)
+    size = int(np.prod(shape))
+    if buffer is None or buffer.size < size:
+        out = np.zeros(shape)
+    else:
+        out = buffer[:size].reshape(shape)
+        out.fill(0.0)
 
     # 1. inputs, per footprint, in registry order: the one stage that draws from the sampler
     contexts = [Context(member, timeline, sampler, int(scenario.seed), services)

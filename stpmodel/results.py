@@ -112,8 +112,10 @@ def _frame(out: np.ndarray, footprints: Sequence[tuple[str, str]], projection: P
         stats = {"value": values[0].reshape(-1)}
     else:
         stats = {"mean": values.mean(axis=0).reshape(-1)}
-        for p in percentiles:
-            stats[percentile_column(p)] = np.percentile(values, p, axis=0).reshape(-1)
+        # every percentile from one partial sort (the same values as one call each)
+        quantiles = np.percentile(values, list(percentiles), axis=0)
+        for p, q in zip(percentiles, quantiles):
+            stats[percentile_column(p)] = q.reshape(-1)
     return frame.with_columns(pl.Series(c, v).fill_nan(None) for c, v in stats.items())
 
 
@@ -258,11 +260,13 @@ def report(scenario: Scenario, by: By, percentiles: Sequence[float] = PERCENTILE
     frames: list[pl.DataFrame] = []
     lines = partial_periods_of(timeline, by) + standard_notes(scenario, timeline)
     total: np.ndarray | None = None
+    # one block's monthly results at a time, in the same memory each time
+    buffer = np.empty(int(min(size, len(members)) * per_footprint // 8))
     for start in range(0, len(members), size):
         block = scenario.with_members(members[start : start + size])
         done = start * scenario.n_draws
         tick = None if progress is None else (lambda n, done=done: progress(done + n))
-        projection = run(block, progress=tick)
+        projection = run(block, progress=tick, buffer=buffer)
         frames.append(tabulate(projection, by, percentiles, total=False))
         lines += notes(projection, by)
         part = total_rows(projection.out)
