@@ -9,7 +9,7 @@ share it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -70,6 +70,19 @@ def same_every_draw(stacked: Any, n_draws: int) -> bool:
         a.ndim >= 1 and a.shape[0] == n_draws and bool((a == a[:1]).all()) for a in arrays)
 
 
+def first_draw(value: Any) -> Any:
+    """A kernel's inputs cut to their first draw: every array in them (through dataclasses,
+    tuples and lists; each has the draws first, as :func:`same_every_draw` asks) as [:1]."""
+    if isinstance(value, np.ndarray):
+        return value[:1]
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: first_draw(getattr(value, f.name))
+                                 for f in fields(value) if f.init})
+    if isinstance(value, (tuple, list)):
+        return type(value)(first_draw(v) for v in value)
+    return value
+
+
 def run(scenario: Scenario, sampler: Sampler | None = None,
         progress: Callable[[int], object] | None = None,
         buffer: np.ndarray | None = None) -> Projection:
@@ -107,13 +120,15 @@ def run(scenario: Scenario, sampler: Sampler | None = None,
     kernels: list[tuple[Any, Any, int]] = []
     for service in services:
         if service.simulate is not None and service.stack is not None:
-            stacked = service.stack([ctx.inputs[service.name] for ctx in contexts])
+            parts = [ctx.inputs[service.name] for ctx in contexts]
             first = LAYOUT.first[service.name]
-            if same_every_draw(stacked, sampler.n_draws):
+            if all(same_every_draw(part, sampler.n_draws) for part in parts):
+                # only the first draw is stacked and run
                 out[:, :, first : first + service.kernel_rows] = service.simulate(
-                    stacked, timeline.days, slice(0, 1))
+                    service.stack([first_draw(part) for part in parts]), timeline.days,
+                    slice(0, 1))
             else:
-                kernels.append((service, stacked, first))
+                kernels.append((service, service.stack(parts), first))
     for block in blocks(sampler.n_draws):
         for service, stacked, first in kernels:
             if service.simulate_into is not None:  # in place: nothing allocated or copied
