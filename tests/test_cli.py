@@ -211,3 +211,18 @@ def test_the_command_loads_numba_without_scipy_linalg():
     assert lines[0] == "2"  # the compiled kernel ran
     assert lines[1] == "none gone"
     assert lines[2] == "scipy.linalg"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["validate", "scenarios/end-oaps.yaml"],
+                                  ["validate", "scenarios/england-ltp.yaml"]])
+def test_help_and_validate_import_neither_numba_nor_polars(args):
+    """--help and validate start quickly: neither imports numba or polars (validate reads
+    the footprints and the price indices with the csv module)."""
+    code = ("import sys\nfrom stpmodel.cli import app\n"
+            f"try:\n    app({args!r}, standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+            "print('\\nheavy:', *(m for m in ('numba', 'polars') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "heavy:"
+    if args[0] == "validate":
+        assert ": ok" in done.stdout
