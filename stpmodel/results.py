@@ -14,6 +14,7 @@ import polars as pl
 
 from .metrics import Metric
 from .model import Projection, run
+from .sampling import Sampler
 from .scenario import Scenario
 from .services import LAYOUT, METRICS, N_ROWS, STANDARDS, metrics_for, present, standards_for
 from .standards import UNIT, Standard, judge, not_judged, target
@@ -249,10 +250,11 @@ class Report:
 
 def report(scenario: Scenario, by: By, percentiles: Sequence[float] = PERCENTILES,
            progress: Callable[[int], object] | None = None,
-           max_bytes: float = 256e6) -> Report:
+           max_bytes: float = 256e6, sampler: Sampler | None = None) -> Report:
     """Run ``scenario`` and tabulate it, a block of footprints at a time so that the monthly
     results of every draw are never all held at once: each block is reduced to its periods and
-    percentiles, and to its share of the per-draw total, before the next is run."""
+    percentiles, and to its share of the per-draw total, before the next is run. ``sampler``:
+    as :func:`stpmodel.model.run`'s (the same for every block: draws are keyed by path)."""
     members = scenario.members
     timeline = Timeline(scenario.start, scenario.end)
     per_footprint = scenario.n_draws * N_ROWS * timeline.n_months * 8.0
@@ -266,7 +268,7 @@ def report(scenario: Scenario, by: By, percentiles: Sequence[float] = PERCENTILE
         block = scenario.with_members(members[start : start + size])
         done = start * scenario.n_draws
         tick = None if progress is None else (lambda n, done=done: progress(done + n))
-        projection = run(block, progress=tick, buffer=buffer)
+        projection = run(block, sampler, progress=tick, buffer=buffer)
         frames.append(tabulate(projection, by, percentiles, total=False))
         lines += notes(projection, by)
         part = total_rows(projection.out)

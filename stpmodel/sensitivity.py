@@ -17,8 +17,7 @@ import numpy as np
 import polars as pl
 
 from .errors import StpmodelError
-from .model import run
-from .results import tabulate
+from .results import report
 from .sampling import Sampler, uncertain_values
 from .scenario import Scenario
 from .timeline import By
@@ -48,7 +47,9 @@ def tornado(scenario: Scenario, metric: str, period: str | None = None,
     seed, n = int(scenario.seed), scenario.n_draws
 
     def measure(fixed: dict[str, float]) -> tuple[float, str, str]:
-        frame = tabulate(run(scenario, Sampler(seed, n, central=True, fixed=fixed)), by)
+        # a block of footprints at a time (results.report), so that a national run with many
+        # draws holds one block's monthly results at once, not every footprint's
+        frame = report(scenario, by, sampler=Sampler(seed, n, central=True, fixed=fixed)).frame
         rows = frame.filter(pl.col("metric") == metric)
         if rows.height == 0:
             known = ", ".join(sorted(set(frame["metric"].to_list())))
