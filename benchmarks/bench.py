@@ -197,6 +197,11 @@ def main() -> None:
     table.add(f"national 44 × 60 × {draws:,}: kernels' peak RSS",
               f"{national['peak_rss_mb']:,.0f} MB")
 
+    # the national run's work outside the bed kernel (one thread, CPU)
+    rest = task("outside", draws, threads=1)
+    table.add(f"national 44 × 60 × {draws:,} through `report`, all but the bed kernel "
+              "(1 thread, CPU)", f"{rest['cpu_s']:.2f} s")
+
     # 5. peers: Ciw and SimPy on the same ward, Erlang B, and the plain NumPy/Python references
     peers = task("ciw", 4 if quick else 10, threads=1)
     kernel_s = peers["kernel_s_per_bed_year"]
