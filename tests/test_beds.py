@@ -268,8 +268,9 @@ def test_written_in_place_equals_the_pools_runs_summed():
         out = np.zeros((draws, len(pools), first + b.N_BED_OUTPUTS + 2, months))
         out[:, :, 0] = 7.0  # a row before the kernel's, and one after
         out[:, :, -1] = 9.0
-        b.project_beds_into(days, rate, los, cv, beds, held_rate, held_los, held_beds, *common,
-                            has_held, pool_start, out, first)
+        held = (held_rate, held_los, held_beds) if has_held else (rate, los, beds)
+        b.project_beds_into(days, rate, los, cv, beds, *held, *common, has_held, pool_start, out,
+                            first)
         if has_held:
             plan, held = b.project_beds_pair(days, rate, los, cv, beds, held_rate, held_los,
                                              held_beds, *common)

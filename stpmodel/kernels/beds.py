@@ -593,7 +593,8 @@ def project_beds_into(days, rate, los_mean, los_cv, beds, held_rate, held_los, h
     footprint f; their outputs are added, in pool order, into out[draw, f, first + B_*, month]
     (zeros before), and with has_held the counterfactual's OAP bed days into
     out[draw, f, first + N_BED_OUTPUTS, month]. Bit for bit the sums of the pools' project_beds
-    outputs, with nothing allocated per draw but one footprint's rows."""
+    outputs, with nothing allocated per draw but one footprint's rows. Without the
+    counterfactual, held_* are not read as such: pass the plan's rate, stays and beds there."""
     n_draws = rate.shape[0]
     n_fp = pool_start.shape[0] - 1
     n_months = days.shape[0]
@@ -604,19 +605,19 @@ def project_beds_into(days, rate, los_mean, los_cv, beds, held_rate, held_los, h
         held = np.empty((N_BED_OUTPUTS, n_months))
         for j in range(pool_start[f], pool_start[f + 1]):
             plan[:] = 0.0
+            held[:] = 0.0
+            # one call of beds_footprint, so that numba compiles it once (split -2: the plan
+            # alone, as project_beds; without the counterfactual held_* are the plan's inputs)
+            split = -2
             if has_held:
-                held[:] = 0.0
                 split = first_difference(rate[d, j], los_mean[d, j], beds[d, j], held_rate[d, j],
                                          held_los[d, j], held_beds[d, j])
-                beds_footprint(days, rate[d, j], los_mean[d, j], los_cv[d, j], beds[d, j], dist,
-                               repatriate, warmup_days, seeds[d, j], plan, held_rate[d, j],
-                               held_los[d, j], held_beds[d, j], split, held)
+            beds_footprint(days, rate[d, j], los_mean[d, j], los_cv[d, j], beds[d, j], dist,
+                           repatriate, warmup_days, seeds[d, j], plan, held_rate[d, j],
+                           held_los[d, j], held_beds[d, j], split, held)
+            if has_held:
                 for m in range(n_months):
                     out[d, f, first + N_BED_OUTPUTS, m] += held[B_OAP_BED_DAYS, m]
-            else:
-                beds_footprint(days, rate[d, j], los_mean[d, j], los_cv[d, j], beds[d, j], dist,
-                               repatriate, warmup_days, seeds[d, j], plan, rate[d, j],
-                               los_mean[d, j], beds[d, j], -2, plan)
             for r in range(N_BED_OUTPUTS):
                 for m in range(n_months):
                     out[d, f, first + r, m] += plan[r, m]
