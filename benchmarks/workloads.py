@@ -290,8 +290,27 @@ def peer_ciw(replications: int) -> dict:
             "erlang_b": erlang_b(rate * los, n_beds)}
 
 
+def outside(n_draws: int) -> dict:
+    """Everything a national run does but the bed kernel: england-ltp.yaml through
+    results.report (inputs, the other kernels, derived rows, tables and totals) with the bed
+    kernel replaced by one that writes nothing. CPU time (run it on one thread) and peak RSS."""
+    from pathlib import Path
+
+    from stpmodel.kernels import beds
+    from stpmodel.results import report
+    from stpmodel.scenario import load_scenario
+
+    beds.project_beds_into = lambda *args: None
+    path = Path(__file__).resolve().parent.parent / "scenarios" / "england-ltp.yaml"
+    warm = load_scenario(path).with_overrides(draws=2)
+    report(warm.with_members(warm.members[:1]), "year")  # the other kernels loaded
+    scenario = load_scenario(path).with_overrides(draws=n_draws)
+    cpu_s, _ = cpu_timed(report, scenario, "year")
+    return {"cpu_s": cpu_s, "peak_rss_mb": peak_rss_mb()}
+
+
 TASKS = {"national": national, "kernels": kernels, "floor": floor, "reference": reference,
-         "ciw": peer_ciw}
+         "ciw": peer_ciw, "outside": outside}
 
 if __name__ == "__main__":
     task, size = sys.argv[1], int(sys.argv[2])

@@ -1,10 +1,19 @@
-"""A Dask client for work split into tasks: on a local cluster of this machine's processes, or
-on an existing cluster by its scheduler's address (``--scheduler``). Dask distributed is an
-optional dependency (``pip install 'stpmodel[cluster]'``)."""
+"""Work split into tasks on a Dask cluster: a running scheduler's address (``tcp://host:8786``,
+``--scheduler``), or ``local`` for a ``LocalCluster`` of worker processes on this machine. Dask
+distributed is the ``cluster`` extra: ``pip install 'stpmodel[cluster]'``.
+
+- :func:`dask_client`: a client, for a command that manages its own tasks (``batch
+  --scheduler`` writes each scenario's output from the worker:
+  :func:`stpmodel.batch.run_on_cluster`);
+- :func:`cluster_map`: independent calls whose results come back in the order asked for, so
+  that what is made of them is what a local run makes, byte for byte (``sensitivity`` and
+  ``prioritise``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -12,14 +21,13 @@ from .errors import StpmodelError
 
 
 class ClusterError(StpmodelError):
-    """Dask is missing, or the scheduler cannot be reached."""
+    """The cluster cannot be used: Dask is not installed, or the scheduler cannot be reached."""
 
 
 @contextmanager
 def dask_client(scheduler: str, workers: int) -> Iterator[Any]:
-    """A client of the cluster at ``scheduler`` (``tcp://host:8786``), or of a local cluster
-    of ``workers`` processes, one thread each, for ``local``; the local cluster is closed
-    after."""
+    """A client of the cluster at ``scheduler``, or of a local cluster of ``workers``
+    processes, one thread each, for ``local`` (closed after)."""
     try:
         from dask.distributed import Client, LocalCluster
     except ImportError:
@@ -39,3 +47,18 @@ def dask_client(scheduler: str, workers: int) -> Iterator[Any]:
     finally:
         if cluster is not None:
             cluster.close()
+
+
+def cluster_map(function: Callable[..., Any], calls: Sequence[tuple[Any, ...]], scheduler: str,
+                workers: int | None = None) -> list[Any]:
+    """``[function(*args) for args in calls]``, each call a task on the cluster; a task's
+    exception is raised here, the first in the order of ``calls``. ``workers``: the local
+    cluster's processes (default: one per CPU, at most one per call)."""
+    count = max(1, min(workers or os.cpu_count() or 1, len(calls)))
+    with dask_client(scheduler, count) as client:
+        futures = [client.submit(function, *args, pure=False) for args in calls]
+        try:
+            return [future.result() for future in futures]
+        except BaseException:
+            client.cancel(futures)
+            raise

@@ -9,7 +9,7 @@ share it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -70,17 +70,41 @@ def same_every_draw(stacked: Any, n_draws: int) -> bool:
         a.ndim >= 1 and a.shape[0] == n_draws and bool((a == a[:1]).all()) for a in arrays)
 
 
+def first_draw(value: Any) -> Any:
+    """A kernel's inputs cut to their first draw: every array in them (through dataclasses,
+    tuples and lists; each has the draws first, as :func:`same_every_draw` asks) as [:1]."""
+    if isinstance(value, np.ndarray):
+        return value[:1]
+    if is_dataclass(value) and not isinstance(value, type):
+        return replace(value, **{f.name: first_draw(getattr(value, f.name))
+                                 for f in fields(value) if f.init})
+    if isinstance(value, (tuple, list)):
+        return type(value)(first_draw(v) for v in value)
+    return value
+
+
 def run(scenario: Scenario, sampler: Sampler | None = None,
-        progress: Callable[[int], object] | None = None) -> Projection:
+        progress: Callable[[int], object] | None = None,
+        buffer: np.ndarray | None = None) -> Projection:
     """Project ``scenario``, every footprint of it. ``sampler`` draws its uncertain values
     (default: from the scenario's seed and draws, central values when there is one draw).
-    ``progress`` is told how many draws are done after each block."""
+    ``progress`` is told how many draws are done after each block. ``buffer``: float64 memory
+    to hold the monthly results in (zeroed here; used when at least draws × footprints × rows ×
+    months long), so that a caller running block after block reuses pages already mapped instead of
+    having the system map and zero new ones each time; the projection's ``out`` is then a view
+    of it, good until the buffer is used again."""
     members = scenario.members
     timeline = Timeline(scenario.start, scenario.end)
     if sampler is None:
         sampler = Sampler(int(scenario.seed), scenario.n_draws)
     services = present(scenario.sections)
-    out = np.zeros((sampler.n_draws, len(members), N_ROWS, timeline.n_months))
+    shape = (sampler.n_draws, len(members), N_ROWS, timeline.n_months)
+    size = int(np.prod(shape))
+    if buffer is None or buffer.size < size:
+        out = np.zeros(shape)
+    else:
+        out = buffer[:size].reshape(shape)
+        out.fill(0.0)
 
     # 1. inputs, per footprint, in registry order: the one stage that draws from the sampler
     contexts = [Context(member, timeline, sampler, int(scenario.seed), services)
@@ -96,17 +120,22 @@ def run(scenario: Scenario, sampler: Sampler | None = None,
     kernels: list[tuple[Any, Any, int]] = []
     for service in services:
         if service.simulate is not None and service.stack is not None:
-            stacked = service.stack([ctx.inputs[service.name] for ctx in contexts])
+            parts = [ctx.inputs[service.name] for ctx in contexts]
             first = LAYOUT.first[service.name]
-            if same_every_draw(stacked, sampler.n_draws):
+            if all(same_every_draw(part, sampler.n_draws) for part in parts):
+                # only the first draw is stacked and run
                 out[:, :, first : first + service.kernel_rows] = service.simulate(
-                    stacked, timeline.days, slice(0, 1))
+                    service.stack([first_draw(part) for part in parts]), timeline.days,
+                    slice(0, 1))
             else:
-                kernels.append((service, stacked, first))
+                kernels.append((service, service.stack(parts), first))
     for block in blocks(sampler.n_draws):
         for service, stacked, first in kernels:
-            out[block, :, first : first + service.kernel_rows] = service.simulate(
-                stacked, timeline.days, block)
+            if service.simulate_into is not None:  # in place: nothing allocated or copied
+                service.simulate_into(stacked, timeline.days, block, out[block], first)
+            else:
+                out[block, :, first : first + service.kernel_rows] = service.simulate(
+                    stacked, timeline.days, block)
         if progress is not None:
             progress(block.stop)
 

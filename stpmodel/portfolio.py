@@ -43,7 +43,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -176,16 +175,15 @@ def measure(scenario: Scenario, portfolios: Sequence[Sequence[str]],
             if progress is not None:
                 progress(i + 1, len(todo))
     elif todo:
-        from .cluster import dask_client
+        from .cluster import cluster_map
 
         template = replace(measured, outcomes={}, runs=0)
-        with dask_client(scheduler, workers=min(len(todo), os.cpu_count() or 1)) as client:
-            futures = [client.submit(run_portfolio, base, names, template, pure=False)
-                       for names in todo]
-            for i, future in enumerate(futures):
-                measured.outcomes[frozenset(todo[i])] = future.result()
-                if progress is not None:
-                    progress(i + 1, len(todo))
+        found = cluster_map(run_portfolio, [(base, names, template) for names in todo],
+                            scheduler)
+        for i, (names, outcome) in enumerate(zip(todo, found)):
+            measured.outcomes[frozenset(names)] = outcome
+            if progress is not None:
+                progress(i + 1, len(todo))
     measured.runs += len(todo)
     return measured
 

@@ -18,14 +18,15 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel
 
-from .reference import _read
 from .sections import Section, spec
 from .values import fail
 
+DATA = Path(__file__).resolve().parent / "data"  # as stpmodel.reference, without polars
 FY_RE = re.compile(r"^(\d{4})/(\d{2})$")
 INDEXES = ("gdp_deflator", "nhs_cost_inflation")
 LATEST = "2024/25"  # the price year of the latest bundled unit costs (NCC 2024/25, PSSRU 2024/25)
@@ -70,11 +71,14 @@ def financial_year_of(month: str) -> str:
 
 @cache
 def indices() -> dict[str, dict[str, float]]:
-    """index name → financial year → value."""
-    frame = _read("price_indices.csv", infer_schema_length=0)
+    """index name → financial year → value. Read with the csv module, not polars, so that
+    ``validate`` (which checks a scenario's price base against the index) stays light."""
+    import csv
+
     out: dict[str, dict[str, float]] = {name: {} for name in INDEXES}
-    for r in frame.iter_rows(named=True):
-        out[r["index"]][r["financial_year"]] = float(r["value"])
+    with open(DATA / "price_indices.csv", newline="", encoding="utf-8") as file:
+        for r in csv.DictReader(file):
+            out[r["index"]][r["financial_year"]] = float(r["value"])
     return out
 
 

@@ -30,10 +30,12 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-
-import polars as pl
+from typing import TYPE_CHECKING
 
 from .errors import StpmodelError
+
+if TYPE_CHECKING:
+    import polars as pl
 
 DATA = Path(__file__).resolve().parent / "data"
 ENGLAND = "E92000001"
@@ -88,7 +90,18 @@ class FootprintRef:
 
 
 def _read(name: str, **kwargs: object) -> pl.DataFrame:
+    import polars as pl  # imported when a table is read: validate reads only the footprints
+
     return pl.read_csv(DATA / name, **kwargs)  # type: ignore[arg-type]
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    """A small bundled table as rows of strings (empty where blank), with the csv module: the
+    footprints, which validate reads, without importing polars."""
+    import csv
+
+    with open(DATA / name, newline="", encoding="utf-8") as file:
+        return [{k: v or "" for k, v in row.items()} for row in csv.DictReader(file)]
 
 
 @cache
@@ -98,22 +111,20 @@ def footprints(geography: str = STP2017) -> tuple[FootprintRef, ...]:
         return icbs()
     if geography != STP2017:
         raise ValueError(f"unknown geography {geography!r}: {', '.join(GEOGRAPHIES)}")
-    frame = _read("footprints.csv", infer_schema_length=0).fill_null("")
     return tuple(FootprintRef(r["code"], r["name"],
                               tuple(a for a in r["aliases"].split("; ") if a), r["ods_code_2020"])
-                 for r in frame.iter_rows(named=True))
+                 for r in _rows("footprints.csv"))
 
 
 @cache
 def icbs() -> tuple[FootprintRef, ...]:
     """The 42 ICBs of July 2022, in order of their ONS code (the one in force from April 2023)."""
-    frame = _read("icbs.csv", infer_schema_length=0).fill_null("")
     return tuple(FootprintRef(
         r["code"], r["name"],
         tuple(a for a in (r["short_name"], *r["aliases"].split("; ")) if a),
         r["ods_code"], ICB2022,
         (r["code_2022"],) if r["code_2022"] != r["code"] else (), r["region"])
-        for r in frame.iter_rows(named=True))
+        for r in _rows("icbs.csv"))
 
 
 def footprint_names(geography: str = STP2017) -> dict[str, str]:
@@ -315,6 +326,8 @@ def population(geography: str = STP2017) -> pl.DataFrame:
     (mid-2022 to mid-2031, projected from mid-2021 with England's growth by age and sex). Age
     bands: 0-4, 5-9, 10-15, 16-17, 18-24, 25-34, ... 75-84, 85+. The footprints are the 44 STPs
     of 2017, or with ``geography="icb2022"`` the 42 ICBs (2023 boundaries and codes)."""
+    import polars as pl
+
     if geography not in GEOGRAPHIES:
         raise ValueError(f"unknown geography {geography!r}: {', '.join(GEOGRAPHIES)}")
     wide = _read("population.csv" if geography == STP2017 else "icb_population.csv")
@@ -336,6 +349,8 @@ def persons(code: str, year: int, min_age: int = 0, basis: str | None = None,
     mid-``year``: the ONS estimate where there is one, else the projection (or the ``basis``
     asked for). ``min_age`` must start an age band (0, 5, 10, 16, 18, 25, ... 85). ``code`` is
     one of ``geography``'s footprints (the 2017 STPs unless told)."""
+    import polars as pl
+
     frame = population(geography)
     starts = set(frame["age_from"].unique())
     if min_age not in starts:
@@ -377,6 +392,8 @@ def iapt() -> pl.DataFrame:
     """IAPT counts by ``footprint_code`` (and England), ``reporting_period`` and ``measure``
     (referrals_received, finished_course_treatment, at_caseness, recovery), with ``basis``
     (``published``, or apportioned from the merged E54000049)."""
+    import polars as pl
+
     return _read("iapt.csv", schema_overrides={"value": pl.Float64})
 
 
@@ -384,6 +401,8 @@ def iapt() -> pl.DataFrame:
 def oaps() -> pl.DataFrame:
     """Out-of-area placements by ``period`` (month), ``footprint_code`` and ``measure``, as
     :func:`stpmodel.iotools.oaps.oap_baseline` writes them."""
+    import polars as pl
+
     return _read("oaps.csv", schema_overrides={"value": pl.Float64, "published": pl.Float64,
                                                   "footprint_code": pl.String})
 
@@ -391,12 +410,16 @@ def oaps() -> pl.DataFrame:
 @cache
 def national() -> pl.DataFrame:
     """England figures used for national-default estimates: ``item, value, unit, source``."""
+    import polars as pl
+
     return _read("national.csv", schema_overrides={"value": pl.Float64})
 
 
 def iapt_value(code: str, year: str, measure: str,
                table: pl.DataFrame | None = None) -> tuple[float, str] | None:
     """``(value, basis)`` of one IAPT count, or None where there is none."""
+    import polars as pl
+
     frame = iapt() if table is None else table
     rows = frame.filter((pl.col("footprint_code") == code) & (pl.col("reporting_period") == year)
                         & (pl.col("measure") == measure))
@@ -409,6 +432,8 @@ def iapt_value(code: str, year: str, measure: str,
 def oap_value(code: str, period: str, measure: str,
               table: pl.DataFrame | None = None) -> float | None:
     """One complete OAP figure (None where suppressed, partly suppressed or absent)."""
+    import polars as pl
+
     frame = oaps() if table is None else table
     rows = frame.filter((pl.col("footprint_code") == code) & (pl.col("period") == period)
                         & (pl.col("measure") == measure))
@@ -424,6 +449,8 @@ def summary() -> pl.DataFrame:
     E54000045–47), ``oap_days_feb_2017`` [bed days] (null where suppressed) and
     ``oap_daily_cost_feb_2017`` [£/bed day].
     """
+    import polars as pl
+
     rows = []
     trusts = acute_trusts().filter(pl.col("financial_year") == "2018-19")
     for fp in footprints():
@@ -452,6 +479,8 @@ def icb_summary() -> pl.DataFrame:
     ``region``, ``population_2022`` and ``adults_2022`` (16+, ONS mid-2022) [persons] and
     ``adult_growth_2025_30`` (16+, mid-2025 to mid-2030, projected) [fraction/year].
     """
+    import polars as pl
+
     rows = []
     for fp in icbs():
         rows.append({

@@ -14,6 +14,7 @@ import polars as pl
 
 from .metrics import Metric
 from .model import Projection, run
+from .sampling import Sampler
 from .scenario import Scenario
 from .services import LAYOUT, METRICS, N_ROWS, STANDARDS, metrics_for, present, standards_for
 from .standards import UNIT, Standard, judge, not_judged, target
@@ -112,8 +113,10 @@ def _frame(out: np.ndarray, footprints: Sequence[tuple[str, str]], projection: P
         stats = {"value": values[0].reshape(-1)}
     else:
         stats = {"mean": values.mean(axis=0).reshape(-1)}
-        for p in percentiles:
-            stats[percentile_column(p)] = np.percentile(values, p, axis=0).reshape(-1)
+        # every percentile from one partial sort (the same values as one call each)
+        quantiles = np.percentile(values, list(percentiles), axis=0)
+        for p, q in zip(percentiles, quantiles):
+            stats[percentile_column(p)] = q.reshape(-1)
     return frame.with_columns(pl.Series(c, v).fill_nan(None) for c, v in stats.items())
 
 
@@ -247,10 +250,11 @@ class Report:
 
 def report(scenario: Scenario, by: By, percentiles: Sequence[float] = PERCENTILES,
            progress: Callable[[int], object] | None = None,
-           max_bytes: float = 256e6) -> Report:
+           max_bytes: float = 256e6, sampler: Sampler | None = None) -> Report:
     """Run ``scenario`` and tabulate it, a block of footprints at a time so that the monthly
     results of every draw are never all held at once: each block is reduced to its periods and
-    percentiles, and to its share of the per-draw total, before the next is run."""
+    percentiles, and to its share of the per-draw total, before the next is run. ``sampler``:
+    as :func:`stpmodel.model.run`'s (the same for every block: draws are keyed by path)."""
     members = scenario.members
     timeline = Timeline(scenario.start, scenario.end)
     per_footprint = scenario.n_draws * N_ROWS * timeline.n_months * 8.0
@@ -258,18 +262,23 @@ def report(scenario: Scenario, by: By, percentiles: Sequence[float] = PERCENTILE
     frames: list[pl.DataFrame] = []
     lines = partial_periods_of(timeline, by) + standard_notes(scenario, timeline)
     total: np.ndarray | None = None
-    last: Projection | None = None
+    # one block's monthly results at a time, in the same memory each time
+    buffer = np.empty(int(min(size, len(members)) * per_footprint // 8))
     for start in range(0, len(members), size):
         block = scenario.with_members(members[start : start + size])
         done = start * scenario.n_draws
         tick = None if progress is None else (lambda n, done=done: progress(done + n))
-        last = run(block, progress=tick)
-        frames.append(tabulate(last, by, percentiles, total=False))
-        lines += notes(last, by)
-        part = total_rows(last.out)
-        total = part if total is None else total + part
-        total[:, LAYOUT.shared] = part[:, LAYOUT.shared]  # taken once, not summed
-    assert last is not None and total is not None
+        projection = run(block, sampler, progress=tick, buffer=buffer)
+        frames.append(tabulate(projection, by, percentiles, total=False))
+        lines += notes(projection, by)
+        part = total_rows(projection.out)
+        del projection  # its monthly results go before the next block's are made
+        if total is None:
+            total = part
+        else:
+            total += part
+            total[:, LAYOUT.shared] = part[:, LAYOUT.shared]  # taken once, not summed
+    assert total is not None
     whole = Projection(scenario, timeline, tuple((m.footprint.code, m.footprint.name)
                                                  for m in members), total[:, None])
     if len(members) > 1:

@@ -238,3 +238,51 @@ def test_the_plan_and_its_counterfactual_together_equal_two_runs():
                                                            held_beds, *common))
         if split == months:  # nothing differs: the counterfactual is the plan
             np.testing.assert_array_equal(held, plan)
+
+
+def test_written_in_place_equals_the_pools_runs_summed():
+    """project_beds_into writes into a run's own array, at a row offset, the pools of each
+    footprint summed: bit for bit the sums, in pool order, of project_beds for the plan and
+    (with the counterfactual) project_beds_pair's OAP bed days; the rows around are left
+    alone. 60 random cases: 1 to 3 pools a footprint, with and without the counterfactual,
+    every stay distribution, repatriation."""
+    rng = np.random.default_rng(1717)
+    for case in range(60):
+        months, draws = int(rng.integers(2, 20)), 3
+        pools = rng.integers(1, 4, int(rng.integers(1, 4)))
+        n_pools = int(pools.sum())
+        pool_start = np.concatenate([[0], np.cumsum(pools)]).astype(np.int64)
+        days = rng.integers(28, 32, months).astype(np.int64)
+        rate = rng.uniform(0.5, 6, (draws, n_pools, months))
+        los = rng.uniform(5, 40, (draws, n_pools, months))
+        beds = np.round(rate * los * rng.uniform(0.5, 1.2, (draws, n_pools, months)))
+        held_rate = rate * rng.uniform(0.8, 1.2)
+        held_los = np.repeat(los[..., :1], months, axis=2)
+        held_beds = np.repeat(beds[..., :1], months, axis=2)
+        cv = np.full((draws, n_pools), float(rng.choice([0.0, 0.5, 1.0, 2.0])))
+        dist, repatriate = int(rng.integers(0, 2)), bool(rng.integers(0, 2))
+        seeds = rng.integers(0, 2**32, (draws, n_pools), dtype=np.uint32)
+        common = (dist, repatriate, 60.0, seeds)
+        has_held = case % 2 == 0
+        first = 2
+        out = np.zeros((draws, len(pools), first + b.N_BED_OUTPUTS + 2, months))
+        out[:, :, 0] = 7.0  # a row before the kernel's, and one after
+        out[:, :, -1] = 9.0
+        held = (held_rate, held_los, held_beds) if has_held else (rate, los, beds)
+        b.project_beds_into(days, rate, los, cv, beds, *held, *common, has_held, pool_start, out,
+                            first)
+        if has_held:
+            plan, held = b.project_beds_pair(days, rate, los, cv, beds, held_rate, held_los,
+                                             held_beds, *common)
+        else:
+            plan, held = b.project_beds(days, rate, los, cv, beds, *common), None
+        want = np.zeros((draws, len(pools), b.N_BED_OUTPUTS + 1, months))
+        for f in range(len(pools)):
+            for j in range(pool_start[f], pool_start[f + 1]):
+                want[:, f, : b.N_BED_OUTPUTS] += plan[:, j]
+                if held is not None:
+                    want[:, f, b.N_BED_OUTPUTS] += held[:, j, b.B_OAP_BED_DAYS]
+        np.testing.assert_array_equal(out[:, :, first : first + b.N_BED_OUTPUTS + 1], want)
+        assert (out[:, :, 0] == 7.0).all() and (out[:, :, -1] == 9.0).all()
+        assert (out[:, :, 1] == 0.0).all()
+        assert want[:, :, b.B_ADMISSIONS].sum() > 0

@@ -185,3 +185,44 @@ def test_the_table_never_shows_a_negative_zero():
     assert _human(-0.00001, "fraction") == "0.0%"
     assert _human(-0.04, "WTE") == "0.0"
     assert _human(-5.0, "persons") == "-5"
+
+
+def test_the_command_loads_numba_without_scipy_linalg():
+    """In the command's process numba's first kernel is loaded without importing
+    scipy.linalg (NumbaWithoutBlas), the finder then removes itself, and scipy.linalg imports
+    as usual afterwards."""
+    code = (
+        "import sys\n"
+        "from stpmodel.cli import NumbaWithoutBlas\n"
+        "finder = NumbaWithoutBlas()\n"
+        "sys.meta_path.insert(0, finder)\n"
+        "import numpy as np\n"
+        "from stpmodel.kernels import beds\n"
+        "a, b = np.ones(4), np.array([1.0, 1.0, 2.0, 1.0])\n"
+        "print(beds.first_difference(a, a, a, a, b, a))\n"
+        "import numba.np.arraymath\n"
+        "print('linalg' if 'scipy.linalg' in sys.modules else 'none',\n"
+        "      'gone' if finder not in sys.meta_path else 'still')\n"
+        "import scipy.linalg.cython_blas\n"
+        "print(scipy.linalg.__name__)\n")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, check=True)
+    lines = done.stdout.split("\n")
+    assert lines[0] == "2"  # the compiled kernel ran
+    assert lines[1] == "none gone"
+    assert lines[2] == "scipy.linalg"
+
+
+@pytest.mark.parametrize("args", [["--help"], ["validate", "scenarios/end-oaps.yaml"],
+                                  ["validate", "scenarios/england-ltp.yaml"]])
+def test_help_and_validate_import_neither_numba_nor_polars(args):
+    """--help and validate start quickly: neither imports numba or polars (validate reads
+    the footprints and the price indices with the csv module)."""
+    code = ("import sys\nfrom stpmodel.cli import app\n"
+            f"try:\n    app({args!r}, standalone_mode=False)\nexcept SystemExit:\n    pass\n"
+            "print('\\nheavy:', *(m for m in ('numba', 'polars') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.splitlines()[-1] == "heavy:"
+    if args[0] == "validate":
+        assert ": ok" in done.stdout

@@ -94,3 +94,23 @@ def test_several_draws_give_summary_columns():
     # no parameter is uncertain yet, so every draw is the central estimate
     row = frame.filter(frame["metric"] == "iapt_entered").row(0, named=True)
     assert row["p05"] == row["p50"] == row["p95"] == pytest.approx(row["mean"])
+
+
+def test_kernels_with_the_same_inputs_in_every_draw_run_once_with_the_same_output(monkeypatch):
+    """A kernel whose inputs are the same in every draw (england-ltp.yaml's IAPT, EIP and CYP)
+    is stacked and run for the first draw only, its rows copied to every draw: the monthly
+    results equal, byte for byte, those of running it on every draw."""
+    import stpmodel.model as model
+
+    england = load_scenario(SCENARIOS / "england-ltp.yaml").with_overrides(draws=4)
+    scenario = england.with_members(england.members[:3])
+    cut: list[int] = []
+    real = model.first_draw
+    monkeypatch.setattr(model, "first_draw", lambda part: cut.append(1) or real(part))
+    once = run(scenario).out
+    assert len(cut) >= 3 * 3  # IAPT, EIP and CYP, each for 3 footprints, cut to one draw
+    monkeypatch.setattr(model, "same_every_draw", lambda stacked, n: False)
+    every = run(scenario).out
+    assert once.shape == every.shape and once.tobytes() == every.tobytes()
+    iapt = model.LAYOUT.first["iapt"]
+    assert (once[:, :, iapt] == once[:1, :, iapt]).all() and once[:, :, iapt].any()

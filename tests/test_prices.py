@@ -83,7 +83,9 @@ def test_every_money_default_carries_its_price_year():
 
 
 def test_acute_defaults_are_the_bundled_national_cost_collection():
-    costs = {r["item"]: r for r in prices._read("unit_costs.csv").iter_rows(named=True)}
+    from stpmodel.reference import _read
+
+    costs = {r["item"]: r for r in _read("unit_costs.csv").iter_rows(named=True)}
     assert costs["ae_attendance"]["value"] == AE_COST
     assert costs["nel_admission"]["value"] == NEL_COST
     assert AE_COST == pytest.approx(costs["ae_attendance"]["cost"]

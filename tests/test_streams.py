@@ -117,3 +117,23 @@ def test_gamma_moments(shape):
     x = _draws(9, n, 3, shape)
     assert abs(x.mean() - shape) < 4 * math.sqrt(shape / n)
     assert x.var() == pytest.approx(shape, rel=0.03)
+
+
+@pytest.mark.parametrize("seed", [0, 1, 20191103, 2**32 - 1, 2**32, 2**40 + 5, 2**70 + 3])
+def test_stream_seeds_are_numpys_seed_sequence(seed):
+    """The bed kernel's seeds, worked out for every draw at once, are SeedSequence's first
+    word for (seed, stream, draw, crc32(code)), draw by draw: large seeds (several words)
+    and every tag included."""
+    import zlib
+
+    from stpmodel.services.inpatient.run import STREAM_BEDS, stream_seeds
+
+    codes = ["E54000024", "E54000024/pool 1", "", "x" * 40]
+    got = stream_seeds(seed, STREAM_BEDS, 70, codes)
+    assert got.dtype == np.uint32 and got.shape == (70, len(codes))
+    for f, code in enumerate(codes):
+        tag = zlib.crc32(code.encode())
+        want = [np.random.SeedSequence([seed, STREAM_BEDS, d, tag]).generate_state(
+            1, np.uint32)[0] for d in range(70)]
+        assert got[:, f].tolist() == want
+    assert len(set(got[:, 0].tolist())) == 70  # not all the same word

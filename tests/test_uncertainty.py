@@ -222,3 +222,36 @@ def test_sensitivity_command(tmp_path):
                                  "crisis_admissions_avoided"])
     assert crisis.exit_code == 0, crisis.stderr
     assert "crisis.core_effect" in crisis.stdout and "crisis.basic_effect" in crisis.stdout
+
+
+def test_the_tornado_on_a_dask_cluster_is_the_local_one(tmp_path):
+    """sensitivity --scheduler local: each end of each bar, and the central case, runs as a
+    task on a Dask LocalCluster of two worker processes, and the CSV is byte for byte the
+    local one: a scenario with the bed simulation (its streams and draws) and two uncertain
+    values. An unknown metric is still a usage error, raised from a task."""
+    scenario = SCENARIOS / "end-oaps.yaml"
+    runner = CliRunner()
+    local, cluster = tmp_path / "local.csv", tmp_path / "cluster.csv"
+    args = ["sensitivity", str(scenario), "-m", "oap_bed_days", "--draws", "3"]
+    done = runner.invoke(app, [*args, "-o", str(local)])
+    assert done.exit_code == 0, done.stderr
+    done = runner.invoke(app, [*args, "-o", str(cluster), "--scheduler", "local", "--jobs",
+                               "2"])
+    assert done.exit_code == 0, done.stderr
+    assert cluster.read_bytes() == local.read_bytes()
+    assert len(local.read_text().splitlines()) >= 3  # a header and at least two bars
+    unknown = runner.invoke(app, ["sensitivity", str(scenario), "-m", "nope", "--scheduler",
+                                  "local", "--jobs", "1"])
+    assert unknown.exit_code == 2 and "unknown metric 'nope'" in unknown.stderr
+
+
+def test_a_tornado_scheduler_that_cannot_be_reached_is_a_usage_error(tmp_path):
+    import dask  # the dev extra's distributed brings it
+
+    path = tmp_path / "tornado.yaml"
+    path.write_text(TORNADO)
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        result = CliRunner().invoke(app, ["sensitivity", str(path), "-m", "liaison_savings",
+                                          "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("--scheduler tcp://127.0.0.1:9: cannot reach it")

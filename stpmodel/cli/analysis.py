@@ -29,11 +29,21 @@ def sensitivity(
         help="Draws of the bed simulation to average each end over.")] = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Replace the -o file even if it is read-only.")] = False,
+    scheduler: Annotated[str | None, typer.Option(
+        "--scheduler", metavar="ADDRESS",
+        help="Run each end of each bar (and the central case) as a task on a Dask cluster: "
+             "its scheduler's address (tcp://host:8786), or 'local' for one on this machine "
+             "with --jobs workers. The tornado is the same as a local run's. Needs the "
+             "cluster extra (pip install 'stpmodel[cluster]').")] = None,
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", "-j", min=1, metavar="N",
+        help="Workers of --scheduler local [default: one per CPU].")] = None,
 ) -> None:
     """Tornado: each uncertain value at its p10 and p90, the others at their medians.
 
     The table shows each value's key path and unit, its distribution, its p10 → p90, the
     metric at each end and the swing between them, in the metric's unit (money as £m)."""
+    from ..cluster import ClusterError
     from ..errors import OutputError
     from ..output import CSV_BOM, check_output, to_csv, write_atomic
     from ..sensitivity import SensitivityError, tornado
@@ -46,8 +56,8 @@ def sensitivity(
     loaded = load_or_exit(scenario).with_overrides(draws=draws)
     notice_compiling()
     try:
-        result = tornado(loaded, metric, period, by.value)
-    except SensitivityError as exc:
+        result = tornado(loaded, metric, period, by.value, scheduler, jobs)
+    except (SensitivityError, ClusterError) as exc:
         raise exit_with(str(exc), EXIT_USAGE) from None
     if output is not None:
         text = CSV_BOM + to_csv(result.frame.rename({"metric_at_p10": f"{metric}_at_p10",

@@ -582,3 +582,42 @@ def project_beds_pair(days, rate, los_mean, los_cv, beds, held_rate, held_los, h
                        repatriate, warmup_days, seeds[d, f], out[d, f], held_rate[d, f],
                        held_los[d, f], held_beds[d, f], split, held_out[d, f])
     return out, held_out
+
+
+@njit(cache=True, parallel=True)
+def project_beds_into(days, rate, los_mean, los_cv, beds, held_rate, held_los, held_beds, dist,
+                      repatriate, warmup_days, seeds, has_held, pool_start, out,
+                      first):  # pragma: no cover - compiled
+    """project_beds_pair (or, with has_held False, project_beds) written into a run's own array:
+    every input is [draw, pool, ...] and the pools pool_start[f]:pool_start[f + 1] make
+    footprint f; their outputs are added, in pool order, into out[draw, f, first + B_*, month]
+    (zeros before), and with has_held the counterfactual's OAP bed days into
+    out[draw, f, first + N_BED_OUTPUTS, month]. Bit for bit the sums of the pools' project_beds
+    outputs, with nothing allocated per draw but one footprint's rows. Without the
+    counterfactual, held_* are not read as such: pass the plan's rate, stays and beds there."""
+    n_draws = rate.shape[0]
+    n_fp = pool_start.shape[0] - 1
+    n_months = days.shape[0]
+    for i in prange(n_draws * n_fp):
+        d = i // n_fp
+        f = i % n_fp
+        plan = np.empty((N_BED_OUTPUTS, n_months))
+        held = np.empty((N_BED_OUTPUTS, n_months))
+        for j in range(pool_start[f], pool_start[f + 1]):
+            plan[:] = 0.0
+            held[:] = 0.0
+            # one call of beds_footprint, so that numba compiles it once (split -2: the plan
+            # alone, as project_beds; without the counterfactual held_* are the plan's inputs)
+            split = -2
+            if has_held:
+                split = first_difference(rate[d, j], los_mean[d, j], beds[d, j], held_rate[d, j],
+                                         held_los[d, j], held_beds[d, j])
+            beds_footprint(days, rate[d, j], los_mean[d, j], los_cv[d, j], beds[d, j], dist,
+                           repatriate, warmup_days, seeds[d, j], plan, held_rate[d, j],
+                           held_los[d, j], held_beds[d, j], split, held)
+            if has_held:
+                for m in range(n_months):
+                    out[d, f, first + N_BED_OUTPUTS, m] += held[B_OAP_BED_DAYS, m]
+            for r in range(N_BED_OUTPUTS):
+                for m in range(n_months):
+                    out[d, f, first + r, m] += plan[r, m]

@@ -93,6 +93,9 @@ class Service:
     inputs: Callable[[Any, Context], Any] | None = None
     stack: Callable[[list[Any]], Any] | None = None
     simulate: Callable[[Any, np.ndarray, slice], np.ndarray] | None = None
+    # simulate, written straight into the run's out[block] at the service's first row
+    # (zeros there before): (stacked, days, block, out[block], first); used when given
+    simulate_into: Callable[[Any, np.ndarray, slice, np.ndarray, int], None] | None = None
     derive: Callable[[Rows, Any, Context], None] | None = None
     # extra names this section adds to Scenario.services (finance: budget, mhis)
     features: Callable[[Any], tuple[str, ...]] = field(default=lambda section: ())

@@ -13,7 +13,7 @@ from __future__ import annotations
 from ...metrics import Metric
 from ...standards import LTP_END, Standard
 from ..base import Cost, Service
-from .run import KERNEL_ROWS, _simulate, _stack, build, derive
+from .run import KERNEL_ROWS, _simulate, _simulate_into, _stack, build, derive
 from .section import Inpatient, check
 from .template import icb_template, template
 from .validation import reference as validation_reference
@@ -52,6 +52,7 @@ SERVICE = Service(
     inputs=build,
     stack=_stack,
     simulate=_simulate,
+    simulate_into=_simulate_into,
     derive=derive,
     template=template,
     icb_template=icb_template,

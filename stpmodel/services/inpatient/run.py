@@ -48,14 +48,72 @@ class InpatientInputs:
 def stream_seeds(seed: int, stream: int, n_draws: int, codes: list[str]) -> np.ndarray:
     """One 32-bit seed per draw and footprint, from (seed, stream, draw, crc32(footprint
     code)), so that adding draws or footprints never changes the streams of the others
-    [uint32, draw × footprint]."""
+    [uint32, draw × footprint]: the first word of ``np.random.SeedSequence([seed, stream,
+    draw, tag]).generate_state(1, np.uint32)``, worked out for every draw at once
+    (:func:`seed_sequence_words`; tests/test_streams.py checks it against NumPy's)."""
     out = np.empty((n_draws, len(codes)), dtype=np.uint32)
+    fixed = _uint32_words(int(seed)) + _uint32_words(int(stream))
     for f, code in enumerate(codes):
-        tag = zlib.crc32(code.encode())
-        for d in range(n_draws):
-            out[d, f] = np.random.SeedSequence([seed, stream, d, tag]).generate_state(
-                1, np.uint32)[0]
+        tag = _uint32_words(zlib.crc32(code.encode()))
+        entropy = np.empty((n_draws, len(fixed) + 1 + len(tag)), dtype=np.uint32)
+        entropy[:, : len(fixed)] = fixed
+        entropy[:, len(fixed)] = np.arange(n_draws, dtype=np.uint32)
+        entropy[:, len(fixed) + 1 :] = tag
+        out[:, f] = seed_sequence_words(entropy)
     return out
+
+
+def _uint32_words(n: int) -> list[int]:
+    """A non-negative integer as SeedSequence takes it: 32-bit words, least significant first."""
+    if n < 0:
+        raise ValueError("seeds are non-negative")
+    words = [n & 0xFFFFFFFF]
+    n >>= 32
+    while n > 0:
+        words.append(n & 0xFFFFFFFF)
+        n >>= 32
+    return words
+
+
+# NumPy's SeedSequence (numpy/random/bit_generator.pyx; O'Neill's seed_seq_fe, pool of 4 words)
+_INIT_A, _MULT_A = 0x43B0D7E5, 0x931E8875
+_INIT_B, _MULT_B = 0x8B51F9DD, 0x58F38DED
+_MIX_L, _MIX_R = 0xCA01F9DD, 0x4973F715
+_POOL = 4
+
+
+def seed_sequence_words(entropy: np.ndarray) -> np.ndarray:
+    """The first uint32 word of ``SeedSequence(row).generate_state(1, np.uint32)`` for each row
+    of ``entropy`` [row, word] (each row the entropy's 32-bit words, as SeedSequence splits
+    it), computed for all rows at once with uint32 arithmetic, which wraps as NumPy's does."""
+    e = np.asarray(entropy, dtype=np.uint32)
+    n = e.shape[1]
+    hash_const = _INIT_A
+    shift = np.uint32(16)
+
+    def hashmix(value: np.ndarray) -> np.ndarray:
+        nonlocal hash_const
+        value = value ^ np.uint32(hash_const)
+        hash_const = (hash_const * _MULT_A) & 0xFFFFFFFF
+        value = value * np.uint32(hash_const)
+        return value ^ (value >> shift)
+
+    def mix(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+        result: np.ndarray = np.uint32(_MIX_L) * x - np.uint32(_MIX_R) * y
+        return result ^ (result >> shift)
+
+    zero = np.zeros(e.shape[0], dtype=np.uint32)
+    pool = [hashmix(e[:, i] if i < n else zero) for i in range(_POOL)]
+    for src in range(_POOL):
+        for dst in range(_POOL):
+            if src != dst:
+                pool[dst] = mix(pool[dst], hashmix(pool[src]))
+    for src in range(_POOL, n):
+        for dst in range(_POOL):
+            pool[dst] = mix(pool[dst], hashmix(e[:, src]))
+    value = pool[0] ^ np.uint32(_INIT_B)
+    value = value * np.uint32((_INIT_B * _MULT_B) & 0xFFFFFFFF)
+    return np.asarray(value ^ (value >> shift), dtype=np.uint32)
 
 
 def admissions_by_month(inpatient: Inpatient, ctx: Context) -> tuple[np.ndarray, np.ndarray]:
@@ -146,6 +204,7 @@ class BedRun:
     held: BedInputs | None
     seeds: np.ndarray
     owner: np.ndarray | None
+    pool_start: np.ndarray  # footprint f's pools are pool_start[f]:pool_start[f + 1] [int64]
 
 
 def _stack_beds(parts: list[BedInputs]) -> BedInputs:
@@ -182,7 +241,8 @@ def _stack(parts: list[InpatientInputs]) -> BedRun:
                   stack([p.pool_seeds for p in parts]) if pooled
                   else stack([p.seeds for p in parts]),
                   np.repeat(np.arange(len(parts)), [p.pools for p in parts]) if pooled
-                  else None)
+                  else None,
+                  np.concatenate([[0], np.cumsum([p.pools for p in parts])]).astype(np.int64))
 
 
 def _beds(days: np.ndarray, inputs: BedInputs, seeds: np.ndarray, block: slice) -> np.ndarray:
@@ -197,8 +257,7 @@ def _simulate(run: BedRun, days: np.ndarray, block: slice) -> np.ndarray:
     from ...kernels import beds as b
 
     p, h = run.plan, run.held
-    if h is not None and (h.dist, h.repatriate, h.warmup_days) == (
-            p.dist, p.repatriate, p.warmup_days) and np.array_equal(h.los_cv, p.los_cv):
+    if h is not None and _pairs(p, h):
         # the same streams: the months before the two differ are simulated once (performance
         # only: the outputs are those of two separate runs, bit for bit)
         plan, held = b.project_beds_pair(
@@ -219,6 +278,36 @@ def _simulate(run: BedRun, days: np.ndarray, block: slice) -> np.ndarray:
     for pool, footprint in enumerate(run.owner):
         footprints[:, footprint] += out[:, pool]
     return footprints
+
+
+def _simulate_into(run: BedRun, days: np.ndarray, block: slice, out: np.ndarray,
+                   first: int) -> None:
+    """:func:`_simulate`, written by the kernel straight into the run's out[block] (zeros there
+    before) at rows first.., pools summed into their footprints: nothing is allocated or copied
+    per draw. Through :func:`_simulate` (arrays returned and copied) for the plan alone with
+    one pool a footprint, and where the counterfactual cannot share the plan's streams step for
+    step (never, as :func:`build` makes it)."""
+    from ...kernels import beds as b
+
+    p, h = run.plan, run.held
+    if (h is not None and not _pairs(p, h)) or (h is None and run.owner is None):
+        # also the plan alone with one pool a footprint (no finance; a small run, as a rule):
+        # project_beds, which numba compiles in less time than project_beds_into (a cold first
+        # run of end-oaps.yaml: 14.4 against 18.6 s), its rows copied
+        out[:, :, first : first + len(KERNEL_ROWS)] = _simulate(run, days, block)
+        return
+    q = p if h is None else h
+    b.project_beds_into(days, p.rate[block], p.los_mean[block], p.los_cv[block], p.beds[block],
+                        q.rate[block], q.los_mean[block], q.beds[block], p.dist, p.repatriate,
+                        p.warmup_days, run.seeds[block], h is not None, run.pool_start, out,
+                        first)
+
+
+def _pairs(p: BedInputs, h: BedInputs) -> bool:
+    """Whether the counterfactual runs on the plan's streams with the plan's stays' shapes and
+    warm-up, so that the two can share the months before they differ."""
+    return (h.dist, h.repatriate, h.warmup_days) == (p.dist, p.repatriate, p.warmup_days) \
+        and np.array_equal(h.los_cv, p.los_cv)
 
 
 # ---------------------------------------------------------------------------------------------
