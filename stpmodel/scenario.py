@@ -247,7 +247,7 @@ class _Scenario(Section):
         if self.applied:
             return self.do_minimum.with_overrides(draws=draws, seed=seed).with_schemes(
                 self.applied)
-        if len(self.members) > 1:  # every footprint runs with the same draws and seed
+        if (self.__pydantic_private__ or {}).get("_members"):  # every footprint, the same
             return self.with_members(tuple(m.model_copy(update=update) for m in self.members))
         return self.model_copy(update=update)
 

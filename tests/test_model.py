@@ -114,3 +114,14 @@ def test_kernels_with_the_same_inputs_in_every_draw_run_once_with_the_same_outpu
     assert once.shape == every.shape and once.tobytes() == every.tobytes()
     iapt = model.LAYOUT.first["iapt"]
     assert (once[:, :, iapt] == once[:1, :, iapt]).all() and once[:, :, iapt].any()
+
+
+def test_draws_and_seed_overridden_reach_every_member_even_a_single_one():
+    # a block of one footprint (as results.report makes) is a scenario with members too
+    from stpmodel.scenario import load_scenario
+
+    from .conftest import SCENARIOS
+
+    scenario = load_scenario(SCENARIOS / "end-oaps.yaml")
+    one = scenario.with_members((scenario,)).with_overrides(draws=7, seed=3)
+    assert [(m.n_draws, int(m.seed)) for m in one.members] == [(7, 3)]
