@@ -224,19 +224,13 @@ def _frame_of(base: Scenario) -> Measured:
 
 def _outcome(projection: Projection, names: tuple[str, ...], measured: Measured) -> Outcome:
     """A run's figures (the means over draws of its total)."""
-    from .results import aggregate, targets_of, total_rows
-    from .services import LAYOUT, metrics_for, present, standards_for
-    from .standards import judge
+    from .results import judged, total_rows
+    from .services import LAYOUT, present
 
     out = total_rows(projection.out)[:, None]  # [draw, 1, row, month]
-    timeline = projection.timeline
-    codes, _ = timeline.periods("year")
-    metrics = metrics_for(projection.services)
-    standards = standards_for(metrics) + targets_of(projection.scenario)
-    values = aggregate(out, codes, metrics)  # [draw, 1, metric, year]
-    first_months = timeline.months[np.flatnonzero(np.r_[True, np.diff(codes) != 0])]
-    met = judge(values, metrics, (first_months - 3) // 12, standards)
-    per_draw = np.concatenate([values, met], axis=2)[:, 0]  # [draw, column, year]
+    codes, _ = projection.timeline.periods("year")
+    values, metrics, standards, _ = judged(out, projection, "year")
+    per_draw = values[:, 0]  # [draw, column, year]
     column = {name: i for i, name in enumerate([m.name for m in metrics]
                                                + [s.row_name for s in standards])}
     means = np.full((len(measured.metrics), len(measured.years)), np.nan)

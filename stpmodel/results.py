@@ -88,15 +88,24 @@ def total_label(footprints: Sequence[tuple[str, str]]) -> tuple[str, str]:
     return ("ALL", f"All {len(codes)} footprints")
 
 
-def _frame(out: np.ndarray, footprints: Sequence[tuple[str, str]], projection: Projection,
-           by: By, percentiles: Sequence[float]) -> pl.DataFrame:
+def judged(out: np.ndarray, projection: Projection, by: By
+           ) -> tuple[np.ndarray, tuple[Metric, ...], tuple[Standard, ...], list[str]]:
+    """``values[draw, footprint, column, period]`` from ``out[draw, footprint, row, month]``:
+    every metric of the projection's services aggregated by period, then whether each standard
+    (and each of the scenario's targets) is met; with the metrics, the standards and the
+    periods' labels."""
     codes, labels = projection.timeline.periods(by)
     metrics = metrics_for(projection.services)
     values = aggregate(out, codes, metrics)  # [draw, footprint, metric, period]
     standards = standards_for(metrics) + targets_of(projection.scenario)
     first_months = projection.timeline.months[np.flatnonzero(np.r_[True, np.diff(codes) != 0])]
     met = judge(values, metrics, (first_months - 3) // 12, standards)
-    values = np.concatenate([values, met], axis=2)
+    return np.concatenate([values, met], axis=2), metrics, standards, labels
+
+
+def _frame(out: np.ndarray, footprints: Sequence[tuple[str, str]], projection: Projection,
+           by: By, percentiles: Sequence[float]) -> pl.DataFrame:
+    values, metrics, standards, labels = judged(out, projection, by)
     columns = [(m.name, priced(m.unit, projection.scenario.prices.base)) for m in metrics] + [
         (s.row_name, UNIT) for s in standards]
     rows = [(code, name, column, label)
