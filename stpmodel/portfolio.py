@@ -348,16 +348,14 @@ def _better(objective: Objective, order: Callable[[Sequence[str]], tuple[int, ..
                       len(o.schemes), order(o.schemes))
 
 
-def best_exhaustive(measured: Measured, limits: Limits, objective: Objective) -> Outcome:
+def best_exhaustive(measured: Measured, limits: Limits, objective: Objective
+                    ) -> Outcome | None:
+    """The best portfolio run within the limits; None when none is."""
     position = {n: i for i, n in enumerate(measured.names)}
     key = _better(objective, lambda names: tuple(position[n] for n in names))
     within = [o for o in measured.outcomes.values()
               if not breaches(o, measured.base, limits, measured.years)]
-    if not within:
-        raise PrioritiseError("not even the do-minimum is within the limits: "
-                              + "; ".join(breaches(measured.base, measured.base, limits,
-                                                   measured.years)))
-    return min(within, key=key)
+    return min(within, key=key) if within else None
 
 
 def solve_ilp(measured: Measured, limits: Limits, objective: Objective,
@@ -542,7 +540,7 @@ class Prioritised:
     method: str  # "exhaustive" or "ilp": how the best portfolio was chosen
     limits: Limits
     effects: list[Effect]  # each scheme alone, most cost-effective first
-    chosen: Outcome
+    chosen: Outcome | None  # None: no portfolio, not even the do-minimum, is within the limits
     frontier: list[Outcome]
     waterfall: Waterfall
     notes: list[str]
@@ -601,21 +599,24 @@ def prioritise(scenario: Scenario, *, budget: float | None = None,
     check_metric(measured, metric, period)
     effects = ranked([effect(measured, n, objective) for n in names])
     notes: list[str] = []
+    best: Outcome | None
     if chosen_method == "exhaustive":
         best = best_exhaustive(measured, limits, objective)
         front = frontier(list(measured.outcomes.values()), objective)
     else:
         picked = solve_ilp(measured, limits, objective)
-        if picked is None:
-            raise PrioritiseError("no portfolio, not even the do-minimum, is within the limits")
-        candidates = {picked} | set(ilp_frontier(measured, objective))
+        candidates = set(ilp_frontier(measured, objective)) | ({picked} if picked else set())
         measure(base, sorted(candidates), measured=measured, scheduler=scheduler)
-        best = measured.outcomes[frozenset(picked)]
+        best = None if picked is None else measured.outcomes[frozenset(picked)]
         front = frontier([measured.outcomes[frozenset(c)] for c in candidates], objective)
-        broken = breaches(best, measured.base, limits, measured.years)
+        broken = [] if best is None else breaches(best, measured.base, limits, measured.years)
         if broken:
             notes.append("the portfolio the integer programme chose, run with its schemes' "
                           "interactions, is not within the limits: " + "; ".join(broken))
+    if best is None:
+        notes.append("no portfolio, not even the do-minimum, is within the limits: the "
+                     "do-minimum's " + "; ".join(breaches(measured.base, measured.base, limits,
+                                                          measured.years)))
     if metric is None:
         what, unit = BENEFIT_NAMES[objective], BENEFIT_UNITS[objective]
         flow = waterfall(measured, what, unit, lambda o: o.benefit(objective), scheduler)
@@ -699,7 +700,8 @@ def frame(result: Prioritised) -> pl.DataFrame:
         for s in measured.standards:
             add(table, rank, name, f"{s} {measured.judged_in[s]}", "share of draws", o.met[s])
 
-    portfolio("chosen", 1, result.chosen)
+    if result.chosen is not None:
+        portfolio("chosen", 1, result.chosen)
     for rank, o in enumerate(result.frontier, start=1):
         portfolio("frontier", rank, o)
     flow = result.waterfall

@@ -346,6 +346,17 @@ def test_a_budget_below_zero_is_a_usage_error():
     assert "--budget" in result.output
 
 
+def test_limits_nothing_fits_choose_nothing_show_the_rest_and_exit_1():
+    out = runner.invoke(app, ["prioritise", SHIPPED, "--draws", "2", "--budget", "0"])
+    assert out.exit_code == 1
+    assert "none: no portfolio, not even the do-minimum, is within them" in out.stdout
+    assert "Efficient frontier" in out.stdout and "Waterfall" in out.stdout
+    assert "the do-minimum's investment 2020/21" in out.output
+    csv = runner.invoke(app, ["prioritise", SHIPPED, "--draws", "2", "--budget", "0", "-f",
+                              "csv", "--method", "ilp"])
+    assert csv.exit_code == 1 and ",chosen," not in csv.stdout and ",frontier," in csv.stdout
+
+
 def test_an_unknown_staff_group_or_metric_is_a_usage_error():
     result = runner.invoke(app, ["prioritise", SHIPPED, "--draws", "1", "--wte", "nurses=3"])
     assert result.exit_code == 2 and "no staff group 'nurses'" in result.output

@@ -287,7 +287,8 @@ def test_the_schemes_charts_render_in_headless_chromium(schemes_report):
         assert chart["label"], chart
 
 
-def test_schemes_that_cannot_be_prioritised_are_said_so_and_the_report_is_written(tmp_path):
+def test_schemes_none_of_which_fit_the_budget_are_said_so_and_the_frontier_still_drawn(
+        tmp_path):
     scenario = tmp_path / "tiny-budget.yaml"
     text = SCHEMES.read_text(encoding="utf-8")
     assert "  budget: 15000000\n" in text
@@ -296,9 +297,11 @@ def test_schemes_that_cannot_be_prioritised_are_said_so_and_the_report_is_writte
     result = invoke("report", scenario, "-o", path, "--draws", "4")
     assert result.exit_code == 0, result.output
     page = path.read_text(encoding="utf-8")
-    assert ("The scenario's schemes could not be prioritised: not even the do-minimum is within "
-            "the limits: investment 2020/21") in page
-    assert not {"frontier", "waterfall"} & set(parse(page).charts)
+    assert ("No portfolio, not even the do-minimum (the scenario without its schemes), is "
+            "within the budget of £1,000 a year, so none is chosen") in page
+    assert "the do-minimum&#x27;s investment 2020/21" in page or \
+        "the do-minimum's investment 2020/21" in page
+    assert {"frontier", "waterfall"} <= set(parse(page).charts)
 
 
 def test_with_more_schemes_than_every_portfolio_allows_the_waterfall_goes_in_order(monkeypatch):

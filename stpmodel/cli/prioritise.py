@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from .app import (
+    EXIT_FOUND,
     EXIT_USAGE,
     DrawsOption,
     ForceOption,
@@ -99,6 +100,9 @@ def prioritise(
 ) -> None:
     """Rank the scenario's schemes and choose the best portfolio within a budget and staff.
 
+    Exits 1 when no portfolio, not even the do-minimum, is within the limits (after printing
+    the rest).
+
     Runs the do-minimum (the scenario without its schemes) with each scheme alone and the
     combinations the method needs, on common random numbers. Prints each scheme's effect,
     most cost-effective first; the best portfolio within the limits; the efficient frontier
@@ -136,6 +140,8 @@ def prioritise(
             console.print(part)
     for note in [method_sentence(result), *result.notes]:
         typer.echo(f"note: {note}", err=True)
+    if result.chosen is None:  # found something: nothing can be funded within the limits
+        raise typer.Exit(code=EXIT_FOUND)
 
 
 def _progress() -> Any:
@@ -247,11 +253,14 @@ def tables(result: Prioritised) -> list[Any]:
     best.show_header = False
     best.add_column("", no_wrap=True)
     best.add_column("", justify="right")
-    best.add_row("schemes", text(label(chosen.schemes)))
-    best.add_row("PV cost", format_money(chosen.pv_investment))
-    best.add_row(benefit_unit, show_benefit(chosen.benefit(result.objective)))
-    for y, year in enumerate(m.years):
-        best.add_row(f"investment {year}", format_money(float(chosen.investment[y])))
+    if chosen is None:
+        best.add_row("schemes", "none: no portfolio, not even the do-minimum, is within them")
+    else:
+        best.add_row("schemes", text(label(chosen.schemes)))
+        best.add_row("PV cost", format_money(chosen.pv_investment))
+        best.add_row(benefit_unit, show_benefit(chosen.benefit(result.objective)))
+        for y, year in enumerate(m.years):
+            best.add_row(f"investment {year}", format_money(float(chosen.investment[y])))
     out.append(best)
 
     front = new("Efficient frontier: no other portfolio costs less for as much benefit "

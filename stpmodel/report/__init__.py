@@ -70,7 +70,6 @@ class Report:
     charts: list[Chart] = field(default_factory=list)
     tornado_note: str = ""
     schemes: Schemes | None = None  # the section on the scenario's schemes, when it has some
-    schemes_problem: str = ""  # why the schemes could not be prioritised, when they could not
 
 
 def build(scenario: Scenario, meta: Mapping[str, object], assumed: Sequence[Assumed], *,
@@ -99,14 +98,9 @@ def build(scenario: Scenario, meta: Mapping[str, object], assumed: Sequence[Assu
         result.charts.append(chart)
         result.tornado_note = note
     if scenario.do_minimum.schemes:
-        from ..portfolio import PrioritiseError
         from .schemes import build_schemes
 
-        try:
-            result.schemes = build_schemes(scenario, say)
-        except PrioritiseError as exc:  # e.g. not even the do-minimum within the budget
-            result.schemes_problem = str(exc)
-            say(f"the schemes could not be prioritised: {exc}")
+        result.schemes = build_schemes(scenario, say)
     return result
 
 

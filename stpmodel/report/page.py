@@ -109,12 +109,6 @@ def render(report: Report) -> str:
             parts += _chart(chart)
     if report.schemes is not None:
         parts += _schemes(report.schemes)
-    elif report.schemes_problem:
-        parts += ['<h2 id="schemes">Schemes and priorities</h2>',
-                  f"<p>The scenario's schemes could not be prioritised: "
-                  f"{escape(report.schemes_problem)}. The figures above are the plan's, every "
-                  "scheme funded; <code>stpmodel prioritise</code> with <code>--budget</code> "
-                  "or <code>--wte</code> chooses within other limits.</p>"]
     parts += _figures(years, column, periods)
     parts += _assumptions(report)
     parts += _meta(report)
@@ -256,16 +250,23 @@ def _schemes(section: Schemes) -> list[str]:
     chosen = result.chosen
     letter_of = {name: code for code, name, _ in section.letters}
     base = result.measured.base.benefit(result.objective)
-    names = ", ".join(f"{n} ({letter_of[n]})" for n in chosen.schemes) or "none: the do-minimum"
-    out = ['<h2 id="schemes">Schemes and priorities</h2>',
-           f"<p>The scenario has {len(section.letters)} schemes to fund or not; the figures "
-           "above are the plan's, every scheme funded. Chosen within "
-           f"{escape(section.limits)}, for the most {escape(section.benefit_unit)}: "
-           f"<strong>{escape(names)}</strong>, at a PV cost of "
-           f"{escape(format_money(chosen.pv_investment))} for "
-           f"{escape(section.show(chosen.benefit(result.objective)))} "
-           f"{escape(section.benefit_unit)} against {escape(section.show(base))} with the "
-           f"do-minimum (the scenario without its schemes). {escape(section.method)}</p>"]
+    head = (f"<p>The scenario has {len(section.letters)} schemes to fund or not; the figures "
+            "above are the plan's, every scheme funded. ")
+    if chosen is None:
+        head += (f"No portfolio, not even the do-minimum (the scenario without its schemes), "
+                 f"is within {escape(section.limits)}, so none is chosen; the frontier below "
+                 "shows what each costs. <code>stpmodel prioritise</code> with "
+                 "<code>--budget</code> or <code>--wte</code> chooses within other limits. ")
+    else:
+        names = ", ".join(f"{n} ({letter_of[n]})" for n in chosen.schemes) or \
+            "none: the do-minimum"
+        head += (f"Chosen within {escape(section.limits)}, for the most "
+                 f"{escape(section.benefit_unit)}: <strong>{escape(names)}</strong>, at a PV "
+                 f"cost of {escape(format_money(chosen.pv_investment))} for "
+                 f"{escape(section.show(chosen.benefit(result.objective)))} "
+                 f"{escape(section.benefit_unit)} against {escape(section.show(base))} with "
+                 "the do-minimum (the scenario without its schemes). ")
+    out = ['<h2 id="schemes">Schemes and priorities</h2>', f"{head}{escape(section.method)}</p>"]
     if result.notes:
         out.append('<ul class="notes">' + "".join(f"<li>{escape(n)}</li>" for n in result.notes)
                    + "</ul>")

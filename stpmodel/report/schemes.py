@@ -88,15 +88,16 @@ def build_schemes(scenario: Scenario,
     if result.objective == "standards":
         unit = "expected standards met"
     points = [point(o) for o in result.frontier]
-    chosen = point(result.chosen)
-    on_front = {o.schemes for o in result.frontier} | {result.chosen.schemes}
+    chosen = None if result.chosen is None else point(result.chosen)
+    picked = () if result.chosen is None else result.chosen.schemes
+    on_front = {o.schemes for o in result.frontier} | {picked}
     others = [(o.pv_investment, o.benefit(result.objective))
               for o in measured.outcomes.values() if o.schemes not in on_front]
     limits = describe_limits(result)
     flow = result.waterfall
     parts = dict(flow.parts)
     rows = [SchemeRow(rank, letter_of[e.name], e.name, e.pv_investment, e.pv_cash_savings,
-                      e.benefit, float(parts.get(e.name, 0)), e.name in result.chosen.schemes)
+                      e.benefit, float(parts.get(e.name, 0)), e.name in picked)
             for rank, e in enumerate(result.effects, start=1)]
     section = Schemes(result, letters, rows, unit, limits, method_sentence(result))
 
@@ -109,9 +110,11 @@ def build_schemes(scenario: Scenario,
         "frontier", "Efficient frontier",
         f"Each point is a portfolio of schemes that no other portfolio beats on both PV cost "
         f"(the present value of investment over the run, the do-minimum's included) and "
-        f"{benefit_words}; the line steps from one to the next. {within} Ringed: the "
-        f"portfolio chosen, the most {benefit_words} within the limits ({chosen.label}). "
-        "Faint dots: the other portfolios run. The letters name the schemes, as in the key "
+        f"{benefit_words}; the line steps from one to the next. {within} "
+        + (f"Ringed: the portfolio chosen, the most {benefit_words} within the limits "
+           f"({chosen.label}). " if chosen is not None else
+           "No portfolio, not even the do-minimum, is within the limits, so none is chosen. ")
+        + "Faint dots: the other portfolios run. The letters name the schemes, as in the key "
         "below.", frontier))
 
     bars = charts.waterfall_bars(flow.start, [(letter_of[name], part)
