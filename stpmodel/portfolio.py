@@ -560,11 +560,7 @@ def method_sentence(result: Prioritised) -> str:
 
 def limits_for(measured: Measured, budget: float | None, wte: dict[str, float]) -> Limits:
     """The limits: ``budget`` a year (pro rata for a part year), else the scenario's
-    finance.budget, else none; and the staff limits, whose groups must be the scenario's."""
-    for group in wte:
-        if group not in measured.groups:
-            known = ", ".join(measured.groups) or "none (no service here declares staff)"
-            raise PrioritiseError(f"no staff group '{group}'; the groups are {known}")
+    finance.budget, else none; and the staff limits."""
     if budget is not None:
         from .timeline import Timeline
 
@@ -594,9 +590,11 @@ def prioritise(scenario: Scenario, *, budget: float | None = None,
                       for c in itertools.combinations(names, k)]
     else:
         portfolios = [(n,) for n in names]
-    measured = measure(base, portfolios, progress, scheduler=scheduler)
-    limits = limits_for(measured, budget, wte or {})
+    measured = _frame_of(base)  # what is asked is checked before anything runs
     check_metric(measured, metric, period)
+    check_groups(measured, wte or {})
+    measure(base, portfolios, progress, measured=measured, scheduler=scheduler)
+    limits = limits_for(measured, budget, wte or {})
     effects = ranked([effect(measured, n, objective) for n in names])
     notes: list[str] = []
     best: Outcome | None
@@ -605,7 +603,9 @@ def prioritise(scenario: Scenario, *, budget: float | None = None,
         front = frontier(list(measured.outcomes.values()), objective)
     else:
         picked = solve_ilp(measured, limits, objective)
-        candidates = set(ilp_frontier(measured, objective)) | ({picked} if picked else set())
+        candidates = set(ilp_frontier(measured, objective))
+        if picked is not None:
+            candidates.add(picked)
         measure(base, sorted(candidates), measured=measured, scheduler=scheduler)
         best = None if picked is None else measured.outcomes[frozenset(picked)]
         front = frontier([measured.outcomes[frozenset(c)] for c in candidates], objective)
@@ -627,6 +627,13 @@ def prioritise(scenario: Scenario, *, budget: float | None = None,
                          lambda o: float(o.values[row, year]), scheduler)
     return Prioritised(measured, objective, chosen_method, limits, effects, best, front, flow,
                        notes)
+
+
+def check_groups(measured: Measured, wte: dict[str, float]) -> None:
+    for group in wte:
+        if group not in measured.groups:
+            known = ", ".join(measured.groups) or "none (no service here declares staff)"
+            raise PrioritiseError(f"no staff group '{group}'; the groups are {known}")
 
 
 def check_metric(measured: Measured, metric: str | None, period: str | None) -> None:
