@@ -558,6 +558,24 @@ def method_sentence(result: Prioritised) -> str:
             f"(seed {int(m.scenario.seed)}).")
 
 
+def describe_limits(result: Prioritised) -> str:
+    """The limits in words: "the budget of £15.00m a year", with the staff limits."""
+    from .output import format_money as _money
+
+    limits = result.limits
+    out = []
+    if limits.budget is not None:
+        budget = np.asarray(limits.budget, dtype=float)
+        if budget.size and np.allclose(budget, budget[0]):
+            out.append(f"the budget of {_money(float(budget[0]))} a year")
+        else:
+            years = result.measured.years
+            out.append("the budget (" + ", ".join(
+                f"{_money(float(b))} in {y}" for b, y in zip(budget, years)) + ")")
+    out += [f"{w:g} more WTE in {group}" for group, w in limits.wte.items()]
+    return " and ".join(out) if out else "no limits"
+
+
 def limits_for(measured: Measured, budget: float | None, wte: dict[str, float]) -> Limits:
     """The limits: ``budget`` a year (pro rata for a part year), else the scenario's
     finance.budget, else none; and the staff limits."""

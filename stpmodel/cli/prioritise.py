@@ -185,7 +185,7 @@ def tables(result: Prioritised) -> list[Any]:
     from rich.table import Table
 
     from ..output import format_money, format_value, text
-    from ..portfolio import breaches, label, letter
+    from ..portfolio import breaches, describe_limits, label, letter
     from ..portfolio import show_benefit as benefit_text
     from ..values import month_label
 
@@ -242,14 +242,7 @@ def tables(result: Prioritised) -> list[Any]:
     out: list[Any] = [legend, ranked, changes]
 
     chosen = result.chosen
-    limits = []
-    if result.limits.budget is not None:
-        budgets = [format_money(b) for b in result.limits.budget]
-        limits.append(f"a budget of {budgets[0]} a year" if len(set(budgets)) == 1 else
-                      "budgets of " + " / ".join(budgets) + " by year")
-    limits += [f"{g} +{v:g} WTE" for g, v in result.limits.wte.items()]
-    best = new(f"Best portfolio ({result.method}) within "
-               + (", ".join(limits) if limits else "no limits"))
+    best = new(f"Best portfolio ({result.method}) within {describe_limits(result)}")
     best.show_header = False
     best.add_column("", no_wrap=True)
     best.add_column("", justify="right")

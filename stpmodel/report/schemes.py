@@ -13,14 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-import numpy as np
-
-from ..output import format_money
 from ..portfolio import (
     BENEFIT_UNITS,
     Outcome,
     Prioritised,
     breaches,
+    describe_limits,
     letter,
     method_sentence,
     prioritise,
@@ -135,21 +133,5 @@ def build_schemes(scenario: Scenario,
 def _benefit_words(objective: str) -> str:
     return {"standards": "the expected number of standards met", "people": "people reached",
             "npv": "the NPV counting capacity released"}[objective]
-
-
-def describe_limits(result: Prioritised) -> str:
-    """The limits in words: "the budget of £15.00m a year", with the staff limits."""
-    limits = result.limits
-    out = []
-    if limits.budget is not None:
-        budget = np.asarray(limits.budget, dtype=float)
-        if budget.size and np.allclose(budget, budget[0]):
-            out.append(f"the budget of {format_money(float(budget[0]))} a year")
-        else:
-            years = result.measured.years
-            out.append("the budget (" + ", ".join(
-                f"{format_money(float(b))} in {y}" for b, y in zip(budget, years)) + ")")
-    out += [f"{w:g} more WTE in {group}" for group, w in limits.wte.items()]
-    return " and ".join(out) if out else "no limits"
 
 
