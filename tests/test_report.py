@@ -147,15 +147,25 @@ def test_the_report_never_writes_over_its_scenario(tmp_path):
 # In a real browser
 
 
-def test_the_report_renders_in_headless_chromium(oaps_report):
-    """Every chart is drawn (an SVG with a size and marks in it), nothing goes to the console
-    as an error, and the page asks for nothing but itself."""
+@pytest.fixture
+def chromium() -> str:
+    """Chromium's path; the test is skipped, saying why, where there is none (`make test`
+    installs it, so CI runs these)."""
     from tools import browser as browser_module  # ours; websocket-client is in the dev extra
+
     binary = browser_module.find_chromium()
     if binary is None:
         pytest.skip("no Chromium found (apt-get install chromium-headless-shell, or set "
                     "STPMODEL_CHROMIUM): the report's rendering is not checked here")
-    with browser_module.Browser(binary) as browser:
+    return binary
+
+
+def test_the_report_renders_in_headless_chromium(oaps_report, chromium):
+    """Every chart is drawn (an SVG with a size and marks in it), nothing goes to the console
+    as an error, and the page asks for nothing but itself."""
+    from tools import browser as browser_module
+
+    with browser_module.Browser(chromium) as browser:
         page = browser.open(oaps_report.as_uri())
         charts = browser.evaluate("""[...document.querySelectorAll('figure.chart')].map(f => {
             const svg = f.querySelector('svg');
@@ -262,13 +272,10 @@ def test_a_scenario_without_schemes_has_no_schemes_section(oaps_report):
     assert not {"frontier", "waterfall"} & set(parse(text).charts)
 
 
-def test_the_schemes_charts_render_in_headless_chromium(schemes_report):
+def test_the_schemes_charts_render_in_headless_chromium(schemes_report, chromium):
     from tools import browser as browser_module
-    binary = browser_module.find_chromium()
-    if binary is None:
-        pytest.skip("no Chromium found (apt-get install chromium-headless-shell, or set "
-                    "STPMODEL_CHROMIUM): the report's rendering is not checked here")
-    with browser_module.Browser(binary) as browser:
+
+    with browser_module.Browser(chromium) as browser:
         page = browser.open(schemes_report.as_uri())
         charts = browser.evaluate("""['frontier', 'waterfall'].map(key => {
             const svg = document.querySelector(`figure[data-chart="${key}"] svg`);
