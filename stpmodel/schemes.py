@@ -138,8 +138,11 @@ def _leaf_paths(changes: dict[Any, Any], model: Any, prefix: tuple[str, ...] = (
 
 
 def get(model: Any, path: Sequence[str]) -> Any:
+    """The value at ``path``; None where a section on the way is absent."""
     for part in path:
-        model = getattr(model, part)
+        model = getattr(model, part, None)
+        if model is None:
+            return None
     return model
 
 
@@ -214,8 +217,7 @@ def check(scenario: Scenario, raws: Sequence[tuple[dict[Any, Any], Source]]) -> 
             for path in _leaf_paths(scheme.changes, member):
                 value = get(alone, path)
                 try:
-                    spliced(get(member, path) if _has(member, path) else None, value,
-                            scheme.start)
+                    spliced(get(member, path), value, scheme.start)
                 except ValueError as exc:
                     problems.add(overlay.problem(path, str(exc),
                                                  hint="give its months inside the value and "
@@ -226,14 +228,6 @@ def check(scenario: Scenario, raws: Sequence[tuple[dict[Any, Any], Source]]) -> 
         raise ScenarioError(sorted(problems))
 
 
-def _has(model: Any, path: Sequence[str]) -> bool:
-    for part in path:
-        model = getattr(model, part, None)
-        if model is None:
-            return False
-    return True
-
-
 def apply(member: Scenario, schemes: Sequence[Scheme]) -> Scenario:
     """One footprint's scenario with ``schemes`` applied, in the order the scenario lists them
     (the later wins where two change the same value)."""
@@ -241,6 +235,6 @@ def apply(member: Scenario, schemes: Sequence[Scheme]) -> Scenario:
     for scheme in schemes:
         for dotted, value in scheme.leaves:
             path = dotted.split(".")
-            before = get(out, path) if _has(out, path) else None
+            before = get(out, path)
             out = put(out, path, spliced(before, value, scheme.start))
     return out
