@@ -257,9 +257,19 @@ class Report:
     notes: list[str]
 
 
+BLOCK_BYTES = 256e6  # the monthly results :func:`report` holds at once, at most (but one footprint's)
+
+
+def block_footprints(n_footprints: int, per_footprint: float, max_bytes: float = BLOCK_BYTES
+                     ) -> int:
+    """How many footprints :func:`report` runs at a time: as many as ``max_bytes`` of monthly
+    results hold (``per_footprint`` bytes each), at least one."""
+    return min(n_footprints, max(1, int(max_bytes // per_footprint)))
+
+
 def report(scenario: Scenario, by: By, percentiles: Sequence[float] = PERCENTILES,
            progress: Callable[[int], object] | None = None,
-           max_bytes: float = 256e6, sampler: Sampler | None = None) -> Report:
+           max_bytes: float = BLOCK_BYTES, sampler: Sampler | None = None) -> Report:
     """Run ``scenario`` and tabulate it, a block of footprints at a time so that the monthly
     results of every draw are never all held at once: each block is reduced to its periods and
     percentiles, and to its share of the per-draw total, before the next is run. ``sampler``:
@@ -267,12 +277,12 @@ def report(scenario: Scenario, by: By, percentiles: Sequence[float] = PERCENTILE
     members = scenario.members
     timeline = Timeline(scenario.start, scenario.end)
     per_footprint = scenario.n_draws * N_ROWS * timeline.n_months * 8.0
-    size = max(1, int(max_bytes // per_footprint))
+    size = block_footprints(len(members), per_footprint, max_bytes)
     frames: list[pl.DataFrame] = []
     lines = partial_periods_of(timeline, by) + standard_notes(scenario, timeline)
     total: np.ndarray | None = None
     # one block's monthly results at a time, in the same memory each time
-    buffer = np.empty(int(min(size, len(members)) * per_footprint // 8))
+    buffer = np.empty(int(size * per_footprint // 8))
     for start in range(0, len(members), size):
         block = scenario.with_members(members[start : start + size])
         done = start * scenario.n_draws

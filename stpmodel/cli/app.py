@@ -145,18 +145,27 @@ def load_or_exit(path: Path) -> Scenario:
         raise exit_with(str(exc)) from None
 
 
-# What a run holds in memory, measured over 60 months: end-oaps.yaml, 0.39 GB at 2,000 draws
-# and 0.73 GB at 8,000; england-ltp.yaml (44 footprints), 0.29 GB at 1 draw and 0.62 GB at 200.
-# That is at most about 1 KB for each draw, month and footprint, over a fixed 0.3 GB.
-BYTES_PER_DRAW_MONTH = 1000
+# What a run holds in memory: about 0.3 GB (the modules, the inputs), and twice (the results,
+# and the work of tabulating them) a block of footprints' monthly results
+# (stpmodel.results.report: as many as 256 MB hold, at least one) and, with several footprints,
+# every draw's total. Measured over 60 months (peak RSS; what this says in brackets):
+# end-oaps.yaml, 0.47 GB at 2,000 draws (0.57), 1.26 GB at 8,000 (1.34), 2.32 GB at 16,000
+# (2.37); england-ltp.yaml (44 footprints), 0.71 GB at 1,000 draws (0.83), 1.11 GB at 3,000
+# (1.09).
+FIXED_BYTES = 300 * 1024**2
 MEMORY_WARNING_BYTES = 2 * 1024**3
 
 
 def memory_needed(scenario: Scenario) -> int:
-    """Roughly the bytes a run of ``scenario`` needs (see :data:`BYTES_PER_DRAW_MONTH`)."""
+    """Roughly the bytes a run of ``scenario`` needs (see :data:`FIXED_BYTES`)."""
+    from ..results import block_footprints
+    from ..services import N_ROWS
+
     months = max(1, int(scenario.end) - int(scenario.start) + 1)
-    cells = scenario.n_draws * months * len(scenario.members)
-    return 300 * 1024**2 + cells * BYTES_PER_DRAW_MONTH
+    per_footprint = scenario.n_draws * N_ROWS * months * 8
+    members = len(scenario.members)
+    held = block_footprints(members, per_footprint) + (1 if members > 1 else 0)
+    return FIXED_BYTES + 2 * held * per_footprint
 
 
 def warn_if_large(scenario: Scenario) -> None:
