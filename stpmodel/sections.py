@@ -36,7 +36,7 @@ def spec(description: str, unit: str, *, source: str = "", default: Any = ...,
 
 class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True,
-                              validate_default=True)  # a number default becomes a Trajectory
+                              validate_default=True, defer_build=True)  # a number default becomes a Trajectory
 
 
 class Footprint(Section):
