@@ -47,8 +47,12 @@ def measured(command: list[str], env: dict | None = None,
     """Wall time [s] and peak RSS [MB] of one command (its own, from wait4), and its output
     when ``stdout`` is subprocess.PIPE. Its CPU time (user + sys) [s] is appended to
     CPU_SECONDS."""
+    # Python's bytecode cache may be written, as on a user's machine: with
+    # PYTHONDONTWRITEBYTECODE (set on the development machine) a module whose .pyc is missing or
+    # stale is compiled again on every run, some 60 ms of a warm run
+    base = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     start = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **(env or {})},
+    process = subprocess.Popen(command, cwd=ROOT, env={**base, **(env or {})},
                                stdout=stdout, stderr=subprocess.DEVNULL)
     output = process.stdout.read() if process.stdout is not None else b""
     _, status, usage = os.wait4(process.pid, 0)
