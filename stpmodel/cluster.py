@@ -38,8 +38,8 @@ _OPEN: dict[str, Any] = {}  # scheduler → the client open for it in this proce
 @contextmanager
 def dask_client(scheduler: str, workers: int) -> Iterator[Any]:
     """A client of the cluster at ``scheduler``, or of a local cluster of ``workers``
-    processes, one thread each, for ``local`` (closed after). Inside another ``dask_client``
-    for the same scheduler, that one's client (left open)."""
+    processes, one thread each (numba's waiting passively), for ``local`` (closed after).
+    Inside another ``dask_client`` for the same scheduler, that one's client (left open)."""
     if scheduler in _OPEN:
         yield _OPEN[scheduler]
         return
@@ -50,8 +50,13 @@ def dask_client(scheduler: str, workers: int) -> Iterator[Any]:
                            "'stpmodel[cluster]'") from None
     cluster = None
     if scheduler == "local":
+        # numba's OpenMP threads wait for work passively, so that a worker's threads, done
+        # with a task, do not spin on the cores the other workers compute on (run
+        # --scheduler local of england-ltp.yaml, 1,000 draws: 22.5 s, not 25.4 s)
         cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+                               dashboard_address=None,
+                               env={"OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY",
+                                                                      "PASSIVE")})
     try:
         try:
             client = Client(cluster if cluster is not None else scheduler)
