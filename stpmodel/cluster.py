@@ -52,7 +52,7 @@ def dask_client(scheduler: str, workers: int) -> Iterator[Any]:
     if scheduler == "local":
         # numba's OpenMP threads wait for work passively, so that a worker's threads, done
         # with a task, do not spin on the cores the other workers compute on (run
-        # --scheduler local of england-ltp.yaml, 1,000 draws: 22.5 s, not 25.4 s)
+        # --scheduler local of england-ltp.yaml, 1,000 draws: 21.7 s, not 25.4-25.8 s)
         cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
                                dashboard_address=None,
                                env={"OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY",
