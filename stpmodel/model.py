@@ -85,14 +85,19 @@ def first_draw(value: Any) -> Any:
 
 def run(scenario: Scenario, sampler: Sampler | None = None,
         progress: Callable[[int], object] | None = None,
-        buffer: np.ndarray | None = None) -> Projection:
+        buffer: np.ndarray | None = None, scheduler: str | None = None,
+        workers: int | None = None) -> Projection:
     """Project ``scenario``, every footprint of it. ``sampler`` draws its uncertain values
     (default: from the scenario's seed and draws, central values when there is one draw).
     ``progress`` is told how many draws are done after each block. ``buffer``: float64 memory
     to hold the monthly results in (zeroed here; used when at least draws × footprints × rows ×
     months long), so that a caller running block after block reuses pages already mapped instead of
     having the system map and zero new ones each time; the projection's ``out`` is then a view
-    of it, good until the buffer is used again."""
+    of it, good until the buffer is used again. ``scheduler``: run the stochastic kernels as
+    tasks on a Dask cluster (:mod:`stpmodel.cluster`: an address, or ``local`` for a local
+    cluster of ``workers`` processes, default one per CPU), one a kernel and block of draws;
+    each draw's rows are those of a run here, bit for bit (every draw has its own streams), so
+    the projection is too. The inputs and the derived rows are made here either way."""
     members = scenario.members
     timeline = Timeline(scenario.start, scenario.end)
     if sampler is None:
@@ -129,15 +134,18 @@ def run(scenario: Scenario, sampler: Sampler | None = None,
                     slice(0, 1))
             else:
                 kernels.append((service, service.stack(parts), first))
-    for block in blocks(sampler.n_draws):
-        for service, stacked, first in kernels:
-            if service.simulate_into is not None:  # in place: nothing allocated or copied
-                service.simulate_into(stacked, timeline.days, block, out[block], first)
-            else:
-                out[block, :, first : first + service.kernel_rows] = service.simulate(
-                    stacked, timeline.days, block)
-        if progress is not None:
-            progress(block.stop)
+    if scheduler is not None and kernels:  # or as tasks on a Dask cluster
+        _simulate_on_cluster(kernels, timeline.days, out, scheduler, workers, progress)
+    else:
+        for block in blocks(sampler.n_draws):
+            for service, stacked, first in kernels:
+                if service.simulate_into is not None:  # in place: nothing allocated or copied
+                    service.simulate_into(stacked, timeline.days, block, out[block], first)
+                else:
+                    out[block, :, first : first + service.kernel_rows] = service.simulate(
+                        stacked, timeline.days, block)
+            if progress is not None:
+                progress(block.stop)
 
     # 3. derived rows, per footprint, in registry order
     for f, ctx in enumerate(contexts):
@@ -147,3 +155,30 @@ def run(scenario: Scenario, sampler: Sampler | None = None,
                 service.derive(Rows(view, LAYOUT, service), ctx.inputs.get(service.name), ctx)
     footprints = tuple((m.footprint.code, m.footprint.name) for m in members)
     return Projection(scenario, timeline, footprints, out)
+
+
+def _simulate_on_cluster(kernels: list[tuple[Any, Any, int]], days: np.ndarray, out: np.ndarray,
+                         scheduler: str, workers: int | None,
+                         progress: Callable[[int], object] | None) -> None:
+    """Step 2 of :func:`run` as tasks on a Dask cluster: each kernel's ``simulate`` over a block
+    of draws a task, every kernel's stacked inputs sent to each worker once; the blocks, enough
+    of them to keep every worker busy (at least four a worker thread), are written into ``out``
+    in draw order, and ``progress`` told after each."""
+    import os
+    from contextlib import closing
+
+    from .cluster import dask_client, ordered_map
+
+    n_draws = out.shape[0]
+    with dask_client(scheduler, workers or os.cpu_count() or 1) as client:
+        threads = sum(client.nthreads().values()) or 1
+        chunks = blocks(n_draws, max(20, 4 * threads))
+        calls = [(service.simulate, (stacked, days, block))
+                 for block in chunks for service, stacked, _ in kernels]
+        with closing(ordered_map(client, calls, shared=[*(k[1] for k in kernels), days])) \
+                as results:
+            for block in chunks:
+                for service, _, first in kernels:
+                    out[block, :, first : first + service.kernel_rows] = next(results)
+                if progress is not None:
+                    progress(block.stop)

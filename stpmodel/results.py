@@ -257,7 +257,7 @@ class Report:
     notes: list[str]
 
 
-BLOCK_BYTES = 256e6  # the monthly results :func:`report` holds at once, at most (but one footprint's)
+BLOCK_BYTES = 256e6  # the monthly results :func:`report` holds at once (but one footprint's)
 
 
 def block_footprints(n_footprints: int, per_footprint: float, max_bytes: float = BLOCK_BYTES
@@ -269,11 +269,28 @@ def block_footprints(n_footprints: int, per_footprint: float, max_bytes: float =
 
 def report(scenario: Scenario, by: By, percentiles: Sequence[float] = PERCENTILES,
            progress: Callable[[int], object] | None = None,
-           max_bytes: float = BLOCK_BYTES, sampler: Sampler | None = None) -> Report:
+           max_bytes: float = BLOCK_BYTES, sampler: Sampler | None = None,
+           scheduler: str | None = None, workers: int | None = None) -> Report:
     """Run ``scenario`` and tabulate it, a block of footprints at a time so that the monthly
     results of every draw are never all held at once: each block is reduced to its periods and
     percentiles, and to its share of the per-draw total, before the next is run. ``sampler``:
-    as :func:`stpmodel.model.run`'s (the same for every block: draws are keyed by path)."""
+    as :func:`stpmodel.model.run`'s (the same for every block: draws are keyed by path).
+    ``scheduler``, ``workers``: as :func:`stpmodel.model.run`'s, one client for every block
+    (one local cluster started, not one a block)."""
+    if scheduler is None:
+        return _report(scenario, by, percentiles, progress, max_bytes, sampler, None, None)
+    import os
+
+    from .cluster import dask_client
+
+    with dask_client(scheduler, workers or os.cpu_count() or 1):  # each run() takes it up
+        return _report(scenario, by, percentiles, progress, max_bytes, sampler, scheduler,
+                       workers)
+
+
+def _report(scenario: Scenario, by: By, percentiles: Sequence[float],
+            progress: Callable[[int], object] | None, max_bytes: float,
+            sampler: Sampler | None, scheduler: str | None, workers: int | None) -> Report:
     members = scenario.members
     timeline = Timeline(scenario.start, scenario.end)
     per_footprint = scenario.n_draws * N_ROWS * timeline.n_months * 8.0
@@ -287,7 +304,8 @@ def report(scenario: Scenario, by: By, percentiles: Sequence[float] = PERCENTILE
         block = scenario.with_members(members[start : start + size])
         done = start * scenario.n_draws
         tick = None if progress is None else (lambda n, done=done: progress(done + n))
-        projection = run(block, sampler, progress=tick, buffer=buffer)
+        projection = run(block, sampler, progress=tick, buffer=buffer, scheduler=scheduler,
+                         workers=workers)
         frames.append(tabulate(projection, by, percentiles, total=False))
         lines += notes(projection, by)
         part = total_rows(projection.out)

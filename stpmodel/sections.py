@@ -35,8 +35,10 @@ def spec(description: str, unit: str, *, source: str = "", default: Any = ...,
 
 
 class Section(BaseModel):
+    # validate_default: a number default becomes a Trajectory; defer_build: each model builds
+    # its validator when first used, not at import (about 50 ms of every command's start)
     model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True,
-                              validate_default=True, defer_build=True)  # a number default becomes a Trajectory
+                              validate_default=True, defer_build=True)
 
 
 class Footprint(Section):

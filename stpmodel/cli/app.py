@@ -233,9 +233,11 @@ def warn_stale(scenario: Scenario) -> None:
         typer.echo(f"warning: {plain(line)}", err=True)
 
 
-def run_with_progress(scenario: Scenario, by: str, percentiles: list[float]) -> Report:
+def run_with_progress(scenario: Scenario, by: str, percentiles: list[float],
+                      scheduler: str | None = None, workers: int | None = None) -> Report:
     """Run and tabulate a scenario, with a progress bar on stderr for long runs when stderr is
-    a terminal."""
+    a terminal; with ``scheduler``, its kernels as tasks on a Dask cluster
+    (:func:`stpmodel.results.report`)."""
     import sys
 
     from ..results import report
@@ -245,7 +247,8 @@ def run_with_progress(scenario: Scenario, by: str, percentiles: list[float]) -> 
     notice_compiling()
     work = scenario.n_draws * len(scenario.members)
     if work < 50 or not sys.stderr.isatty():
-        return report(scenario, by, percentiles)  # type: ignore[arg-type]
+        return report(scenario, by, percentiles,  # type: ignore[arg-type]
+                      scheduler=scheduler, workers=workers)
     from rich.console import Console
     from rich.progress import Progress
 
@@ -253,4 +256,5 @@ def run_with_progress(scenario: Scenario, by: str, percentiles: list[float]) -> 
         task = bar.add_task(f"{len(scenario.members)} footprint(s) × {scenario.n_draws} draws",
                             total=work)
         return report(scenario, by, percentiles,  # type: ignore[arg-type]
-                      progress=lambda done: bar.update(task, completed=done))
+                      progress=lambda done: bar.update(task, completed=done),
+                      scheduler=scheduler, workers=workers)

@@ -1,0 +1,81 @@
+"""run --scheduler: a run's simulation as tasks on a Dask cluster, a kernel's block of draws a
+task, gives what a run here gives, byte for byte (every draw has its own streams; the inputs
+and the derived rows are made here either way). dask.distributed is in the dev extra, so a
+missing install fails here rather than skipping."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from stpmodel import model
+from stpmodel.cli import app
+from stpmodel.cluster import ClusterError, dask_client, ordered_map
+from stpmodel.scenario import load_scenario
+
+from .conftest import SCENARIOS
+
+runner = CliRunner()
+ENGLAND = SCENARIOS / "england-ltp.yaml"  # 44 footprints; beds in pools, with finance
+
+
+@pytest.fixture(scope="module")
+def client():
+    """A LocalCluster of two worker processes for the module's model-level tests: while it is
+    open, run(scheduler="local") takes it up rather than starting its own."""
+    with dask_client("local", 2) as opened:
+        yield opened
+
+
+def test_run_on_a_local_cluster_writes_a_local_runs_csv_byte_for_byte(tmp_path):
+    """The shipped national scenario, 8 draws: the bed kernel's plan and counterfactual over
+    pooled beds, the waiting-list kernels, and the notes that read every draw."""
+    here, there = tmp_path / "here.csv", tmp_path / "there.csv"
+    args = ["run", str(ENGLAND), "--draws", "8", "-f", "csv"]
+    local = runner.invoke(app, [*args, "-o", str(here)])
+    assert local.exit_code == 0, local.output
+    cluster = runner.invoke(app, [*args, "-o", str(there), "--scheduler", "local", "--jobs",
+                                  "2"])
+    assert cluster.exit_code == 0, cluster.output
+    assert there.read_bytes() == here.read_bytes()
+    assert cluster.stderr == local.stderr  # the notes and the assumptions
+
+
+@pytest.mark.parametrize(("name", "draws"), [("england-ltp.yaml", 7),  # pools, finance
+                                             ("england-inpatient-backcast.yaml", 5),
+                                             ("end-oaps.yaml", 45),  # blocks of 3 draws
+                                             ("iapt-25-percent.yaml", 4)])
+def test_the_projection_on_a_cluster_is_the_local_one_bit_for_bit(client, name, draws):
+    scenario = load_scenario(SCENARIOS / name).with_overrides(draws=draws)
+    local = model.run(scenario)
+    told: list[int] = []
+    remote = model.run(scenario, progress=told.append, scheduler="local")
+    assert remote.out.shape == local.out.shape
+    assert np.array_equal(remote.out, local.out, equal_nan=True)
+    assert remote.out.tobytes() == local.out.tobytes()
+    assert told == sorted(told) and told[-1] == draws  # after each block, in draw order
+
+
+def test_a_tasks_exception_is_raised_here_in_the_order_asked(client):
+    shared = np.arange(3.0)
+    results = ordered_map(client, [(np.sum, (shared,)), (divmod, (1, 0)), (divmod, (1, 1))],
+                          shared=[shared])
+    assert next(results) == 3.0
+    with pytest.raises(ZeroDivisionError):
+        next(results)
+
+
+def test_a_run_scheduler_that_cannot_be_reached_is_a_usage_error(tmp_path):
+    import dask
+
+    out = tmp_path / "out.csv"
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
+        result = runner.invoke(app, ["run", str(ENGLAND), "--draws", "2", "-o", str(out),
+                                     "--scheduler", "tcp://127.0.0.1:1"])
+        with pytest.raises(ClusterError):
+            model.run(load_scenario(SCENARIOS / "end-oaps.yaml").with_overrides(draws=2),
+                      scheduler="tcp://127.0.0.1:1")
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("--scheduler tcp://127.0.0.1:1: cannot reach it")
+    assert not out.exists()
