@@ -244,7 +244,19 @@ def _alive(pid: int) -> bool:
         return False
     except OSError:  # it exists but is another user's
         return True
-    return True
+    return not _ended(pid)
+
+
+def _ended(pid: int) -> bool:
+    """Whether ``pid`` has ended but is not yet reaped (a zombie, which signal 0 still finds: a
+    killed batch's workers, until the system collects them), as Linux's /proc tells; False where
+    it cannot be told."""
+    try:
+        line = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    state = line[line.rfind(")") + 2 : line.rfind(")") + 3]  # the field after (command)
+    return state in ("Z", "X")
 
 
 def _umask() -> int:

@@ -199,6 +199,27 @@ def test_orphans_of_dead_processes_only(tmp_path: Path) -> None:
     assert leftovers(tmp_path) == sorted(names[1:])
 
 
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux's /proc")
+def test_orphans_of_a_process_ended_but_not_yet_reaped(tmp_path: Path) -> None:
+    """A killed batch's workers are zombies until the system reaps them, and signal 0 still
+    finds a zombie: its files are orphans all the same (the next batch, started at once, found
+    one and left it)."""
+    import time
+
+    zombie = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        deadline = time.monotonic() + 30
+        while Path(f"/proc/{zombie.pid}/stat").read_text().split(")")[1].split()[0] != "Z":
+            assert time.monotonic() < deadline, "the child did not end"
+            time.sleep(0.01)
+        target = tmp_path / "out.csv"
+        name = f".out.csv.stpmodel-{zombie.pid}.abc.tmp"
+        (tmp_path / name).write_text("")
+        assert [p.name for p in remove_orphans(target)] == [name]
+    finally:
+        zombie.wait()
+
+
 def test_full_disk_is_exit_2_for_parquet(scenario: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def full(self: pl.DataFrame, file: object, *args: object, **kwargs: object) -> None:
         Path(str(file)).write_bytes(b"PAR1")
