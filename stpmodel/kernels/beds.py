@@ -384,15 +384,17 @@ def beds_footprint(days, plan_rate, plan_los, los_cv, plan_beds, dist, repatriat
     node_next[cap - 1] = -1
     node_value = np.empty(cap)
     node_bucket = np.empty(cap, dtype=np.int64)
-    free = 0
+    # (np.int64, not 0: a literal 0 would have numba compile each function these are passed to
+    # twice, once for Literal[int](0), as much as 1.6 s of a first run)
+    free = np.int64(0)
     ready = np.empty(cap)
-    rh = 0
-    rn = 0
-    size = 0  # occupied local beds
+    rh = np.int64(0)
+    rn = np.int64(0)
+    size = np.int64(0)  # occupied local beds
     # OAPs still out, in the order they were placed (for repatriation): their discharge times
     oap_end = np.empty(1024)
-    oap_head = 0
-    oap_tail = 0
+    oap_head = np.int64(0)
+    oap_tail = np.int64(0)
 
     fixed = los_cv < 1e-6  # the gamma shape 1/CV² would overflow: fixed stays
     lognormal = dist == LOS_LOGNORMAL
