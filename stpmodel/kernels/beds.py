@@ -213,7 +213,8 @@ def _append_oap(oap_end, oap_head, oap_tail, end):  # pragma: no cover - compile
     if oap_tail == oap_end.shape[0]:
         live = oap_tail - oap_head
         bigger = np.empty(max(1024, 2 * live))
-        bigger[:live] = oap_end[oap_head:oap_tail]
+        for i in range(live):  # a loop: a slice's assignment compiles for a second
+            bigger[i] = oap_end[oap_head + i]
         oap_end = bigger
         oap_head, oap_tail = 0, live
     oap_end[oap_tail] = end
@@ -240,7 +241,18 @@ def _move_out(t, keep, size, ready, rh, rn, cur, per_day, mask, slot_head, node_
             live[n] = node_value[node]
             n += 1
             node = node_next[node]
-    live.sort()
+    # Shell's sort (gaps n/2, n/4, ... 1), written out: numba's own sort compiles for seconds
+    # on a first run, and this runs only when beds are cut below those occupied
+    gap = n // 2
+    while gap > 0:
+        for i in range(gap, n):
+            value = live[i]
+            j = i
+            while j >= gap and live[j - gap] > value:
+                live[j] = live[j - gap]
+                j -= gap
+            live[j] = value
+        gap //= 2
     cap = node_next.shape[0]
     slot_head[:] = -1
     for i in range(cap - 1):
@@ -333,6 +345,17 @@ def _lazy_month(t, st, period_end, gap, size, local_beds, cur, free, per_day, ma
             out[row, last] += (last > k) * (hi - month_start[last])
             spans[row - B_LOCAL_BED_DAYS, k + 1] += 1
             spans[row - B_LOCAL_BED_DAYS, max(last, k + 1)] -= 1
+
+
+@njit(cache=True)
+def _copy(into, source):  # pragma: no cover - compiled
+    """into[...] = source[...] for two arrays of one shape, as a loop: numba generates a slice's
+    assignment anew wherever one is written, and as slices beds_footprint's fifteen copies cost
+    a first run 2.7 s of compiling."""
+    a = into.reshape(-1)
+    b = source.reshape(-1)
+    for i in range(a.shape[0]):
+        a[i] = b[i]
 
 
 @njit(cache=True)
@@ -429,14 +452,14 @@ def beds_footprint(days, plan_rate, plan_los, los_cv, plan_beds, dist, repatriat
             first = split
             t, cur, st, free, rh, rn, size = s_t, s_cur, s_st, s_free, s_rh, s_rn, s_size
             oap_head, oap_tail = s_oap_head, s_oap_tail
-            gauss[:] = s_gauss
-            slot_head[:] = s_slot_head
-            node_next[:] = s_node_next
-            node_value[:] = s_node_value
-            node_bucket[:] = s_node_bucket
-            ready[:] = s_ready
+            _copy(gauss, s_gauss)
+            _copy(slot_head, s_slot_head)
+            _copy(node_next, s_node_next)
+            _copy(node_value, s_node_value)
+            _copy(node_bucket, s_node_bucket)
+            _copy(ready, s_ready)
             oap_end = s_oap_end
-            spans[:] = s_spans
+            _copy(spans, s_spans)
             for m in range(n_months):
                 out[B_BED_DAYS_OPEN, m] = beds[m] * days[m]
         admissions = out[B_ADMISSIONS]
@@ -448,17 +471,17 @@ def beds_footprint(days, plan_rate, plan_los, los_cv, plan_beds, dist, repatriat
             if run == 0 and has_held and m == split:  # the counterfactual starts from here
                 s_t, s_cur, s_st, s_free, s_rh, s_rn, s_size = t, cur, st, free, rh, rn, size
                 s_oap_head, s_oap_tail = oap_head, oap_tail
-                s_gauss[:] = gauss
-                s_slot_head[:] = slot_head
-                s_node_next[:] = node_next
-                s_node_value[:] = node_value
-                s_node_bucket[:] = node_bucket
-                s_ready[:] = ready
+                _copy(s_gauss, gauss)
+                _copy(s_slot_head, slot_head)
+                _copy(s_node_next, node_next)
+                _copy(s_node_value, node_value)
+                _copy(s_node_bucket, node_bucket)
+                _copy(s_ready, ready)
                 s_oap_end = oap_end.copy()
-                s_spans[:] = spans
+                _copy(s_spans, spans)
                 for row in range(N_BED_OUTPUTS):
                     if row != B_BED_DAYS_OPEN:
-                        held_out[row, :] = plan_out[row, :]
+                        _copy(held_out[row], plan_out[row])
             end_pass = m == n_months
             if end_pass and not repatriate:
                 break
