@@ -8,7 +8,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from .app import EXIT_USAGE, By, app, exit_with, load_or_exit, notice_compiling
+from .app import (
+    EXIT_USAGE,
+    By,
+    JobsOption,
+    app,
+    exit_with,
+    load_or_exit,
+    notice_compiling,
+    scheduler_option,
+)
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
@@ -29,15 +38,10 @@ def sensitivity(
         help="Draws of the bed simulation to average each end over.")] = None,
     force: Annotated[bool, typer.Option(
         "--force", help="Replace the -o file even if it is read-only.")] = False,
-    scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", metavar="ADDRESS",
-        help="Run each end of each bar (and the central case) as a task on a Dask cluster: "
-             "its scheduler's address (tcp://host:8786), or 'local' for one on this machine "
-             "with --jobs workers. The tornado is the same as a local run's. Needs the "
-             "cluster extra (pip install 'stpmodel[cluster]').")] = None,
-    jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, metavar="N",
-        help="Workers of --scheduler local [default: one per CPU].")] = None,
+    scheduler: Annotated[str | None, scheduler_option(
+        "each end of each bar (and the central case) as a task",
+        "The tornado is the same as a local run's.")] = None,
+    jobs: JobsOption = None,
 ) -> None:
     """Tornado: each uncertain value at its p10 and p90, the others at their medians.
 

@@ -61,6 +61,20 @@ SeedOption = Annotated[int | None, typer.Option(
     "--seed", min=0, help="Override the scenario's master seed.")]
 ForceOption = Annotated[bool, typer.Option(
     "--force", help="Replace the -o file even if it is read-only.")]
+JobsOption = Annotated[int | None, typer.Option(
+    "--jobs", "-j", min=1, metavar="N",
+    help="Workers of --scheduler local [default: one per CPU].")]
+
+
+def scheduler_option(tasks: str, promise: str) -> Any:
+    """The ``--scheduler`` option of a command whose work can run on a Dask cluster
+    (:mod:`stpmodel.cluster`): ``tasks`` says how it is split, ``promise`` what the output then
+    is."""
+    return typer.Option(
+        "--scheduler", metavar="ADDRESS",
+        help=f"Run {tasks} on a Dask cluster: its scheduler's address "
+             f"(tcp://host:8786), or 'local' for one on this machine. {promise} Needs the "
+             "cluster extra (pip install 'stpmodel[cluster]').")
 
 
 def output_format(fmt: str | None, output: Path | None, formats: tuple[str, ...]) -> str:

@@ -10,7 +10,16 @@ from typing import Annotated, Any
 
 import typer
 
-from .app import EXIT_FOUND, EXIT_OK, EXIT_USAGE, By, app, exit_with, notice_compiling
+from .app import (
+    EXIT_FOUND,
+    EXIT_OK,
+    EXIT_USAGE,
+    By,
+    app,
+    exit_with,
+    notice_compiling,
+    scheduler_option,
+)
 
 INTERRUPTED = 130  # as for any process ended by SIGINT
 
@@ -48,12 +57,9 @@ def batch(
                         "--check does), and exit 1 if there are any.")] = False,
     force: Annotated[bool, typer.Option(
         "--force", help="Replace output files even if they are read-only.")] = False,
-    scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", metavar="ADDRESS",
-        help="Run the scenarios as tasks on a Dask cluster: its scheduler's address "
-             "(tcp://host:8786), or 'local' for one on this machine with --jobs workers. "
-             "Workers write the outputs, so DIR must be on a file system they share. Needs "
-             "the cluster extra (pip install 'stpmodel[cluster]').")] = None,
+    scheduler: Annotated[str | None, scheduler_option(
+        "each scenario as a task (with --jobs workers for local)",
+        "Workers write the outputs, so DIR must be on a file system they share.")] = None,
 ) -> None:
     """Run many scenarios in parallel: one output file each, and a summary.csv.
 

@@ -16,6 +16,7 @@ from .app import (
     DrawsOption,
     ForceOption,
     Format,
+    JobsOption,
     OutputOption,
     SeedOption,
     app,
@@ -24,6 +25,7 @@ from .app import (
     load_or_exit,
     output_format,
     run_with_progress,
+    scheduler_option,
     warn_stale,
 )
 
@@ -54,15 +56,10 @@ def run(
     schemes: Annotated[str, typer.Option(
         "--schemes", help="With a schemes: list, which to apply: all (the plan), none (the "
                           "do-minimum) or names, comma-separated.")] = "all",
-    scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", metavar="ADDRESS",
-        help="Run the simulation as tasks on a Dask cluster, a block of draws each: its "
-             "scheduler's address (tcp://host:8786), or 'local' for one on this machine with "
-             "--jobs workers. The results are those of a run here, byte for byte. Needs the "
-             "cluster extra (pip install 'stpmodel[cluster]').")] = None,
-    jobs: Annotated[int | None, typer.Option(
-        "--jobs", "-j", min=1, metavar="N",
-        help="Workers of --scheduler local [default: one per CPU].")] = None,
+    scheduler: Annotated[str | None, scheduler_option(
+        "the simulation as tasks, a block of draws each,", "The results are those of a run here, "
+        "byte for byte.")] = None,
+    jobs: JobsOption = None,
 ) -> None:
     """Run a scenario and print or write its results.
 

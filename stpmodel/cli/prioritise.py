@@ -22,6 +22,7 @@ from .app import (
     load_or_exit,
     notice_compiling,
     output_format,
+    scheduler_option,
 )
 
 if TYPE_CHECKING:
@@ -88,11 +89,8 @@ def prioritise(
                                "last].")] = None,
     fmt: Annotated[Format | None, typer.Option(
         "--format", "-f", help="Output format [default: table, or the -o file's suffix].")] = None,
-    scheduler: Annotated[str | None, typer.Option(
-        "--scheduler", metavar="ADDRESS",
-        help="Run the portfolios as tasks on a Dask cluster: its scheduler's address "
-             "(tcp://host:8786), or local for one on this machine; the results are those of "
-             "a run here, byte for byte.")] = None,
+    scheduler: Annotated[str | None, scheduler_option(
+        "each portfolio as a task", "The results are those of a run here, byte for byte.")] = None,
     output: OutputOption = None,
     draws: DrawsOption = None,
     seed: SeedOption = None,
