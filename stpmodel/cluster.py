@@ -23,6 +23,7 @@ import os
 from collections import deque
 from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 from .errors import StpmodelError
@@ -88,18 +89,34 @@ def cluster_map(function: Callable[..., Any], calls: Sequence[tuple[Any, ...]], 
             raise
 
 
+@dataclass(frozen=True)
+class Own:
+    """An argument of one task of :func:`ordered_map` that is large: sent to the cluster on its
+    own, ahead of the task, rather than inside it (where Dask warns of a large task)."""
+
+    value: Any
+
+
 def ordered_map(client: Any, calls: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]],
                 shared: Sequence[Any] = ()) -> Generator[Any, None, None]:
     """``function(*args)`` for each ``(function, args)`` of ``calls``, each a task on
     ``client``'s cluster, submitted at once; the results are yielded in the order of
     ``calls``, each as it is ready, and let go on the cluster once yielded. An argument that is
     one of ``shared`` (the same object) is sent to every worker once, before the tasks, rather
-    than with each task. A task's exception is raised here (the first in the order of
-    ``calls``), and the tasks not yet done are cancelled, as they are when the caller stops
-    early."""
-    scattered = client.scatter(list(shared), broadcast=True, hash=False) if shared else []
-    stand_in = {id(value): future for value, future in zip(shared, scattered, strict=True)}
-    futures = deque(client.submit(function, *(stand_in.get(id(a), a) for a in args), pure=False)
+    than with each task; one wrapped in :class:`Own` is sent ahead to one worker, for its task
+    alone. A task's exception is raised here (the first in the order of ``calls``), and the
+    tasks not yet done are cancelled, as they are when the caller stops early."""
+    sent = client.scatter(list(shared), broadcast=True, hash=False) if shared else []
+    stand_in = {id(value): future for value, future in zip(shared, sent, strict=True)}
+
+    def argument(a: Any) -> Any:
+        if isinstance(a, Own):
+            own = client.scatter(a.value, hash=False)
+            sent.append(own)
+            return own
+        return stand_in.get(id(a), a)
+
+    futures = deque(client.submit(function, *map(argument, args), pure=False)
                     for function, args in calls)
     try:
         while futures:
@@ -107,5 +124,5 @@ def ordered_map(client: Any, calls: Sequence[tuple[Callable[..., Any], tuple[Any
     finally:
         if futures:
             client.cancel(list(futures))
-        if scattered:
-            client.cancel(scattered)
+        if sent:
+            client.cancel(sent)

@@ -50,12 +50,18 @@ def blocks(n_draws: int, n_blocks: int = 20) -> list[slice]:
     return [slice(start, min(start + size, n_draws)) for start in range(0, n_draws, size)]
 
 
+def _per_draw(field: Any) -> bool:
+    return field.metadata.get("per_draw", True)  # type: ignore[no-any-return]
+
+
 def _arrays(value: Any) -> list[np.ndarray]:
-    """Every array in a kernel's stacked inputs (through dataclasses, tuples and lists)."""
+    """Every array in a kernel's stacked inputs that has the draws first (through dataclasses,
+    tuples and lists; a dataclass field with
+    :data:`stpmodel.services.base.NOT_PER_DRAW` metadata is not)."""
     if isinstance(value, np.ndarray):
         return [value]
     if is_dataclass(value) and not isinstance(value, type):
-        return [a for f in fields(value) for a in _arrays(getattr(value, f.name))]
+        return [a for f in fields(value) if _per_draw(f) for a in _arrays(getattr(value, f.name))]
     if isinstance(value, (tuple, list)):
         return [a for v in value for a in _arrays(v)]
     return []
@@ -70,17 +76,22 @@ def same_every_draw(stacked: Any, n_draws: int) -> bool:
         a.ndim >= 1 and a.shape[0] == n_draws and bool((a == a[:1]).all()) for a in arrays)
 
 
-def first_draw(value: Any) -> Any:
-    """A kernel's inputs cut to their first draw: every array in them (through dataclasses,
-    tuples and lists; each has the draws first, as :func:`same_every_draw` asks) as [:1]."""
+def draws_of(value: Any, block: slice) -> Any:
+    """A kernel's inputs cut to a block of draws: every array in them that has the draws first
+    (as :func:`_arrays` finds them) as [block]; the rest as they are."""
     if isinstance(value, np.ndarray):
-        return value[:1]
+        return value[block]
     if is_dataclass(value) and not isinstance(value, type):
-        return replace(value, **{f.name: first_draw(getattr(value, f.name))
-                                 for f in fields(value) if f.init})
+        return replace(value, **{f.name: draws_of(getattr(value, f.name), block)
+                                 for f in fields(value) if f.init and _per_draw(f)})
     if isinstance(value, (tuple, list)):
-        return type(value)(first_draw(v) for v in value)
+        return type(value)(draws_of(v, block) for v in value)
     return value
+
+
+def first_draw(value: Any) -> Any:
+    """A kernel's inputs cut to their first draw (:func:`draws_of`)."""
+    return draws_of(value, slice(0, 1))
 
 
 def run(scenario: Scenario, sampler: Sampler | None = None,
@@ -161,22 +172,23 @@ def _simulate_on_cluster(kernels: list[tuple[Any, Any, int]], days: np.ndarray, 
                          scheduler: str, workers: int | None,
                          progress: Callable[[int], object] | None) -> None:
     """Step 2 of :func:`run` as tasks on a Dask cluster: each kernel's ``simulate`` over a block
-    of draws a task, every kernel's stacked inputs sent to each worker once; the blocks, enough
-    of them to keep every worker busy (at least four a worker thread), are written into ``out``
-    in draw order, and ``progress`` told after each."""
+    of draws a task, with its inputs cut to that block (:func:`draws_of`), so that each draw's
+    inputs are sent once, whatever the workers; the blocks, enough of them to keep every worker
+    busy (at least four a worker thread), are written into ``out`` in draw order, and
+    ``progress`` told after each."""
     import os
     from contextlib import closing
 
-    from .cluster import dask_client, ordered_map
+    from .cluster import Own, dask_client, ordered_map
 
     n_draws = out.shape[0]
     with dask_client(scheduler, workers or os.cpu_count() or 1) as client:
         threads = sum(client.nthreads().values()) or 1
         chunks = blocks(n_draws, max(20, 4 * threads))
-        calls = [(service.simulate, (stacked, days, block))
+        calls = [(service.simulate, (Own(draws_of(stacked, block)), days,
+                                     slice(0, block.stop - block.start)))
                  for block in chunks for service, stacked, _ in kernels]
-        with closing(ordered_map(client, calls, shared=[*(k[1] for k in kernels), days])) \
-                as results:
+        with closing(ordered_map(client, calls, shared=[days])) as results:
             for block in chunks:
                 for service, _, first in kernels:
                     out[block, :, first : first + service.kernel_rows] = next(results)

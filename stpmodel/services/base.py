@@ -203,6 +203,11 @@ def stack(parts: list[np.ndarray]) -> np.ndarray:
     return np.ascontiguousarray(np.concatenate(parts, axis=1))
 
 
+# A kernel input's dataclass field whose arrays do not have the draws first (such as the bed
+# kernel's pools by footprint): stpmodel.model cuts every other field's arrays by draw.
+NOT_PER_DRAW = {"per_draw": False}
+
+
 @dataclass(frozen=True)
 class WaitingListInputs:
     """The waiting-list kernel's inputs (stpmodel/kernels/waiting_list.py), as IAPT and EIP

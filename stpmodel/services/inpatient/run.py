@@ -5,11 +5,11 @@ and the derived rows (costs, bed need, beds for an OAP target, admissions avoide
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..base import DAYS_PER_YEAR, Context, Rows, stack
+from ..base import DAYS_PER_YEAR, NOT_PER_DRAW, Context, Rows, stack
 from .section import Inpatient
 
 STREAM_BEDS = 0xBED5  # the bed simulation's streams: (seed, STREAM_BEDS, draw, footprint)
@@ -203,8 +203,9 @@ class BedRun:
     plan: BedInputs
     held: BedInputs | None
     seeds: np.ndarray
-    owner: np.ndarray | None
-    pool_start: np.ndarray  # footprint f's pools are pool_start[f]:pool_start[f + 1] [int64]
+    owner: np.ndarray | None = field(metadata=NOT_PER_DRAW)
+    # footprint f's pools are pool_start[f]:pool_start[f + 1] [int64]
+    pool_start: np.ndarray = field(metadata=NOT_PER_DRAW)
 
 
 def _stack_beds(parts: list[BedInputs]) -> BedInputs:
