@@ -11,8 +11,12 @@ from typer.testing import CliRunner
 
 from stpmodel import model
 from stpmodel.cli import app
-from stpmodel.cluster import ClusterError, dask_client, ordered_map
+from stpmodel.cluster import ClusterError, Own, dask_client, ordered_map
+from stpmodel.sampling import Sampler
 from stpmodel.scenario import load_scenario
+from stpmodel.services import present
+from stpmodel.services.base import Context
+from stpmodel.timeline import Timeline
 
 from .conftest import SCENARIOS
 
@@ -64,6 +68,39 @@ def test_a_tasks_exception_is_raised_here_in_the_order_asked(client):
     assert next(results) == 3.0
     with pytest.raises(ZeroDivisionError):
         next(results)
+
+
+def test_an_own_argument_goes_to_its_task_alone(client):
+    big = np.arange(6.0)
+    results = ordered_map(client, [(np.sum, (Own(big[:3]),)), (np.sum, (Own(big[3:]),))])
+    assert list(results) == [3.0, 12.0]
+
+
+def test_a_kernels_inputs_cut_to_a_block_of_draws_keep_what_is_not_per_draw():
+    """The bed kernel's inputs (two footprints in pools, with the counterfactual) for draws
+    2..4 of 7: every [draw, ...] array cut, the pools by footprint (NOT_PER_DRAW) and the
+    scalars as they were, and the kernel's rows those of the same draws of the whole."""
+    scenario = load_scenario(ENGLAND).with_overrides(draws=7)
+    scenario = scenario.with_members(scenario.members[:2])
+    timeline = Timeline(scenario.start, scenario.end)
+    sampler = Sampler(int(scenario.seed), scenario.n_draws)
+    services = present(scenario.sections)
+    inpatient = next(s for s in services if s.name == "inpatient")
+    parts = []
+    for member in scenario.members:
+        ctx = Context(member, timeline, sampler, int(scenario.seed), services)
+        for service in services:  # in registry order: inpatient reads what came before it
+            if service.inputs is not None:
+                ctx.inputs[service.name] = service.inputs(ctx.scenario.section(service.name), ctx)
+        parts.append(ctx.inputs["inpatient"])
+    whole = inpatient.stack(parts)
+    cut = model.draws_of(whole, slice(2, 5))
+    assert cut.pool_start is whole.pool_start and cut.owner is whole.owner
+    assert cut.seeds.shape[0] == 3 and cut.plan.rate.shape[0] == 3
+    assert cut.held is not None and cut.held.beds.shape[0] == 3
+    assert (cut.plan.dist, cut.plan.warmup_days) == (whole.plan.dist, whole.plan.warmup_days)
+    rows = inpatient.simulate(whole, timeline.days, slice(2, 5))
+    assert inpatient.simulate(cut, timeline.days, slice(0, 3)).tobytes() == rows.tobytes()
 
 
 def test_a_run_scheduler_that_cannot_be_reached_is_a_usage_error(tmp_path):
