@@ -8,9 +8,9 @@ distributed is the ``cluster`` extra: ``pip install 'stpmodel[cluster]'``.
 - :func:`cluster_map`: independent calls whose results come back in the order asked for, so
   that what is made of them is what a local run makes, byte for byte (``sensitivity`` and
   ``prioritise``);
-- :func:`ordered_map`: the same on a client already open, with large arguments sent to every
-  worker once, results handed back one at a time (``run --scheduler``: a block of draws of one
-  kernel a task, :func:`stpmodel.model.run`).
+- :func:`ordered_map`: the same on a client already open, a large argument sent ahead on its
+  own (:class:`Own`), results handed back one at a time (``run --scheduler``: a block of draws
+  of one kernel a task, :func:`stpmodel.model.run`).
 
 While a client is open, :func:`dask_client` for the same scheduler gives that client again, so
 that a caller making many calls (``stpmodel run`` runs a block of footprints at a time) starts
@@ -37,9 +37,10 @@ _OPEN: dict[str, Any] = {}  # scheduler → the client open for it in this proce
 
 
 @contextmanager
-def dask_client(scheduler: str, workers: int) -> Iterator[Any]:
+def dask_client(scheduler: str, workers: int | None = None) -> Iterator[Any]:
     """A client of the cluster at ``scheduler``, or of a local cluster of ``workers``
-    processes, one thread each (numba's waiting passively), for ``local`` (closed after).
+    processes (default: one per CPU), one thread each (numba's waiting passively), for
+    ``local`` (closed after).
     Inside another ``dask_client`` for the same scheduler, that one's client (left open)."""
     if scheduler in _OPEN:
         yield _OPEN[scheduler]
@@ -54,7 +55,8 @@ def dask_client(scheduler: str, workers: int) -> Iterator[Any]:
         # numba's OpenMP threads wait for work passively, so that a worker's threads, done
         # with a task, do not spin on the cores the other workers compute on (run
         # --scheduler local of england-ltp.yaml, 1,000 draws: 21.7 s, not 25.4-25.8 s)
-        cluster = LocalCluster(n_workers=max(1, workers), threads_per_worker=1, processes=True,
+        cluster = LocalCluster(n_workers=max(1, workers or os.cpu_count() or 1),
+                               threads_per_worker=1, processes=True,
                                dashboard_address=None,
                                env={"OMP_WAIT_POLICY": os.environ.get("OMP_WAIT_POLICY",
                                                                       "PASSIVE")})
@@ -81,12 +83,7 @@ def cluster_map(function: Callable[..., Any], calls: Sequence[tuple[Any, ...]], 
     cluster's processes (default: one per CPU, at most one per call)."""
     count = max(1, min(workers or os.cpu_count() or 1, len(calls)))
     with dask_client(scheduler, count) as client:
-        futures = [client.submit(function, *args, pure=False) for args in calls]
-        try:
-            return [future.result() for future in futures]
-        except BaseException:
-            client.cancel(futures)
-            raise
+        return list(ordered_map(client, [(function, args) for args in calls]))
 
 
 @dataclass(frozen=True)
@@ -97,24 +94,21 @@ class Own:
     value: Any
 
 
-def ordered_map(client: Any, calls: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]],
-                shared: Sequence[Any] = ()) -> Generator[Any, None, None]:
+def ordered_map(client: Any, calls: Sequence[tuple[Callable[..., Any], tuple[Any, ...]]]
+                ) -> Generator[Any, None, None]:
     """``function(*args)`` for each ``(function, args)`` of ``calls``, each a task on
     ``client``'s cluster, submitted at once; the results are yielded in the order of
-    ``calls``, each as it is ready, and let go on the cluster once yielded. An argument that is
-    one of ``shared`` (the same object) is sent to every worker once, before the tasks, rather
-    than with each task; one wrapped in :class:`Own` is sent ahead to one worker, for its task
-    alone. A task's exception is raised here (the first in the order of ``calls``), and the
-    tasks not yet done are cancelled, as they are when the caller stops early."""
-    sent = client.scatter(list(shared), broadcast=True, hash=False) if shared else []
-    stand_in = {id(value): future for value, future in zip(shared, sent, strict=True)}
+    ``calls``, each as it is ready, and let go on the cluster once yielded. An argument wrapped
+    in :class:`Own` is sent ahead to one worker, for its task alone. A task's exception is
+    raised here (the first in the order of ``calls``), and the tasks not yet done are
+    cancelled, as they are when the caller stops early."""
+    sent: list[Any] = []
 
     def argument(a: Any) -> Any:
         if isinstance(a, Own):
-            own = client.scatter(a.value, hash=False)
-            sent.append(own)
-            return own
-        return stand_in.get(id(a), a)
+            sent.append(client.scatter(a.value, hash=False))
+            return sent[-1]
+        return a
 
     futures = deque(client.submit(function, *map(argument, args), pure=False)
                     for function, args in calls)

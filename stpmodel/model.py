@@ -176,19 +176,18 @@ def _simulate_on_cluster(kernels: list[tuple[Any, Any, int]], days: np.ndarray, 
     inputs are sent once, whatever the workers; the blocks, enough of them to keep every worker
     busy (at least four a worker thread), are written into ``out`` in draw order, and
     ``progress`` told after each."""
-    import os
     from contextlib import closing
 
     from .cluster import Own, dask_client, ordered_map
 
     n_draws = out.shape[0]
-    with dask_client(scheduler, workers or os.cpu_count() or 1) as client:
+    with dask_client(scheduler, workers) as client:
         threads = sum(client.nthreads().values()) or 1
         chunks = blocks(n_draws, max(20, 4 * threads))
         calls = [(service.simulate, (Own(draws_of(stacked, block)), days,
                                      slice(0, block.stop - block.start)))
                  for block in chunks for service, stacked, _ in kernels]
-        with closing(ordered_map(client, calls, shared=[days])) as results:
+        with closing(ordered_map(client, calls)) as results:
             for block in chunks:
                 for service, _, first in kernels:
                     out[block, :, first : first + service.kernel_rows] = next(results)

@@ -63,8 +63,7 @@ def test_the_projection_on_a_cluster_is_the_local_one_bit_for_bit(client, name, 
 
 def test_a_tasks_exception_is_raised_here_in_the_order_asked(client):
     shared = np.arange(3.0)
-    results = ordered_map(client, [(np.sum, (shared,)), (divmod, (1, 0)), (divmod, (1, 1))],
-                          shared=[shared])
+    results = ordered_map(client, [(np.sum, (shared,)), (divmod, (1, 0)), (divmod, (1, 1))])
     assert next(results) == 3.0
     with pytest.raises(ZeroDivisionError):
         next(results)
