@@ -7,11 +7,13 @@ percentiles of a financial-year figure are taken over each draw's financial-year
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 import numpy as np
 import polars as pl
 
+from .cluster import dask_client
 from .metrics import Metric
 from .model import Projection, run
 from .sampling import Sampler
@@ -277,49 +279,37 @@ def report(scenario: Scenario, by: By, percentiles: Sequence[float] = PERCENTILE
     as :func:`stpmodel.model.run`'s (the same for every block: draws are keyed by path).
     ``scheduler``, ``workers``: as :func:`stpmodel.model.run`'s, one client for every block
     (one local cluster started, not one a block)."""
-    if scheduler is None:
-        return _report(scenario, by, percentiles, progress, max_bytes, sampler, None, None)
-    import os
-
-    from .cluster import dask_client
-
-    with dask_client(scheduler, workers or os.cpu_count() or 1):  # each run() takes it up
-        return _report(scenario, by, percentiles, progress, max_bytes, sampler, scheduler,
-                       workers)
-
-
-def _report(scenario: Scenario, by: By, percentiles: Sequence[float],
-            progress: Callable[[int], object] | None, max_bytes: float,
-            sampler: Sampler | None, scheduler: str | None, workers: int | None) -> Report:
-    members = scenario.members
-    timeline = Timeline(scenario.start, scenario.end)
-    per_footprint = scenario.n_draws * N_ROWS * timeline.n_months * 8.0
-    size = block_footprints(len(members), per_footprint, max_bytes)
-    frames: list[pl.DataFrame] = []
-    lines = partial_periods_of(timeline, by) + standard_notes(scenario, timeline)
-    total: np.ndarray | None = None
-    # one block's monthly results at a time, in the same memory each time
-    buffer = np.empty(int(size * per_footprint // 8))
-    for start in range(0, len(members), size):
-        block = scenario.with_members(members[start : start + size])
-        done = start * scenario.n_draws
-        tick = None if progress is None else (lambda n, done=done: progress(done + n))
-        projection = run(block, sampler, progress=tick, buffer=buffer, scheduler=scheduler,
-                         workers=workers)
-        frames.append(tabulate(projection, by, percentiles, total=False))
-        lines += notes(projection, by)
-        part = total_rows(projection.out)
-        del projection  # its monthly results go before the next block's are made
-        if total is None:
-            total = part
-        else:
-            total += part
-            total[:, LAYOUT.shared] = part[:, LAYOUT.shared]  # taken once, not summed
-    assert total is not None
-    whole = Projection(scenario, timeline, tuple((m.footprint.code, m.footprint.name)
-                                                 for m in members), total[:, None])
-    if len(members) > 1:
-        frames.append(_frame(whole.out, (total_label(whole.footprints),), whole, by,
-                             percentiles))
-    return Report(pl.concat(frames).sort(["footprint_code", "metric", "period"]),
-                  lines + total_notes(whole))
+    opened = nullcontext() if scheduler is None else dask_client(scheduler, workers)
+    with opened:  # each run() takes up the client
+        members = scenario.members
+        timeline = Timeline(scenario.start, scenario.end)
+        per_footprint = scenario.n_draws * N_ROWS * timeline.n_months * 8.0
+        size = block_footprints(len(members), per_footprint, max_bytes)
+        frames: list[pl.DataFrame] = []
+        lines = partial_periods_of(timeline, by) + standard_notes(scenario, timeline)
+        total: np.ndarray | None = None
+        # one block's monthly results at a time, in the same memory each time
+        buffer = np.empty(int(size * per_footprint // 8))
+        for start in range(0, len(members), size):
+            block = scenario.with_members(members[start : start + size])
+            done = start * scenario.n_draws
+            tick = None if progress is None else (lambda n, done=done: progress(done + n))
+            projection = run(block, sampler, progress=tick, buffer=buffer, scheduler=scheduler,
+                             workers=workers)
+            frames.append(tabulate(projection, by, percentiles, total=False))
+            lines += notes(projection, by)
+            part = total_rows(projection.out)
+            del projection  # its monthly results go before the next block's are made
+            if total is None:
+                total = part
+            else:
+                total += part
+                total[:, LAYOUT.shared] = part[:, LAYOUT.shared]  # taken once, not summed
+        assert total is not None
+        whole = Projection(scenario, timeline, tuple((m.footprint.code, m.footprint.name)
+                                                     for m in members), total[:, None])
+        if len(members) > 1:
+            frames.append(_frame(whole.out, (total_label(whole.footprints),), whole, by,
+                                 percentiles))
+        return Report(pl.concat(frames).sort(["footprint_code", "metric", "period"]),
+                      lines + total_notes(whole))
