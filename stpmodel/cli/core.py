@@ -29,7 +29,7 @@ from .app import (
     warn_stale,
 )
 
-FILE_FORMATS = ("csv", "parquet", "json", "xlsx")
+FILE_FORMATS = tuple(f.value for f in Format if f is not Format.table)  # output.FILE_FORMATS
 
 if TYPE_CHECKING:
     from ..scenario import Scenario
